@@ -1,0 +1,191 @@
+"""Stage 7: the extractive answerer.
+
+Reads the sentences of the top retrieved chunks, scores each as "this
+sentence answers the question" with a small logistic model over features
+(meaning, word overlap, what the question asks for, how well its chunk
+ranked), and answers with the best sentence, cited by that sentence's own
+lines. When even the best sentence is unlikely to answer, it says "not found"
+and cites nothing. The model's weights and the "not found" threshold are
+fitted on evaluation data (`evals/calibrate.py`), not guessed.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from .keyword import KeywordIndex, raw_tokens, tokenize
+from .retrieval import Ranking
+from .settings import Calibration
+from .store import IndexData
+from .types import Citation, Sentence
+
+NOT_FOUND = "Not found in the indexed documents."
+
+FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "missing_rare",
+            "chunk_score", "type_match", "novelty", "short")
+
+# Used until `rag eval --fit` has written fitted values to calibration.json.
+DEFAULT_WEIGHTS = {"dense": 6.0, "dense_window": 2.0, "lexical": 3.0, "lexical_window": 1.0,
+                   "missing_rare": -2.0, "chunk_score": 1.0, "type_match": 1.0,
+                   "novelty": 0.5, "short": -1.0}
+DEFAULT_BIAS = -6.0
+
+MONTHS = ("january february march april may june july august september october november "
+          "december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday "
+          "thursday friday saturday sunday century decade year years").split()
+DATE_PATTERN = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)|"
+                          + "|".join(MONTHS) + r")\b", re.IGNORECASE)
+NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen hundred "
+                "thousand million billion trillion half several").split()
+NUMBER_PATTERN = re.compile(r"\d|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.IGNORECASE)
+NAME_PATTERN = re.compile(r"(?<!^)(?<![.!?]\s)\b[A-Z][a-z]+|\b[A-Z]{2,}\b")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence_id: int
+    sentence: Sentence
+    features: np.ndarray
+    probability: float
+
+
+def question_type(question: str) -> str | None:
+    """What kind of thing the question asks for, where that is clear."""
+    lowered = question.lower()
+    if re.search(r"\b(when|what year|which year|what date|what day|what month|how long ago)\b",
+                 lowered):
+        return "date"
+    if re.search(r"\b(how many|how much|what percentage|what number|how old|how far|how long)\b",
+                 lowered):
+        return "number"
+    if re.search(r"\b(who|whom|whose)\b", lowered):
+        return "name"
+    return None
+
+
+def type_match(kind: str | None, text: str) -> float:
+    """+1 when the sentence holds what the question asks for, -1 when it
+    cannot, 0 when the question does not say."""
+    if kind is None:
+        return 0.0
+    pattern = {"date": DATE_PATTERN, "number": NUMBER_PATTERN, "name": NAME_PATTERN}[kind]
+    return 1.0 if pattern.search(text) else -1.0
+
+
+def _weighted_share(question_tokens: list[str], tokens: set[str], idf) -> float:
+    total = sum(idf(token) for token in question_tokens)
+    if total <= 0:
+        return 0.0
+    return sum(idf(token) for token in question_tokens if token in tokens) / total
+
+
+class ExtractiveAnswerer:
+    def __init__(self, data: IndexData, keyword_index: KeywordIndex, calibration: Calibration):
+        self.data = data
+        self.keyword_index = keyword_index
+        self.weights = np.array([calibration.scorer_weights.get(name, DEFAULT_WEIGHTS[name])
+                                 if calibration.scorer_weights else DEFAULT_WEIGHTS[name]
+                                 for name in FEATURES], dtype=np.float64)
+        self.bias = calibration.scorer_bias if calibration.scorer_weights else DEFAULT_BIAS
+        self.threshold = calibration.abstain_threshold
+        self.max_fused = (calibration.dense_weight + calibration.keyword_weight) / (
+            calibration.rrf_k + 1)
+        self._sentence_tokens: dict[int, set[str]] = {}
+
+    def _tokens(self, sentence_id: int) -> set[str]:
+        tokens = self._sentence_tokens.get(sentence_id)
+        if tokens is None:
+            tokens = set(tokenize(self.data.sentences[sentence_id].text))
+            self._sentence_tokens[sentence_id] = tokens
+        return tokens
+
+    def _window(self, sentence_id: int) -> list[int]:
+        file = self.data.sentences[sentence_id].file
+        return [neighbour for neighbour in (sentence_id - 1, sentence_id, sentence_id + 1)
+                if 0 <= neighbour < len(self.data.sentences)
+                and self.data.sentences[neighbour].file == file]
+
+    def candidates(self, question: str, query_vector: np.ndarray, ranking: Ranking,
+                   pool: int) -> list[Candidate]:
+        """Every answerable sentence of the top `pool` chunks, scored."""
+        best_chunk_score: dict[int, float] = {}
+        for chunk_id, score in zip(ranking.chunk_ids[:pool], ranking.fused[:pool]):
+            chunk = self.data.chunks[int(chunk_id)]
+            for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
+                if not self.data.sentences[sentence_id].is_furniture:
+                    best_chunk_score.setdefault(sentence_id, float(score))
+        if not best_chunk_score:
+            return []
+        question_tokens = tokenize(question)
+        question_set = set(question_tokens)
+        idf = self.keyword_index.idf
+        max_idf = max(idf("\0never-seen\0"), 1e-6)
+        kind = question_type(question)
+        vectors = self.data.sentence_vectors
+        rows = []
+        ids = sorted(best_chunk_score)
+        for sentence_id in ids:
+            sentence = self.data.sentences[sentence_id]
+            window = self._window(sentence_id)
+            window_vector = vectors[window].sum(axis=0)
+            window_vector /= max(np.linalg.norm(window_vector), 1e-9)
+            tokens = self._tokens(sentence_id)
+            window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window))
+            missing = [idf(token) for token in question_set if token not in window_tokens]
+            novel = tokens - question_set
+            rows.append([
+                float(vectors[sentence_id] @ query_vector),
+                float(window_vector @ query_vector),
+                _weighted_share(question_tokens, tokens, idf),
+                _weighted_share(question_tokens, window_tokens, idf),
+                max(missing, default=0.0) / max_idf,
+                best_chunk_score[sentence_id] / self.max_fused,
+                type_match(kind, sentence.text),
+                len(novel) / max(len(tokens), 1),
+                1.0 if len(raw_tokens(sentence.text)) < 6 else 0.0,
+            ])
+        features = np.array(rows, dtype=np.float64)
+        logits = features @ self.weights + self.bias
+        probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+        return [Candidate(sentence_id, self.data.sentences[sentence_id], features[row],
+                          float(probabilities[row])) for row, sentence_id in enumerate(ids)]
+
+    def choose(self, candidates: list[Candidate]) -> tuple[list[Candidate], float]:
+        """The sentence(s) to answer with, best first, and the confidence.
+        An empty list means "not found"."""
+        if not candidates:
+            return [], 0.0
+        ranked = sorted(candidates, key=lambda candidate: -candidate.probability)
+        best = ranked[0]
+        if best.probability < self.threshold:
+            return [], best.probability
+        chosen = [best]
+        # A second sentence only when it is nearly as likely and says
+        # something else; more citations must each earn their place.
+        if len(ranked) > 1:
+            runner_up = ranked[1]
+            if (runner_up.probability >= max(self.threshold, 0.9 * best.probability)
+                    and runner_up.sentence.text != best.sentence.text):
+                chosen.append(runner_up)
+        return chosen, best.probability
+
+
+def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
+    """Answer text in which every sentence carries its citation."""
+    if not chosen:
+        return NOT_FOUND, []
+    # Keep document order so two sentences read naturally.
+    ordered = sorted(chosen, key=lambda candidate: candidate.sentence_id)
+    citations = [Citation(candidate.sentence.file, candidate.sentence.line_start,
+                          candidate.sentence.line_end, candidate.sentence.text)
+                 for candidate in ordered]
+    text = " ".join(f"{citation.text} [{citation.label()}]" for citation in citations)
+    return text, citations
+
+
+def sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-value))

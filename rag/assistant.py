@@ -1,0 +1,145 @@
+"""The one object that answers: the CLI, the UI, the evals and the tests all
+call `Assistant.ask`.
+
+It loads the embedding model and the index on first use and keeps them for
+the life of the process, and reloads the index when a writer has swapped in
+a new generation, so a long-running reader never needs a restart.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from .answering import Candidate, ExtractiveAnswerer, compose
+from .embedding import Embedder, load_embedder
+from .indexer import IndexReport, Notify, build_index
+from .keyword import KeywordIndex
+from .retrieval import HybridRetriever, Ranking
+from .settings import Settings
+from .store import IndexData, NoIndex, current_generation, load_index
+from .types import Answer, Retrieved
+
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked (empty after cleaning)."""
+
+
+def clean_question(question: str, max_chars: int, notify: Notify | None = None) -> str:
+    """Strip control characters and cut overlong questions, saying so."""
+    if not isinstance(question, str):
+        raise QuestionError("the question must be text")
+    cleaned = " ".join(CONTROL.sub(" ", question).split())
+    if not cleaned:
+        raise QuestionError("the question is empty")
+    if len(cleaned) > max_chars:
+        if notify:
+            notify(f"warning: question is {len(cleaned):,} characters; "
+                   f"using the first {max_chars:,}")
+        cleaned = cleaned[:max_chars]
+    return cleaned
+
+
+class Assistant:
+    def __init__(self, settings: Settings | None = None, notify: Notify | None = None):
+        self.settings = settings or Settings.from_env()
+        self.notify = notify or (lambda message: None)
+        self._embedder: Embedder | None = None
+        self._data: IndexData | None = None
+        self._retriever: HybridRetriever | None = None
+        self._answerer: ExtractiveAnswerer | None = None
+        self._lock = threading.Lock()
+
+    # -- loading ---------------------------------------------------------
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = load_embedder(self.settings.model)
+        return self._embedder
+
+    def index(self, paths: list[Path] | None = None, rebuild: bool = False,
+              progress_factory=None) -> IndexReport:
+        report = build_index(paths, self.settings, rebuild=rebuild, notify=self.notify,
+                             progress_factory=progress_factory, embedder=self.embedder)
+        self._data = None
+        return report
+
+    def ensure_index(self, progress_factory=None) -> IndexReport | None:
+        """Index the bundled sample articles when there is no index yet."""
+        if current_generation(self.settings.index_dir) is not None:
+            return None
+        self.notify(f"no index in {self.settings.index_dir}; indexing the bundled "
+                    f"sample articles first")
+        report = self.index(None, progress_factory=progress_factory)
+        self.notify(report.summary())
+        return report
+
+    def data(self) -> IndexData:
+        """The live index, reloaded when a newer generation was swapped in."""
+        with self._lock:
+            live = current_generation(self.settings.index_dir)
+            if live is None:
+                raise NoIndex(f"no index in {self.settings.index_dir}; run: rag index")
+            if self._data is None or self._data.generation != live:
+                data = load_index(self.settings.index_dir, self.settings.model)
+                keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
+                calibration = self.settings.calibration
+                self._retriever = HybridRetriever(data, keyword_index, calibration)
+                self._answerer = ExtractiveAnswerer(data, keyword_index, calibration)
+                self._data = data
+            return self._data
+
+    # -- asking ----------------------------------------------------------
+    def _rank(self, question: str) -> tuple[np.ndarray, Ranking]:
+        self.data()
+        query_vector = self.embedder.encode_query(question)
+        return query_vector, self._retriever.rank(question, query_vector)
+
+    def search(self, query: str, k: int | None = None) -> list[Retrieved]:
+        query = clean_question(query, self.settings.max_question_chars, self.notify)
+        _, ranking = self._rank(query)
+        return self._retriever.retrieved(ranking, k or self.settings.top_k)
+
+    def candidates(self, question: str) -> list[Candidate]:
+        """Scored answer candidates; what `ask` chooses from (used to fit the scorer)."""
+        question = clean_question(question, self.settings.max_question_chars, self.notify)
+        query_vector, ranking = self._rank(question)
+        return self._answerer.candidates(question, query_vector, ranking,
+                                         self.settings.answer_pool)
+
+    def ask(self, question: str, k: int | None = None) -> Answer:
+        question = clean_question(question, self.settings.max_question_chars, self.notify)
+        query_vector, ranking = self._rank(question)
+        candidates = self._answerer.candidates(question, query_vector, ranking,
+                                               max(self.settings.answer_pool, k or 0))
+        chosen, confidence = self._answerer.choose(candidates)
+        text, citations = compose(chosen)
+        return Answer(question=question, text=text, citations=tuple(citations),
+                      abstained=not chosen,
+                      retrieved=tuple(self._retriever.retrieved(ranking, k or self.settings.top_k)),
+                      confidence=confidence)
+
+    # -- reading sources back ---------------------------------------------
+    def source_lines(self, citation, context: int = 0) -> list[tuple[int, str, bool]]:
+        """The cited lines as they are on disk now, with `context` lines
+        around them: (line number, text, whether it is cited)."""
+        from .documents import NotText, decode_bytes
+        from .lines import LineTable
+
+        path = self.data().root / citation.file
+        try:
+            text = decode_bytes(path.read_bytes()).text
+        except (OSError, NotText) as error:
+            self.notify(f"warning: cannot read {citation.file} to quote it: {error}")
+            return []
+        table = LineTable(text)
+        first = max(1, citation.line_start - context)
+        last = min(len(table), citation.line_end + context)
+        return [(number, table.span_text(number, number),
+                 citation.line_start <= number <= citation.line_end)
+                for number in range(first, last + 1)]

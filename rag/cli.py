@@ -1,0 +1,256 @@
+"""The `rag` command line: index, ask, search, eval.
+
+Heavy libraries are imported inside the command that needs them, so
+`rag --help` is instant. Anything a user can cause ends with one line on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+
+EPILOG = """examples:
+  rag index                         index the bundled sample articles into ./index
+  rag index ~/notes --index-dir ~/.rag/notes
+  rag ask "What did Turkey buy from Russia?"
+  rag ask "Who is Mark Esper?" --json
+  rag ask --batch questions.txt > answers.jsonl
+  rag search "Su-30SM" -k 3
+  rag eval evals/datasets/sample_articles.jsonl
+
+environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model)"""
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _progress_factory(description: str):
+    def factory(total: int):
+        from tqdm import tqdm
+
+        return tqdm(total=total, desc=description, unit=" texts", file=sys.stderr, disable=None)
+
+    return factory
+
+
+def _assistant(args):
+    from .assistant import Assistant
+    from .settings import Settings
+
+    settings = Settings.from_env(index_dir=args.index_dir, model=args.model)
+    return Assistant(settings, notify=_stderr)
+
+
+def command_index(args) -> int:
+    paths = [Path(path).expanduser() for path in args.paths]
+    missing = [path for path in paths if not path.exists()]
+    for path in missing:
+        _stderr(f"skipped {path}: no such file or folder")
+    if paths and len(missing) == len(paths):
+        raise UserError(f"no such file or folder: {', '.join(map(str, missing))}")
+    assistant = _assistant(args)
+    if not paths:
+        _stderr("no path given: indexing the bundled sample articles")
+    report = assistant.index([path for path in paths if path.exists()] or None,
+                             rebuild=args.rebuild,
+                             progress_factory=_progress_factory("embedding"))
+    if args.json:
+        print(json.dumps({"files": report.files, "chunks": report.chunks,
+                          "sentences": report.sentences, "seconds": round(report.seconds, 3),
+                          "added": report.added, "changed": report.changed,
+                          "removed": report.removed, "unchanged": report.unchanged,
+                          "skipped": [{"file": item.file, "reason": item.reason}
+                                      for item in report.skipped]}))
+    else:
+        print(report.summary())
+    return 0
+
+
+def _print_answer(assistant, answer) -> None:
+    print(answer.text)
+    if not answer.citations:
+        return
+    print()
+    for number, citation in enumerate(answer.citations, 1):
+        print(f"[{number}] {citation.label()}")
+        for line_number, line_text, _ in assistant.source_lines(citation):
+            print(f"  {line_number:>5} | {line_text}")
+
+
+def command_ask(args) -> int:
+    assistant = _assistant(args)
+    assistant.ensure_index(progress_factory=_progress_factory("embedding"))
+    if args.batch:
+        return _ask_batch(assistant, args)
+    if not args.question:
+        raise UserError("give a question, e.g. rag ask \"What did Turkey buy?\", or --batch FILE")
+    answer = assistant.ask(" ".join(args.question), k=args.k)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        _print_answer(assistant, answer)
+    return 0
+
+
+def _batch_items(handle):
+    """(id, question) pairs from plain lines or JSON lines with id/question."""
+    for number, line in enumerate(handle, 1):
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("{"):
+            try:
+                record = json.loads(line)
+            except ValueError:
+                yield number, None, f"line {number} is not valid JSON"
+                continue
+            yield record.get("id", number), record.get("question", ""), None
+        else:
+            yield number, line, None
+
+
+def _ask_batch(assistant, args) -> int:
+    from .assistant import QuestionError
+
+    try:
+        handle = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8",
+                                                          errors="replace")
+    except OSError as error:
+        raise UserError(f"cannot read {args.batch}: {error.strerror}") from None
+    failures = 0
+    with handle:
+        for item_id, question, problem in _batch_items(handle):
+            if problem is None:
+                try:
+                    record = {"id": item_id, **assistant.ask(str(question), k=args.k).to_json()}
+                except QuestionError as error:
+                    problem = str(error)
+            if problem is not None:
+                failures += 1
+                record = {"id": item_id, "question": question, "error": problem}
+            print(json.dumps(record, ensure_ascii=False), flush=True)
+    if failures:
+        _stderr(f"{failures} question(s) could not be asked; see their \"error\" field")
+    return 0
+
+
+def command_search(args) -> int:
+    assistant = _assistant(args)
+    assistant.ensure_index(progress_factory=_progress_factory("embedding"))
+    results = assistant.search(" ".join(args.query), k=args.k)
+    data = assistant.data()
+    if args.json:
+        print(json.dumps([{**item.to_json(), "text": data.chunks[item.chunk_id].text}
+                          for item in results], ensure_ascii=False))
+        return 0
+    for rank, item in enumerate(results, 1):
+        text = data.chunks[item.chunk_id].text
+        print(f"{rank}. {item.file}:{item.line_start}-{item.line_end}  score {item.score:.4f}")
+        print(f"   {text[:300]}{'…' if len(text) > 300 else ''}")
+    return 0
+
+
+def command_eval(args) -> int:
+    from evals.cli import run_eval_command
+
+    return run_eval_command(args)
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rag", description="Answers from your own documents, every claim cited to its "
+        "file and lines. Works offline on a CPU.", epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"rag {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--index-dir", metavar="DIR",
+                        help="index folder (default: $RAG_INDEX_DIR or ./index)")
+    common.add_argument("--model", metavar="NAME",
+                        help="embedding model id or folder (default: $RAG_MODEL or "
+                             "sentence-transformers/all-MiniLM-L6-v2, loaded offline)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    index = commands.add_parser("index", parents=[common], help="index .txt/.md files",
+                                description="Index the .txt and .md files under PATH "
+                                "(recursively). With no PATH, the bundled sample articles. "
+                                "Unchanged files are not embedded again.")
+    index.add_argument("paths", nargs="*", metavar="PATH")
+    index.add_argument("--rebuild", action="store_true", help="embed every file again")
+    index.add_argument("--json", action="store_true", help="print the summary as JSON")
+    index.set_defaults(handler=command_index)
+
+    ask = commands.add_parser("ask", parents=[common], help="answer a question with citations",
+                              description="Answer from the indexed documents, citing the "
+                              "lines used; says \"not found\" when they do not hold the answer. "
+                              "With no index yet, indexes the sample articles first.")
+    ask.add_argument("question", nargs="*", metavar="QUESTION")
+    ask.add_argument("-k", type=int, default=None, metavar="N",
+                     help="how many retrieved chunks to report and read (default 5)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--batch", metavar="FILE",
+                     help="questions one per line (or JSON lines with id and question; "
+                          "'-' for stdin); writes one JSON object per line")
+    ask.set_defaults(handler=command_ask)
+
+    search = commands.add_parser("search", parents=[common], help="show the top chunks",
+                                 description="Show the chunks hybrid retrieval ranks highest.")
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("-k", type=int, default=5, metavar="N", help="how many (default 5)")
+    search.add_argument("--json", action="store_true", help="print results as JSON")
+    search.set_defaults(handler=command_search)
+
+    evaluate = commands.add_parser("eval", help="evaluate on a dataset",
+                                   description="Run a JSON-lines dataset through `rag ask` "
+                                   "and report retrieval, citation, answer and not-found metrics.")
+    evaluate.add_argument("dataset", nargs="?", metavar="DATASET",
+                          help="a dataset .jsonl file or a name: sample, squad")
+    evaluate.add_argument("--out", metavar="DIR", help="report folder (default evals/out/NAME)")
+    evaluate.add_argument("--compare", metavar="OLD.json", help="show changes against a report")
+    evaluate.add_argument("--fit", action="store_true",
+                          help="fit fusion weights, answer scorer and not-found threshold "
+                               "on the fitting datasets and save them")
+    evaluate.add_argument("--check", action="store_true",
+                          help="fail when a metric is below its threshold in evals/thresholds.json")
+    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+    evaluate.set_defaults(handler=command_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    if getattr(args, "k", None) is not None and args.k < 1:
+        parser.error("-k must be at least 1")
+    from .assistant import QuestionError
+    from .embedding import ModelNotAvailable
+    from .indexer import IndexBusy, NothingIndexed
+    from .store import IndexError_
+
+    try:
+        return args.handler(args)
+    except (UserError, QuestionError, ModelNotAvailable, IndexBusy, NothingIndexed,
+            IndexError_) as error:
+        _stderr(f"rag: error: {error}")
+        return 1
+    except KeyboardInterrupt:
+        _stderr("rag: interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""Stage 1: find documents under the given paths and decode them.
+
+Hands `Document`s (decoded text exactly as on disk, plus a content hash) to
+the sentence stage, and a `Skipped` line for every file it could not use.
+Nothing here raises for a bad file: each problem becomes one message and the
+walk goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .settings import DOCUMENT_SUFFIXES
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+# Tried in order after UTF-8; cp1252 covers most Western "ANSI" files and
+# latin-1 decodes any byte string, so decoding never fails outright.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+
+
+@dataclass(frozen=True)
+class Document:
+    path: Path  # absolute path on disk
+    file: str  # path relative to the indexed folder, with forward slashes
+    text: str
+    sha256: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    file: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"skipped {self.file}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    warning: str | None = None
+
+
+class NotText(ValueError):
+    """The bytes are not a text document (binary, empty)."""
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a document's bytes, preferring UTF-8 and saying when it did not."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return Decoded(data[3:].decode("utf-8", errors="replace"), "utf-8-sig")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError as error:
+            raise NotText(f"broken UTF-16 ({error.reason})") from None
+    if b"\x00" in data[:8192]:
+        raise NotText("binary file (contains NUL bytes)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if _looks_binary(text):
+            raise NotText("binary file (mostly control characters)")
+        return Decoded(text, encoding, f"not valid UTF-8, read as {encoding}")
+    raise NotText("undecodable")  # unreachable: latin-1 accepts every byte
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:8192]
+    control = sum(1 for char in sample if ord(char) < 32 and char not in "\n\r\t\f")
+    return control > 0.05 * max(len(sample), 1)
+
+
+def read_document(path: Path, file: str) -> tuple[Document | None, str | None]:
+    """Read one file. Returns (document, None), (document, warning) or
+    (None, reason it was skipped)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"
+        data = path.read_bytes()
+    except OSError as error:
+        return None, f"unreadable ({error.strerror or error})"
+    try:
+        decoded = decode_bytes(data)
+    except NotText as error:
+        return None, str(error)
+    if not decoded.text.strip():
+        return None, "empty file"
+    document = Document(path=path, file=file, text=decoded.text,
+                        sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding)
+    return document, decoded.warning
+
+
+def common_root(paths: list[Path]) -> Path:
+    """The folder that citations are relative to: the folder itself when one
+    folder is given, else the deepest folder holding every given path."""
+    folders = [path if path.is_dir() else path.parent for path in paths]
+    return Path(os.path.commonpath([str(folder) for folder in folders]))
+
+
+def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipped]:
+    """Yield (absolute path, relative name) for every document under `paths`,
+    and `Skipped` for given paths that cannot be walked. Symlinked folders are
+    followed once; a link loop is not entered twice."""
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    for given in paths:
+        if not given.exists():
+            yield Skipped(str(given), "no such file or folder")
+            continue
+        if given.is_file():
+            candidates: Iterator[Path] = iter([given])
+        else:
+            candidates = _walk(given, seen_dirs)
+        for path in candidates:
+            if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+                continue
+            real = os.path.realpath(path)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            yield path, path.relative_to(root).as_posix()
+
+
+def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
+    for directory, subdirs, files in os.walk(folder, followlinks=True):
+        real = os.path.realpath(directory)
+        if real in seen_dirs:
+            subdirs.clear()
+            continue
+        seen_dirs.add(real)
+        subdirs.sort()
+        subdirs[:] = [name for name in subdirs if not name.startswith(".")]
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield Path(directory) / name

@@ -1,0 +1,238 @@
+"""Stage 2: split a document into sentences that keep their lines.
+
+Real files are untidy in two opposite ways: text exported from PDFs wraps a
+sentence over many short lines (often with blank lines between them and words
+hyphenated across the break), while web exports put a whole paragraph, many
+sentences, on one very long line. Both are handled by first *reflowing* the
+text (joining wrapped lines into a flow, remembering where each piece came
+from) and then splitting the flow into sentences. Every sentence maps back to
+character offsets of the original text and so to its exact line range.
+
+Hands `Sentence`s to the chunking stage.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from collections import Counter
+from dataclasses import dataclass
+
+from .lines import LineTable
+from .types import Sentence
+
+TERMINAL = ".!?…"
+CLOSERS = "\"'”’»)]"
+OPENERS = "\"'“‘«([¿¡"
+DASHES = "—–"
+BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-–]\s|\d{1,3}[.)]\s)")
+URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+WORD = re.compile(r"[^\W\d_]{2,}")
+# A sentence longer than this is cut at a space: embedding models read only
+# the start of long inputs, and a one-line 10 MB file must still be indexed.
+MAX_SENTENCE_CHARS = 1000
+# Words after which a full stop does not end a sentence.
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
+inc ltd co corp plc llc bros dept univ assn est approx vs etc al cf ca fig figs vol vols no nos
+pp ed eds jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun
+e.g i.e u.s u.k u.n u.s.a e.u a.m p.m d.c n.y
+""".split())
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A stretch of the flow text copied from `origin` in the original."""
+
+    flow_start: int
+    origin: int
+    length: int
+
+
+class Flow:
+    """The reflowed text of a document and the map back to the original."""
+
+    def __init__(self, text: str, table: LineTable):
+        self.parts: list[str] = []
+        self.pieces: list[Piece] = []
+        self.length = 0
+        self._build(text, table)
+        self.text = "".join(self.parts)
+        self._piece_starts = [piece.flow_start for piece in self.pieces]
+
+    def _append(self, chunk: str, origin: int | None) -> None:
+        if origin is not None:
+            self.pieces.append(Piece(self.length, origin, len(chunk)))
+        self.parts.append(chunk)
+        self.length += len(chunk)
+
+    def _build(self, text: str, table: LineTable) -> None:
+        lines = []
+        for line in table.lines():
+            raw = line.text_of(text)
+            stripped = raw.strip()
+            if stripped:
+                offset = line.start + (len(raw) - len(raw.lstrip()))
+                lines.append((stripped, offset))
+        width = _wrap_width([content for content, _ in lines])
+        previous = None
+        for content, offset in lines:
+            if previous is not None:
+                self._append(_joiner(previous, content, width), None)
+            self._append(content, offset)
+            previous = content
+
+    def origin_of(self, flow_offset: int) -> int:
+        """Original offset of the flow character at `flow_offset`."""
+        index = bisect_right(self._piece_starts, flow_offset) - 1
+        piece = self.pieces[index]
+        return piece.origin + min(flow_offset - piece.flow_start, piece.length - 1)
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width a hard-wrapped text was wrapped at (90th percentile of line
+    lengths); for one-paragraph-per-line text it is simply large."""
+    if not lines:
+        return 0
+    lengths = sorted(len(line) for line in lines)
+    return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _joiner(previous: str, following: str, width: int) -> str:
+    """What stands between two consecutive non-blank lines in the flow:
+    "" closes a hyphenated or dashed break, " " continues a wrapped sentence,
+    "\\n" is a hard break that always ends a sentence."""
+    last, first = previous[-1], following[0]
+    if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():
+        return ""
+    if last in DASHES:
+        return ""
+    if BULLET.match(following) or BULLET.match(previous):
+        return "\n"
+    starts_new = first.isupper() or first.isdigit() or first in OPENERS
+    if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
+        return " "  # the sentence splitter decides
+    if last == ":" and starts_new:
+        return "\n"
+    # A line well short of the wrap width that does not end a sentence is a
+    # heading, byline or caption when the next line starts afresh.
+    if starts_new and len(previous) < 0.6 * width:
+        return "\n"
+    return " "
+
+
+BOUNDARY = re.compile(r"[" + re.escape(TERMINAL) + r"]+[" + re.escape(CLOSERS) + r"]*(\s+)")
+
+
+def _is_abbreviation(flow: str, period_at: int) -> bool:
+    """Whether the full stop at `period_at` closes an abbreviation or initial."""
+    if flow[period_at] != ".":
+        return False
+    start = period_at
+    while start > 0 and not flow[start - 1].isspace() and flow[start - 1] not in OPENERS:
+        start -= 1
+    word = flow[start:period_at].lower()
+    if word in ABBREVIATIONS or word.rstrip(".") in ABBREVIATIONS:
+        return True
+    # Single initials ("J. Smith") and dotted acronyms ("U.S.").
+    return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+
+
+def _split_points(flow: str) -> list[int]:
+    """Flow offsets where one sentence ends and the next begins."""
+    points = []
+    for match in BOUNDARY.finditer(flow):
+        gap_start, gap_end = match.span(1)
+        if gap_end >= len(flow):
+            continue
+        following = flow[gap_end]
+        if "\n" in match.group(1):
+            points.append(gap_end)
+            continue
+        if not (following.isupper() or following.isdigit() or following in OPENERS):
+            continue
+        terminal_at = match.start()
+        if flow[terminal_at] == "." and _is_abbreviation(flow, terminal_at):
+            continue
+        points.append(gap_end)
+    for match in re.finditer(r"\n", flow):
+        points.append(match.end())
+    return sorted(set(points))
+
+
+def _cut_long(start: int, end: int, flow: str) -> list[tuple[int, int]]:
+    spans = []
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = flow.rfind(" ", start + MAX_SENTENCE_CHARS // 2, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, end))
+    return spans
+
+
+def _sentence_spans(flow: str) -> list[tuple[int, int]]:
+    spans = []
+    bounds = [0, *_split_points(flow), len(flow)]
+    for begin, end in zip(bounds, bounds[1:]):
+        while begin < end and flow[begin].isspace():
+            begin += 1
+        while end > begin and flow[end - 1].isspace():
+            end -= 1
+        if end > begin:
+            spans.extend(_cut_long(begin, end, flow))
+    return spans
+
+
+def _script(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else "UNKNOWN"
+
+
+def _dominant_script(text: str) -> str:
+    counts = Counter(_script(char) for char in text[:20000] if char.isalpha())
+    return counts.most_common(1)[0][0] if counts else "LATIN"
+
+
+def is_furniture(text: str, script: str, repeated: bool) -> bool:
+    """Page furniture: text that is on the page but is not prose to answer
+    from (site names, e-mail lines, page numbers, verse in another script,
+    running headers that repeat)."""
+    words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
+    if len(words) < 2:
+        return True
+    letters = [char for char in text if char.isalpha()]
+    foreign = sum(1 for char in letters if _script(char) != script)
+    if foreign > 0.2 * len(letters):
+        return True
+    if URL_OR_EMAIL.search(text) and len(words) < 6:
+        return True
+    return repeated
+
+
+def split_sentences(text: str, file: str, table: LineTable | None = None) -> list[Sentence]:
+    """All sentences of a document, in order, with exact line ranges."""
+    table = table or LineTable(text)
+    flow = Flow(text, table)
+    script = _dominant_script(text)
+    line_counts = Counter(re.sub(r"\d+", "#", " ".join(line.text_of(text).split()))
+                          for line in table.lines())
+    sentences = []
+    for begin, end in _sentence_spans(flow.text):
+        char_start = flow.origin_of(begin)
+        char_end = flow.origin_of(end - 1) + 1
+        sentence_text = " ".join(flow.text[begin:end].split())
+        key = re.sub(r"\d+", "#", sentence_text)
+        repeated = len(sentence_text) < 100 and line_counts.get(key, 0) > 1
+        sentences.append(Sentence(
+            file=file,
+            line_start=table.line_of(char_start),
+            line_end=table.line_of(char_end - 1),
+            char_start=char_start,
+            char_end=char_end,
+            text=sentence_text,
+            is_furniture=is_furniture(sentence_text, script, repeated),
+        ))
+    return sentences

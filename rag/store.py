@@ -1,0 +1,196 @@
+"""Stage 5: the index on disk.
+
+An index folder holds generations and a pointer to the live one:
+
+    index/CURRENT            -> "gen-000003"  (replaced atomically)
+    index/gen-000003/manifest.json
+                    /sentences.jsonl, chunks.jsonl
+                    /vectors.faiss           chunk vectors (inner product)
+                    /sentence_vectors.npy    sentence vectors
+                    
+A writer builds a whole new generation, flushes it, then swaps CURRENT with
+an atomic rename, so a reader sees the old index or the new one, never a mix,
+and a crash mid-write leaves the old one live. The manifest records format
+version, model, dimension, chunk settings, per-file content hashes and a hash
+of every data file, which loading verifies before any native code reads them.
+Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .types import Chunk, Sentence
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+DATA_FILES = ("sentences.jsonl", "chunks.jsonl", "vectors.faiss", "sentence_vectors.npy")
+
+
+class IndexError_(RuntimeError):
+    """A problem with the index on disk that the user can fix by indexing."""
+
+
+class NoIndex(IndexError_):
+    pass
+
+
+@dataclass
+class IndexData:
+    manifest: dict
+    sentences: list[Sentence]
+    chunks: list[Chunk]
+    chunk_vectors: np.ndarray
+    sentence_vectors: np.ndarray
+    generation: str = ""
+    vector_index: object = None  # faiss index over chunk_vectors
+
+    @property
+    def root(self) -> Path:
+        return Path(self.manifest["root"])
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(asdict(row), ensure_ascii=False) + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _fsync(path: Path) -> None:
+    with open(path, "rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def current_generation(index_dir: Path) -> str | None:
+    try:
+        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return name or None
+
+
+def save_index(index_dir: Path, data: IndexData) -> str:
+    """Write `data` as a new generation and make it live. Returns its name."""
+    import faiss
+
+    index_dir.mkdir(parents=True, exist_ok=True)
+    previous = current_generation(index_dir)
+    number = int(previous.split("-")[1]) + 1 if previous and previous.startswith("gen-") else 1
+    name = f"gen-{number:06d}"
+    staging = index_dir / f".{name}.partial-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+
+    _write_jsonl(staging / "sentences.jsonl", data.sentences)
+    _write_jsonl(staging / "chunks.jsonl", data.chunks)
+    vector_index = faiss.IndexFlatIP(data.chunk_vectors.shape[1])
+    if len(data.chunk_vectors):
+        vector_index.add(np.ascontiguousarray(data.chunk_vectors, dtype=np.float32))
+    faiss.write_index(vector_index, str(staging / "vectors.faiss"))
+    np.save(staging / "sentence_vectors.npy", data.sentence_vectors.astype(np.float32),
+            allow_pickle=False)
+    for file_name in ("vectors.faiss", "sentence_vectors.npy"):
+        _fsync(staging / file_name)
+
+    manifest = dict(data.manifest)
+    manifest["format_version"] = FORMAT_VERSION
+    manifest["data_files"] = {file_name: _sha256(staging / file_name) for file_name in DATA_FILES}
+    manifest_path = staging / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    _fsync(manifest_path)
+
+    os.replace(staging, index_dir / name)
+    pointer_tmp = index_dir / f".{POINTER}.tmp-{os.getpid()}"
+    pointer_tmp.write_text(name + "\n", encoding="utf-8")
+    _fsync(pointer_tmp)
+    os.replace(pointer_tmp, index_dir / POINTER)
+    _remove_stale(index_dir)
+    return name
+
+
+def _remove_stale(index_dir: Path) -> None:
+    """Drop all but the two newest generations (a reader may still be loading
+    the previous one) and partial builds left by crashed writers. Callers
+    hold the index lock, so no other writer's partial build is live."""
+    generations = sorted(entry.name for entry in index_dir.iterdir()
+                         if entry.is_dir() and entry.name.startswith("gen-"))
+    for name in generations[:-2]:
+        shutil.rmtree(index_dir / name, ignore_errors=True)
+    for entry in index_dir.iterdir():
+        if ".partial-" in entry.name or entry.name.startswith(f".{POINTER}.tmp-"):
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+
+
+def read_manifest(index_dir: Path) -> dict:
+    name = current_generation(index_dir)
+    if name is None:
+        raise NoIndex(f"no index in {index_dir}")
+    try:
+        return json.loads((index_dir / name / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexError_(f"the index in {index_dir} is damaged ({error}); "
+                          f"run: rag index --rebuild") from None
+
+
+def check_compatible(manifest: dict, model: str, index_dir: Path) -> None:
+    version = manifest.get("format_version")
+    if version != FORMAT_VERSION:
+        raise IndexError_(
+            f"the index in {index_dir} has format {version}, this version of rag reads "
+            f"format {FORMAT_VERSION}; run: rag index --rebuild")
+    if manifest.get("model") != model:
+        raise IndexError_(
+            f"the index in {index_dir} was built with model {manifest.get('model')!r}, "
+            f"but this run uses {model!r}; run: rag index --rebuild "
+            f"(or pass the index's model with --model)")
+
+
+def load_index(index_dir: Path, model: str) -> IndexData:
+    """Load the live generation, verifying it before trusting it."""
+    import faiss
+
+    manifest = read_manifest(index_dir)
+    check_compatible(manifest, model, index_dir)
+    name = current_generation(index_dir)
+    folder = index_dir / name
+    damaged = f"the index in {index_dir} is damaged ({{}}); run: rag index --rebuild"
+    for file_name, expected in manifest.get("data_files", {}).items():
+        try:
+            actual = _sha256(folder / file_name)
+        except OSError as error:
+            raise IndexError_(damaged.format(f"{file_name}: {error.strerror}")) from None
+        if actual != expected:
+            raise IndexError_(damaged.format(f"{file_name} does not match its checksum"))
+    try:
+        sentences = [Sentence(**json.loads(line)) for line in
+                     (folder / "sentences.jsonl").read_text(encoding="utf-8").splitlines()]
+        chunks = [Chunk(**json.loads(line)) for line in
+                  (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
+        vector_index = faiss.read_index(str(folder / "vectors.faiss"))
+        chunk_vectors = vector_index.reconstruct_n(0, vector_index.ntotal) if vector_index.ntotal \
+            else np.zeros((0, manifest["dimension"]), dtype=np.float32)
+        sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
+        raise IndexError_(damaged.format(error)) from None
+    if len(chunk_vectors) != len(chunks) or len(sentence_vectors) != len(sentences):
+        raise IndexError_(damaged.format("vector and table sizes differ"))
+    return IndexData(manifest, sentences, chunks, np.asarray(chunk_vectors, dtype=np.float32),
+                     sentence_vectors, generation=name, vector_index=vector_index)

@@ -1,0 +1,95 @@
+"""Typed records that flow between the stages and are printed as JSON.
+
+Every record that names a place in a document carries the file path relative
+to the indexed folder and a 1-based, inclusive line range of the file exactly
+as it is on disk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document, with where it sits on disk.
+
+    `char_start`/`char_end` index the decoded file text (end exclusive);
+    `text` is the sentence reflowed onto one line (wrapped lines joined,
+    hyphenated breaks closed), which is what is embedded and quoted.
+    `is_furniture` marks page furniture (headers, e-mail lines, verse in
+    another script) that is indexed for search but never given as an answer.
+    """
+
+    file: str
+    line_start: int
+    line_end: int
+    char_start: int
+    char_end: int
+    text: str
+    is_furniture: bool = False
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of whole sentences of one file: the unit of retrieval."""
+
+    file: str
+    line_start: int
+    line_end: int
+    text: str
+    sentence_start: int  # index of the first sentence in the index's sentence table
+    sentence_end: int  # exclusive
+
+
+@dataclass(frozen=True)
+class Citation:
+    file: str
+    line_start: int
+    line_end: int
+    text: str
+
+    def label(self) -> str:
+        return f"{self.file}:{self.line_start}-{self.line_end}"
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """A chunk as ranked by retrieval, with the fused score it got."""
+
+    file: str
+    line_start: int
+    line_end: int
+    score: float
+    chunk_id: int = field(default=-1, compare=False)
+
+    def to_json(self) -> dict:
+        return {"file": self.file, "line_start": self.line_start,
+                "line_end": self.line_end, "score": round(float(self.score), 6)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says: the text, its citations in order of use,
+    whether it abstained, and the chunks it considered.
+
+    `confidence` is the answerer's calibrated belief that the cited sentence
+    answers the question; the "not found" decision is a threshold on it.
+    """
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...]
+    abstained: bool
+    retrieved: tuple[Retrieved, ...]
+    confidence: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [asdict(citation) for citation in self.citations],
+            "retrieved": [item.to_json() for item in self.retrieved],
+            "confidence": round(float(self.confidence), 6),
+        }

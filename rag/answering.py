@@ -28,6 +28,9 @@ NOT_FOUND = "Not found in the indexed documents."
 FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "missing_rare",
             "chunk_score", "type_match", "novelty", "short")
 
+TRIGGER_FEATURES = FEATURES + ("best_logit", "margin", "question_negated")
+NEGATION = re.compile(r"\b(not|never|no|n't|without|none)\b|n't\b", re.IGNORECASE)
+
 # Used until `rag eval --fit` has written fitted values to calibration.json.
 DEFAULT_WEIGHTS = {"dense": 6.0, "dense_window": 2.0, "lexical": 3.0, "lexical_window": 1.0,
                    "missing_rare": -2.0, "chunk_score": 1.0, "type_match": 1.0,
@@ -92,6 +95,10 @@ class ExtractiveAnswerer:
                                  for name in FEATURES], dtype=np.float64)
         self.bias = calibration.scorer_bias if calibration.scorer_weights else DEFAULT_BIAS
         self.threshold = calibration.abstain_threshold
+        self.trigger_weights = (np.array([calibration.trigger_weights[name] for name in
+                                          TRIGGER_FEATURES], dtype=np.float64)
+                                if calibration.trigger_weights else None)
+        self.trigger_bias = calibration.trigger_bias
         self.max_fused = (calibration.dense_weight + calibration.keyword_weight) / (
             calibration.rrf_k + 1)
         self._sentence_tokens: dict[int, set[str]] = {}
@@ -154,24 +161,42 @@ class ExtractiveAnswerer:
         return [Candidate(sentence_id, self.data.sentences[sentence_id], features[row],
                           float(probabilities[row])) for row, sentence_id in enumerate(ids)]
 
-    def choose(self, candidates: list[Candidate]) -> tuple[list[Candidate], float]:
+    def trigger_features(self, question: str, ranked: list[Candidate]) -> np.ndarray:
+        """Question-level features for "does the best sentence answer it?"."""
+        best = ranked[0]
+        best_logit = float(best.features @ self.weights + self.bias)
+        runner_up = ranked[1].probability if len(ranked) > 1 else 0.0
+        negated = 1.0 if NEGATION.search(question) else 0.0
+        return np.concatenate([best.features,
+                               [best_logit / 10.0, best.probability - runner_up, negated]])
+
+    def confidence(self, question: str, ranked: list[Candidate]) -> float:
+        """Calibrated probability that the best sentence answers the question."""
+        if self.trigger_weights is None:
+            return ranked[0].probability
+        logit = float(self.trigger_features(question, ranked) @ self.trigger_weights
+                      + self.trigger_bias)
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, logit))))
+
+    def choose(self, question: str, candidates: list[Candidate]) -> tuple[list[Candidate], float]:
         """The sentence(s) to answer with, best first, and the confidence.
         An empty list means "not found"."""
         if not candidates:
             return [], 0.0
         ranked = sorted(candidates, key=lambda candidate: -candidate.probability)
+        confidence = self.confidence(question, ranked)
+        if confidence < self.threshold:
+            return [], confidence
         best = ranked[0]
-        if best.probability < self.threshold:
-            return [], best.probability
         chosen = [best]
         # A second sentence only when it is nearly as likely and says
         # something else; more citations must each earn their place.
         if len(ranked) > 1:
             runner_up = ranked[1]
-            if (runner_up.probability >= max(self.threshold, 0.9 * best.probability)
+            if (runner_up.probability >= 0.9 * best.probability
                     and runner_up.sentence.text != best.sentence.text):
                 chosen.append(runner_up)
-        return chosen, best.probability
+        return chosen, confidence
 
 
 def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
@@ -185,7 +210,3 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
                  for candidate in ordered]
     text = " ".join(f"{citation.text} [{citation.label()}]" for citation in citations)
     return text, citations
-
-
-def sigmoid(value: float) -> float:
-    return 1.0 / (1.0 + math.exp(-value))

@@ -94,6 +94,16 @@ class Assistant:
                 self._data = data
             return self._data
 
+    @property
+    def retriever(self) -> HybridRetriever:
+        self.data()
+        return self._retriever
+
+    @property
+    def answerer(self) -> ExtractiveAnswerer:
+        self.data()
+        return self._answerer
+
     # -- asking ----------------------------------------------------------
     def _rank(self, question: str) -> tuple[np.ndarray, Ranking]:
         self.data()
@@ -116,8 +126,8 @@ class Assistant:
         question = clean_question(question, self.settings.max_question_chars, self.notify)
         query_vector, ranking = self._rank(question)
         candidates = self._answerer.candidates(question, query_vector, ranking,
-                                               max(self.settings.answer_pool, k or 0))
-        chosen, confidence = self._answerer.choose(candidates)
+                                               self.settings.answer_pool)
+        chosen, confidence = self._answerer.choose(question, candidates)
         text, citations = compose(chosen)
         return Answer(question=question, text=text, citations=tuple(citations),
                       abstained=not chosen,

@@ -214,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
                                    "and report retrieval, citation, answer and not-found metrics.")
     evaluate.add_argument("dataset", nargs="?", metavar="DATASET",
                           help="a dataset .jsonl file or a name: sample, squad")
+    evaluate.add_argument("--corpus", metavar="DIR",
+                          help="corpus folder of a .jsonl dataset (default: <stem>_corpus beside it)")
+    evaluate.add_argument("--model", metavar="NAME", help="embedding model id or folder")
     evaluate.add_argument("--out", metavar="DIR", help="report folder (default evals/out/NAME)")
     evaluate.add_argument("--compare", metavar="OLD.json", help="show changes against a report")
     evaluate.add_argument("--fit", action="store_true",

@@ -31,6 +31,11 @@ class Calibration:
     # Logistic answer scorer over sentence features (see rag/answering.py).
     scorer_weights: dict[str, float] = field(default_factory=dict)
     scorer_bias: float = 0.0
+    # Logistic answer-triggering model over the best sentence (see
+    # ExtractiveAnswerer.trigger_features); empty means "use the scorer's
+    # probability as the confidence".
+    trigger_weights: dict[str, float] = field(default_factory=dict)
+    trigger_bias: float = 0.0
     # Below this calibrated probability the assistant says "not found".
     abstain_threshold: float = 0.5
     fitted_on: str = "defaults"

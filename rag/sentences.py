@@ -68,18 +68,24 @@ class Flow:
         self.length += len(chunk)
 
     def _build(self, text: str, table: LineTable) -> None:
-        lines = []
+        lines = []  # (content, offset of content, blank line(s) before it)
+        blank_before = False
         for line in table.lines():
             raw = line.text_of(text)
             stripped = raw.strip()
             if stripped:
                 offset = line.start + (len(raw) - len(raw.lstrip()))
-                lines.append((stripped, offset))
-        width = _wrap_width([content for content, _ in lines])
+                lines.append((stripped, offset, blank_before))
+                blank_before = False
+            else:
+                blank_before = True
+        width = _wrap_width([content for content, _, _ in lines])
+        blank_is_break = _blank_lines_separate_paragraphs(lines)
         previous = None
-        for content, offset in lines:
+        for content, offset, blank in lines:
             if previous is not None:
-                self._append(_joiner(previous, content, width), None)
+                joiner = "\n" if blank and blank_is_break else _joiner(previous, content, width)
+                self._append(joiner, None)
             self._append(content, offset)
             previous = content
 
@@ -97,6 +103,18 @@ def _wrap_width(lines: list[str]) -> int:
         return 0
     lengths = sorted(len(line) for line in lines)
     return lengths[int(0.9 * (len(lengths) - 1))]
+
+
+def _blank_lines_separate_paragraphs(lines: list[tuple[str, int, bool]]) -> bool:
+    """False for text (often from PDFs) that puts a blank line after every
+    wrapped line, so a sentence runs on across blank lines."""
+    across = [(previous[0], following[0]) for previous, following in zip(lines, lines[1:])
+              if following[2]]
+    if not across:
+        return True
+    continued = sum(1 for previous, following in across
+                    if previous[-1] not in TERMINAL + CLOSERS and following[0].islower())
+    return continued < 0.2 * len(across)
 
 
 def _joiner(previous: str, following: str, width: int) -> str:

@@ -1,0 +1,45 @@
+"""Shared fixtures: the real embedding model and a real index of the sample
+articles, each built once per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rag.assistant import Assistant
+from rag.embedding import load_embedder
+from rag.settings import DEFAULT_MODEL, SAMPLE_CORPUS_DIR, Settings
+
+SAMPLE_FILES = sorted(SAMPLE_CORPUS_DIR.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    return load_embedder(DEFAULT_MODEL)
+
+
+@pytest.fixture(scope="session")
+def sample_corpus(tmp_path_factory) -> Path:
+    """A private copy of the sample articles, so tests may not alter the shipped ones."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for path in SAMPLE_FILES:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, sample_corpus, embedder) -> Path:
+    index_dir = tmp_path_factory.mktemp("index")
+    Assistant(Settings(index_dir=index_dir)).index([sample_corpus])
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def assistant(sample_index) -> Assistant:
+    return Assistant(Settings(index_dir=sample_index))
+
+
+def make_assistant(index_dir: Path, **settings) -> Assistant:
+    return Assistant(Settings(index_dir=index_dir, **settings))

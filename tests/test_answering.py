@@ -1,0 +1,78 @@
+"""Extractive answers: the right sentence, cited by its own lines; "not
+found" when the documents are silent."""
+
+import re
+
+import pytest
+
+from rag.answering import NOT_FOUND, question_type, type_match
+from rag.assistant import QuestionError
+from rag.documents import decode_bytes
+from rag.lines import LineTable
+
+ANSWERABLE = [
+    ("Where was the second batch of S-400 systems delivered?", "Murted",
+     "001_b4f6f2b0e5c1da68.txt", 122, 124),
+    ("How much has Turkey paid so far for the F-35?", "$900 million",
+     "003_7a2e542821ed9fae.txt", 12, 12),
+    ("Who heads the Russian aircraft maker MiG?", "Ilya Tarasenko",
+     "002_b19f080dd75360e9.txt", 33, 33),
+    ("Which Russian ambassador to Turkey was assassinated?", "Andrei Karlov",
+     "004_333ae619c2337046.txt", 27, 27),
+]
+
+OFF_TOPIC = [
+    "What is the capital of France?",
+    "Who won the 2018 FIFA World Cup?",
+    "What is a good recipe for chocolate cake?",
+    "How do I reset my router password?",
+]
+
+
+@pytest.mark.parametrize("question,answer,file,line_start,line_end", ANSWERABLE)
+def test_answer_cites_the_sentence_lines(assistant, sample_corpus, question, answer, file,
+                                         line_start, line_end):
+    result = assistant.ask(question)
+    assert not result.abstained and answer in result.text
+    first = result.citations[0]
+    assert (first.file, first.line_start, first.line_end) == (file, line_start, line_end)
+    # Every citation is in the text, and its lines on disk hold the quoted sentence.
+    for citation in result.citations:
+        assert f"[{citation.label()}]" in result.text
+        lines = LineTable(decode_bytes((sample_corpus / citation.file).read_bytes()).text)
+        on_disk = re.sub(r"\s+", "", lines.span_text(citation.line_start, citation.line_end))
+        assert re.sub(r"\s+", "", citation.text) in on_disk
+        # The citation is one sentence, not a whole chunk.
+        assert citation.line_end - citation.line_start <= 6
+
+
+@pytest.mark.parametrize("question", OFF_TOPIC)
+def test_off_topic_questions_are_not_answered(assistant, question):
+    result = assistant.ask(question)
+    assert result.abstained and result.text == NOT_FOUND and result.citations == ()
+    assert result.retrieved  # what was considered is still reported
+
+
+def test_furniture_is_never_the_answer(assistant):
+    for question in ("What is the e-mail address of afgazad?", "What is the website address?",
+                     "What is the page number?"):
+        result = assistant.ask(question)
+        assert "afgazad" not in result.text and "@" not in result.text
+
+
+def test_questions_are_cleaned_or_refused(assistant):
+    with pytest.raises(QuestionError):
+        assistant.ask("   \x00\x07  ")
+    noisy = assistant.ask("Where was the second\x00 batch of S-400\x1b systems delivered?")
+    assert "Murted" in noisy.text
+    huge = assistant.ask("Murted airbase delivery " * 5000)  # about 120 KB
+    assert huge.question and len(huge.question) <= assistant.settings.max_question_chars
+
+
+def test_question_types():
+    assert question_type("When was the contract signed?") == "date"
+    assert question_type("How many soldiers are there?") == "number"
+    assert question_type("Who wrote it?") == "name"
+    assert question_type("Why did it fail?") is None
+    assert type_match("date", "It was signed in December 2017.") == 1.0
+    assert type_match("number", "No figures here.") == -1.0

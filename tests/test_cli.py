@@ -1,0 +1,120 @@
+"""The command line: the JSON contract, batch mode, first use, and errors
+that are one line without a traceback."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from rag.cli import main
+
+CONTRACT_KEYS = {"question", "answer", "abstained", "citations", "retrieved"}
+
+
+def run_rag(*args, cwd=None, stdin=None):
+    env = dict(os.environ, HF_HUB_OFFLINE="1")
+    return subprocess.run([sys.executable, "-m", "rag.cli", *args], capture_output=True,
+                          text=True, cwd=cwd, input=stdin, env=env, timeout=300)
+
+
+def check_contract(record):
+    assert CONTRACT_KEYS <= set(record)
+    assert isinstance(record["answer"], str) and isinstance(record["abstained"], bool)
+    for citation in record["citations"]:
+        assert set(citation) == {"file", "line_start", "line_end", "text"}
+        assert 1 <= citation["line_start"] <= citation["line_end"]
+        assert f"[{citation['file']}:{citation['line_start']}-{citation['line_end']}]" in record["answer"]
+    for item in record["retrieved"]:
+        assert set(item) == {"file", "line_start", "line_end", "score"}
+        assert isinstance(item["score"], float)
+    scores = [item["score"] for item in record["retrieved"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_json(sample_index, capsys):
+    assert main(["ask", "How much has Turkey paid so far for the F-35?", "--json",
+                 "--index-dir", str(sample_index), "-k", "3"]) == 0
+    record = json.loads(capsys.readouterr().out)
+    check_contract(record)
+    assert "$900 million" in record["answer"] and not record["abstained"]
+    assert record["citations"][0]["file"] == "003_7a2e542821ed9fae.txt"
+    assert len(record["retrieved"]) == 3
+
+
+def test_ask_prints_answer_then_quoted_numbered_lines(sample_index, capsys):
+    assert main(["ask", "Where was the second batch of S-400 delivered?",
+                 "--index-dir", str(sample_index)]) == 0
+    out = capsys.readouterr().out
+    assert "[001_b4f6f2b0e5c1da68.txt:122-124]" in out
+    assert "[1] 001_b4f6f2b0e5c1da68.txt:122-124" in out
+    assert "  124 | 400 air defence systems had been delivered to Murted Airbase" in out
+
+
+def test_search_shows_files_lines_and_scores(sample_index, capsys):
+    assert main(["search", "Su-30SM", "-k", "2", "--json", "--index-dir", str(sample_index)]) == 0
+    results = json.loads(capsys.readouterr().out)
+    assert len(results) == 2 and "Su-30SM" in results[0]["text"]
+    assert results[0]["file"] == "001_b4f6f2b0e5c1da68.txt"
+
+
+def test_batch_keeps_order_and_ids_through_the_console_command(sample_index, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join([
+        json.dumps({"id": "q-7", "question": "Who is India's Defense Minister?"}),
+        "What is the capital of France?",
+        json.dumps({"id": 3, "question": "  "}),
+        "",
+        json.dumps({"id": "last", "question": "Which pipeline did Germany go through with?"}),
+    ]) + "\n")
+    result = run_rag("ask", "--batch", str(questions), "--index-dir", str(sample_index))
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [record["id"] for record in records] == ["q-7", 2, 3, "last"]
+    check_contract(records[0])
+    assert "Nirmala Sitharaman" in records[0]["answer"]
+    assert records[1]["abstained"] is True and records[1]["citations"] == []
+    assert records[2]["error"] == "the question is empty"
+    assert "Nord Stream 2" in records[3]["answer"]
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["index", "/no/such/folder"], "no such file or folder"),
+    (["ask", "  ", "--index-dir", "{index}"], "the question is empty"),
+    (["ask", "What?", "--index-dir", "{index}", "--model", "other/model"], "rag index --rebuild"),
+    (["ask", "--batch", "/no/such/file.txt", "--index-dir", "{index}"], "cannot read"),
+])
+def test_user_errors_are_one_line_without_traceback(sample_index, args, message):
+    args = [arg.replace("{index}", str(sample_index)) for arg in args]
+    result = run_rag(*args)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("rag: error:")]
+    assert len(errors) == 1 and message in errors[0]
+
+
+def test_first_ask_indexes_the_sample_articles_and_says_so(tmp_path, capsys):
+    index_dir = tmp_path / "fresh-index"
+    assert main(["ask", "Which air base did the S-400 system first make its way to?",
+                 "--index-dir", str(index_dir)]) == 0
+    captured = capsys.readouterr()
+    assert "indexing the bundled sample articles" in captured.err
+    assert "Hmeimim" in captured.out
+    assert (index_dir / "CURRENT").exists()
+
+
+def test_index_reports_skipped_files_and_summary(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "good.md").write_text("# Port\n\nThe harbour opens at dawn every day.\n")
+    (docs / "empty.txt").write_text("")
+    (docs / "blob.txt").write_bytes(bytes(range(256)))
+    (docs / "old.txt").write_bytes("Caf\xe9 cr\xe8me is served at noon.".encode("cp1252"))
+    assert main(["index", str(docs), "--index-dir", str(tmp_path / "index")]) == 0
+    captured = capsys.readouterr()
+    assert "skipped empty.txt: empty file" in captured.err
+    assert "skipped blob.txt: binary" in captured.err
+    assert "warning: old.txt: not valid UTF-8, read as cp1252" in captured.err
+    assert "indexed 2 files" in captured.out and "2 skipped" in captured.out

@@ -1,0 +1,82 @@
+"""Reading documents: encodings, skipped files, relative names."""
+
+import os
+
+import pytest
+
+from rag.documents import NotText, Skipped, common_root, decode_bytes, discover, read_document
+
+
+def test_utf8_with_and_without_bom():
+    assert decode_bytes("Erdoğan said".encode("utf-8")).text == "Erdoğan said"
+    decoded = decode_bytes(b"\xef\xbb\xbf" + "Erdoğan".encode("utf-8"))
+    assert decoded.text == "Erdoğan" and decoded.warning is None
+
+
+def test_utf16_with_bom():
+    decoded = decode_bytes("Line one\nLine two ğ".encode("utf-16"))
+    assert decoded.text == "Line one\nLine two ğ" and decoded.encoding == "utf-16"
+
+
+def test_cp1252_falls_back_with_a_warning():
+    decoded = decode_bytes("“Quoted” café – done".encode("cp1252"))
+    assert decoded.text == "“Quoted” café – done"
+    assert decoded.encoding == "cp1252" and "not valid UTF-8" in decoded.warning
+
+
+def test_latin1_bytes_that_cp1252_rejects_still_decode():
+    decoded = decode_bytes(b"caf\xe9 \x81 ok")
+    assert decoded.encoding == "latin-1" and decoded.text.startswith("café")
+
+
+def test_binary_is_refused():
+    with pytest.raises(NotText, match="binary"):
+        decode_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+
+
+def write(folder, name, data: bytes):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def test_discover_walks_recursively_and_skips_other_suffixes(tmp_path):
+    write(tmp_path, "a.txt", b"Alpha text.")
+    write(tmp_path, "sub/deeper/b.md", b"# Beta")
+    write(tmp_path, "sub/c.pdf", b"%PDF")
+    write(tmp_path, ".hidden/d.txt", b"hidden")
+    found = [item[1] for item in discover([tmp_path], tmp_path)]
+    assert found == ["a.txt", "sub/deeper/b.md"]
+
+
+def test_symlink_loop_is_not_followed_forever(tmp_path):
+    write(tmp_path, "docs/a.txt", b"Alpha text.")
+    os.symlink(tmp_path / "docs", tmp_path / "docs" / "loop")
+    found = [item[1] for item in discover([tmp_path], tmp_path)]
+    assert found == ["docs/a.txt"]
+
+
+def test_missing_path_is_reported_not_raised(tmp_path):
+    results = list(discover([tmp_path / "nope"], tmp_path))
+    assert len(results) == 1 and isinstance(results[0], Skipped)
+    assert "no such file" in str(results[0])
+
+
+def test_read_document_reports_each_bad_file(tmp_path):
+    empty = write(tmp_path, "empty.txt", b"  \n\n")
+    binary = write(tmp_path, "blob.txt", bytes(range(256)) * 10)
+    broken = tmp_path / "broken.txt"
+    os.symlink(tmp_path / "missing-target", broken)
+    assert read_document(empty, "empty.txt") == (None, "empty file")
+    assert "binary" in read_document(binary, "blob.txt")[1]
+    document, reason = read_document(broken, "broken.txt")
+    assert document is None and reason.startswith("unreadable")
+
+
+def test_common_root_is_the_folder_or_shared_parent(tmp_path):
+    first = write(tmp_path, "x/a.txt", b"a")
+    second = write(tmp_path, "y/b.txt", b"b")
+    assert common_root([tmp_path / "x"]) == tmp_path / "x"
+    assert common_root([first, second]) == tmp_path
+    assert common_root([first]) == tmp_path / "x"

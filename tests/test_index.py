@@ -1,0 +1,119 @@
+"""The index folder: save, load, manifest, refusals, damage, incremental updates."""
+
+import json
+import shutil
+
+import numpy as np
+import pytest
+
+from rag.indexer import IndexBusy, NothingIndexed, build_index, index_lock
+from rag.settings import Settings
+from rag.store import FORMAT_VERSION, IndexError_, current_generation, load_index
+
+from .conftest import SAMPLE_FILES, make_assistant
+
+
+def test_saved_index_loads_with_manifest_and_matching_tables(sample_index, embedder):
+    data = load_index(sample_index, embedder.model_id)
+    manifest = data.manifest
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["model"] == "sentence-transformers/all-MiniLM-L6-v2"
+    assert manifest["dimension"] == 384 == data.chunk_vectors.shape[1]
+    assert manifest["chunking"]["chunk_tokens"] == 120
+    assert sorted(manifest["files"]) == [path.name for path in SAMPLE_FILES]
+    for path in SAMPLE_FILES:
+        import hashlib
+
+        assert manifest["files"][path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert len(data.chunks) == data.vector_index.ntotal == len(data.chunk_vectors)
+    assert len(data.sentences) == len(data.sentence_vectors)
+    # Stored vectors are the model's normalized embeddings of the chunk text.
+    again = embedder.encode_documents([data.chunks[3].text])[0]
+    assert np.allclose(again, data.chunk_vectors[3], atol=1e-4)
+    assert np.allclose(np.linalg.norm(data.chunk_vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_faiss_search_agrees_with_exact_numpy_search(sample_index, embedder):
+    data = load_index(sample_index, embedder.model_id)
+    query = embedder.encode_query("Which jets did Turkey consider buying from Russia?")
+    scores, ids = data.vector_index.search(query.reshape(1, -1), 10)
+    exact = data.chunk_vectors @ query
+    assert list(ids[0]) == list(np.argsort(-exact)[:10])
+    assert np.allclose(scores[0], np.sort(exact)[::-1][:10], atol=1e-5)
+
+
+def test_index_of_another_model_is_refused_with_what_to_run(sample_index):
+    with pytest.raises(IndexError_, match="rag index --rebuild") as error:
+        make_assistant(sample_index, model="some/other-model").data()
+    assert "all-MiniLM-L6-v2" in str(error.value)
+
+
+def copy_index(source, target):
+    shutil.copytree(source, target)
+    return target
+
+
+def test_other_format_version_is_refused(sample_index, tmp_path, embedder):
+    index_dir = copy_index(sample_index, tmp_path / "index")
+    manifest_path = index_dir / current_generation(index_dir) / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest["format_version"] = 999
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexError_, match="format 999.*rag index --rebuild"):
+        load_index(index_dir, embedder.model_id)
+
+
+@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "sentence_vectors.npy"])
+def test_truncated_or_altered_files_give_a_clear_error(sample_index, tmp_path, embedder, victim):
+    index_dir = copy_index(sample_index, tmp_path / "index")
+    path = index_dir / current_generation(index_dir) / victim
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(IndexError_, match="damaged.*rag index --rebuild"):
+        load_index(index_dir, embedder.model_id)
+
+
+def test_missing_index_says_to_index(tmp_path):
+    with pytest.raises(IndexError_, match="no index"):
+        make_assistant(tmp_path / "none").data()
+
+
+def test_incremental_update_embeds_only_what_changed(sample_corpus, tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    settings = Settings(index_dir=tmp_path / "index")
+    first = build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    assert len(first.added) == 5
+    (corpus / "004_333ae619c2337046.txt").unlink()
+    with open(corpus / "000_e55826f93595c402.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nA new closing sentence about the Bosphorus bridge.\n")
+    (corpus / "new.md").write_text("# Notes\n\nThe Bosphorus ferry leaves at noon.\n")
+    second = build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    assert second.added == ["new.md"]
+    assert second.changed == ["000_e55826f93595c402.txt"]
+    assert second.removed == ["004_333ae619c2337046.txt"]
+    assert len(second.unchanged) == 3
+    data = load_index(settings.index_dir, embedder.model_id)
+    assert "004_333ae619c2337046.txt" not in data.manifest["files"]
+    # Carried-over vectors still belong to their chunks.
+    for chunk_id in (0, len(data.chunks) // 2, len(data.chunks) - 1):
+        fresh = embedder.encode_documents([data.chunks[chunk_id].text])[0]
+        assert np.allclose(fresh, data.chunk_vectors[chunk_id], atol=1e-4)
+    answer = make_assistant(settings.index_dir).ask("When does the Bosphorus ferry leave?")
+    assert answer.citations[0].file == "new.md" and "noon" in answer.text
+
+
+def test_folder_with_nothing_usable_is_an_error(tmp_path, embedder):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "empty.txt").write_text("")
+    with pytest.raises(NothingIndexed):
+        build_index([tmp_path / "docs"], Settings(index_dir=tmp_path / "index"),
+                    notify=lambda message: None, embedder=embedder)
+    assert current_generation(tmp_path / "index") is None
+
+
+def test_second_writer_is_turned_away(tmp_path):
+    with index_lock(tmp_path):
+        with pytest.raises(IndexBusy, match="another"):
+            with index_lock(tmp_path):
+                pass

@@ -1,0 +1,146 @@
+"""Sentences keep their lines: the cited lines, read back from disk, hold the
+sentence, and no fewer lines would."""
+
+import re
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from rag.documents import decode_bytes
+from rag.lines import LineTable
+from rag.sentences import split_sentences
+
+from .conftest import SAMPLE_FILES
+
+PDF_EXPORT = "001_b4f6f2b0e5c1da68.txt"
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace: what must survive reflowing unchanged."""
+    return re.sub(r"\s+", "", text)
+
+
+def lines_from_disk(path, line_start, line_end) -> str:
+    text = decode_bytes(path.read_bytes()).text
+    return LineTable(text).span_text(line_start, line_end)
+
+
+def assert_lines_hold(text: str, sentence) -> None:
+    table = LineTable(text)
+    held = squash(table.span_text(sentence.line_start, sentence.line_end))
+    assert squash(sentence.text) in held, sentence
+    # Tight: dropping the first or the last cited line loses part of it.
+    if sentence.line_end > sentence.line_start:
+        assert squash(sentence.text) not in squash(
+            table.span_text(sentence.line_start + 1, sentence.line_end))
+        assert squash(sentence.text) not in squash(
+            table.span_text(sentence.line_start, sentence.line_end - 1))
+
+
+@pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda path: path.name)
+def test_every_sentence_of_the_sample_files_maps_to_its_lines(path):
+    text = decode_bytes(path.read_bytes()).text
+    sentences = split_sentences(text, path.name)
+    assert len(sentences) > 10
+    for sentence in sentences:
+        assert_lines_hold(text, sentence)
+        assert text[sentence.char_start:sentence.char_end].strip()
+        assert squash(text[sentence.char_start:sentence.char_end]) == squash(sentence.text)
+
+
+def by_words(sentences, words):
+    return [sentence for sentence in sentences if words in sentence.text]
+
+
+def test_wrapped_sentence_with_blank_lines_and_hyphenated_break():
+    path = next(path for path in SAMPLE_FILES if path.name == PDF_EXPORT)
+    sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)
+    # "S-" ends line 122 and "400" starts line 124, with a blank line between.
+    [murted] = by_words(sentences, "Murted Airbase")
+    assert "a second batch of S-400 air defence systems" in murted.text
+    assert (murted.line_start, murted.line_end) == (122, 124)
+    [su30] = by_words(sentences, "Su-30SM")
+    assert (su30.line_start, su30.line_end) == (159, 161)
+    # "fifth-" / "generation" keeps its hyphen: the word is hyphenated anyway.
+    assert by_words(sentences, "Su-57 fifth-generation jet fighter")
+    assert "the F-35" in by_words(sentences, "a competitor of the F-35")[0].text
+
+
+def test_headline_without_full_stop_is_its_own_sentence():
+    path = next(path for path in SAMPLE_FILES if path.name == PDF_EXPORT)
+    sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)
+    [headline] = by_words(sentences, "intensify military cooperation")
+    assert headline.text == "Russia and Turkey intensify military cooperation over US objections"
+    assert (headline.line_start, headline.line_end) == (26, 28)
+
+
+def test_page_furniture_is_marked_and_prose_is_not():
+    path = next(path for path in SAMPLE_FILES if path.name == PDF_EXPORT)
+    sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)
+    furniture = [sentence for sentence in sentences if sentence.is_furniture]
+    furniture_text = " ".join(sentence.text for sentence in furniture)
+    for marker in ("afgazad@gmail.com", "www.afgazad.com", "آزاد", "05.09.2019"):
+        assert marker in furniture_text
+    prose = [sentence for sentence in sentences if not sentence.is_furniture]
+    assert all("afgazad" not in sentence.text for sentence in prose)
+    assert all(sentence.line_start > 18 for sentence in prose)
+    assert len(prose) > 50
+
+
+def test_one_long_line_carries_many_sentences_each_cited_to_it():
+    path = next(path for path in SAMPLE_FILES if path.name.startswith("002_"))
+    sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)
+    on_line_17 = [sentence for sentence in sentences if sentence.line_start == 17]
+    assert len(on_line_17) >= 5
+    assert all(sentence.line_end == 17 for sentence in on_line_17)
+
+
+def test_abbreviations_and_decimals_do_not_end_sentences():
+    text = ("The U.S. officials met on Aug. 27, 2019 in Moscow. Dr. Smith paid $2.5 billion "
+            "for it. Then J. R. Doe left.\n")
+    sentences = split_sentences(text, "a.txt")
+    assert [sentence.text for sentence in sentences] == [
+        "The U.S. officials met on Aug. 27, 2019 in Moscow.",
+        "Dr. Smith paid $2.5 billion for it.",
+        "Then J. R. Doe left.",
+    ]
+
+
+def test_crlf_and_cr_files_give_editor_line_numbers():
+    text = "Title line\r\n\r\nFirst sentence here. Second one\r\nwraps here.\rThird is alone.\r"
+    sentences = split_sentences(text, "a.txt")
+    spans = {sentence.text: (sentence.line_start, sentence.line_end) for sentence in sentences}
+    assert spans == {"Title line": (1, 1), "First sentence here.": (3, 3),
+                     "Second one wraps here.": (3, 4), "Third is alone.": (5, 5)}
+
+
+def test_very_long_line_without_punctuation_is_cut_into_bounded_sentences():
+    text = " ".join(["word"] * 5000)
+    sentences = split_sentences(text, "a.txt")
+    assert len(sentences) > 4
+    assert all(len(sentence.text) <= 1000 for sentence in sentences)
+    assert all(sentence.line_start == sentence.line_end == 1 for sentence in sentences)
+
+
+LINE_PIECES = st.sampled_from(["", " ", "Hello world.", "A quick fox", "runs-", "away. And",
+                               "“Quoted?” he said.", "U.S. forces", "1,000 km", "  ",
+                               "\t", "Ünïcödé text…", "S-", "400 missiles."])
+BREAKS = st.sampled_from(["\n", "\r\n", "\r", "\n\n"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(LINE_PIECES, BREAKS), min_size=1, max_size=30))
+def test_property_sentence_lines_read_back_contain_the_sentence(parts):
+    text = "".join(piece + line_break for piece, line_break in parts)
+    for sentence in split_sentences(text, "p.txt"):
+        assert_lines_hold(text, sentence)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_property_any_text_maps_back(text):
+    for sentence in split_sentences(text, "p.txt"):
+        table = LineTable(text)
+        assert 1 <= sentence.line_start <= sentence.line_end <= len(table)
+        assert squash(sentence.text) in squash(table.span_text(sentence.line_start,
+                                                                sentence.line_end))

@@ -26,7 +26,7 @@ from .types import Citation, Sentence
 NOT_FOUND = "Not found in the indexed documents."
 
 FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "missing_rare",
-            "chunk_score", "type_match", "novelty", "short")
+            "chunk_score", "type_match", "novelty", "short", "dense_previous", "lexical_previous")
 
 TRIGGER_FEATURES = FEATURES + ("best_logit", "margin", "question_negated")
 NEGATION = re.compile(r"\b(not|never|no|n't|without|none)\b|n't\b", re.IGNORECASE)
@@ -34,7 +34,8 @@ NEGATION = re.compile(r"\b(not|never|no|n't|without|none)\b|n't\b", re.IGNORECAS
 # Used until `rag eval --fit` has written fitted values to calibration.json.
 DEFAULT_WEIGHTS = {"dense": 6.0, "dense_window": 2.0, "lexical": 3.0, "lexical_window": 1.0,
                    "missing_rare": -2.0, "chunk_score": 1.0, "type_match": 1.0,
-                   "novelty": 0.5, "short": -1.0}
+                   "novelty": 0.5, "short": -1.0, "dense_previous": 0.0,
+                   "lexical_previous": 0.0}
 DEFAULT_BIAS = -6.0
 
 MONTHS = ("january february march april may june july august september october november "
@@ -70,13 +71,17 @@ def question_type(question: str) -> str | None:
     return None
 
 
-def type_match(kind: str | None, text: str) -> float:
+def type_match(kind: str | None, text: str, question: str = "") -> float:
     """+1 when the sentence holds what the question asks for, -1 when it
-    cannot, 0 when the question does not say."""
+    cannot, 0 when the question does not say. What the question itself
+    names does not count: "Who alerted Erdogan?" needs a name besides Erdogan."""
     if kind is None:
         return 0.0
+    asked = {word.lower() for word in re.findall(r"\w+", question)}
+    remainder = " ".join(word for word in re.findall(r"\S+", text)
+                         if re.sub(r"\W", "", word).lower() not in asked)
     pattern = {"date": DATE_PATTERN, "number": NUMBER_PATTERN, "name": NAME_PATTERN}[kind]
-    return 1.0 if pattern.search(text) else -1.0
+    return 1.0 if pattern.search(remainder) else -1.0
 
 
 def _weighted_share(question_tokens: list[str], tokens: set[str], idf) -> float:
@@ -138,6 +143,7 @@ class ExtractiveAnswerer:
         for sentence_id in ids:
             sentence = self.data.sentences[sentence_id]
             window = self._window(sentence_id)
+            previous = sentence_id - 1 if window[0] == sentence_id - 1 else None
             window_vector = vectors[window].sum(axis=0)
             window_vector /= max(np.linalg.norm(window_vector), 1e-9)
             tokens = self._tokens(sentence_id)
@@ -151,9 +157,14 @@ class ExtractiveAnswerer:
                 _weighted_share(question_tokens, window_tokens, idf),
                 max(missing, default=0.0) / max_idf,
                 best_chunk_score[sentence_id] / self.max_fused,
-                type_match(kind, sentence.text),
+                type_match(kind, sentence.text, question),
                 len(novel) / max(len(tokens), 1),
                 1.0 if len(raw_tokens(sentence.text)) < 6 else 0.0,
+                # Answers often follow the sentence that restates the question
+                # ("Erdogan asked whether ... " / "'Yes, you can,' Putin replied.").
+                float(vectors[previous] @ query_vector) if previous is not None else 0.0,
+                _weighted_share(question_tokens, self._tokens(previous), idf)
+                if previous is not None else 0.0,
             ])
         features = np.array(rows, dtype=np.float64)
         logits = features @ self.weights + self.bias

@@ -71,6 +71,7 @@ class FileEntry:
     chunks: list[Chunk]  # sentence ids relative to this file's first sentence
     sentence_vectors: np.ndarray | None = None
     chunk_vectors: np.ndarray | None = None
+    path: str = ""  # absolute path of the file on disk
 
 
 @contextmanager
@@ -89,18 +90,17 @@ def index_lock(index_dir: Path):
         handle.close()
 
 
-def _previous_entries(settings: Settings, root: Path) -> dict[str, FileEntry]:
-    """Per-file data of the live index, when it can be reused."""
+def _previous_entries(settings: Settings) -> tuple[str | None, dict[str, FileEntry]]:
+    """The live index's root and per-file data, when they can be reused."""
     if current_generation(settings.index_dir) is None:
-        return {}
+        return None, {}
     try:
         data = load_index(settings.index_dir, settings.model)
     except IndexError_:
-        return {}
+        return None, {}
     manifest = data.manifest
-    same_chunking = manifest.get("chunking") == _chunking(settings)
-    if not same_chunking or manifest.get("root") != str(root):
-        return {}
+    if manifest.get("chunking") != _chunking(settings):
+        return manifest.get("root"), {}
     entries = {}
     for file, info in manifest["files"].items():
         first, last = info["sentences"]
@@ -109,8 +109,9 @@ def _previous_entries(settings: Settings, root: Path) -> dict[str, FileEntry]:
         entries[file] = FileEntry(file, info["sha256"], info.get("encoding", "utf-8"),
                                   data.sentences[first:last], chunks,
                                   data.sentence_vectors[first:last],
-                                  data.chunk_vectors[chunk_first:chunk_last])
-    return entries
+                                  data.chunk_vectors[chunk_first:chunk_last],
+                                  path=info.get("path", ""))
+    return manifest.get("root"), entries
 
 
 def _shift(chunk: Chunk, offset: int) -> Chunk:
@@ -120,52 +121,68 @@ def _shift(chunk: Chunk, offset: int) -> Chunk:
 
 def _chunking(settings: Settings) -> dict:
     return {"chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap,
-            "sentence_splitter": 1}
+            "sentence_splitter": 2}
 
 
-def _fresh_entry(document: Document, settings: Settings) -> FileEntry:
-    sentences = split_sentences(document.text, document.file)
+def uploads_dir(settings: Settings) -> Path:
+    """Where files added through the web page are kept, inside the index folder."""
+    return settings.index_dir / "uploads"
+
+
+def _is_live_upload(entry: FileEntry, settings: Settings) -> bool:
+    path = Path(entry.path)
+    return path.is_relative_to(uploads_dir(settings).resolve()) and path.is_file()
+
+
+def _fresh_entry(document: Document, file: str, settings: Settings) -> FileEntry:
+    sentences = split_sentences(document.text, file)
     chunks = chunk_sentences(sentences, 0, settings.chunk_tokens, settings.chunk_overlap)
-    return FileEntry(document.file, document.sha256, document.encoding, sentences, chunks)
+    return FileEntry(file, document.sha256, document.encoding, sentences, chunks,
+                     path=str(document.path))
 
 
 def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = False,
                 notify: Notify = print, progress_factory=None,
-                embedder: Embedder | None = None) -> IndexReport:
-    """Index `paths` (default: the bundled sample articles) into
-    `settings.index_dir`. Raises NothingIndexed when no file could be used."""
+                embedder: Embedder | None = None, add_only: bool = False) -> IndexReport:
+    """Bring `settings.index_dir` in line with `paths` (default: the bundled
+    sample articles): new and changed files are embedded, deleted ones
+    dropped, the rest carried over. With `add_only`, `paths` are added to
+    what is indexed and nothing is dropped (uploads from the web page).
+    Raises NothingIndexed when no file could be used."""
     started = time.perf_counter()
     paths = [Path(path).resolve() for path in (paths or [SAMPLE_CORPUS_DIR])]
-    root = common_root(paths)
-    report = IndexReport(settings.index_dir, root)
     with index_lock(settings.index_dir):
-        previous = {} if rebuild else _previous_entries(settings, root)
-        entries: dict[str, FileEntry] = {}
-        for found in discover(paths, root):
-            if isinstance(found, Skipped):
-                report.skipped.append(found)
-                notify(str(found))
-                continue
-            path, file = found
-            document, message = read_document(path, file)
-            if document is None:
-                report.skipped.append(Skipped(file, message))
-                notify(str(report.skipped[-1]))
-                continue
-            if message:
-                notify(f"warning: {file}: {message}")
+        previous_root, previous = _previous_entries(settings)
+        if rebuild:
+            previous = {}
+        names_root = common_root(paths)
+        if add_only:
+            root = Path(previous_root) if previous_root else names_root
+            entries = dict(previous)
+        else:
+            root = names_root
+            # Uploaded files stay until they are deleted from the uploads folder.
+            entries = {file: entry for file, entry in previous.items()
+                       if _is_live_upload(entry, settings)}
+        report = IndexReport(settings.index_dir, root)
+        for file, document in _read_all(paths, names_root, report, notify):
+            if add_only and file in entries and entries[file].path != str(document.path):
+                file = f"uploads/{file}"
             old = previous.get(file)
-            if old is not None and old.sha256 == document.sha256:
+            if old is not None and old.sha256 == document.sha256 and old.path == str(document.path):
                 entries[file] = old
                 report.unchanged.append(file)
-            else:
-                entries[file] = _fresh_entry(document, settings)
-                (report.changed if old is not None else report.added).append(file)
-        report.removed = sorted(set(previous) - set(entries))
+                continue
+            entry = _fresh_entry(document, file, settings)
+            if not entry.chunks:
+                report.skipped.append(Skipped(file, "no text to index (only page furniture)"))
+                notify(str(report.skipped[-1]))
+                continue
+            entries[file] = entry
+            (report.changed if old is not None else report.added).append(file)
+        if not add_only:
+            report.removed = sorted(set(previous) - set(entries))
         usable = {file: entry for file, entry in entries.items() if entry.chunks}
-        for file in sorted(set(entries) - set(usable)):
-            report.skipped.append(Skipped(file, "no text to index"))
-            notify(str(report.skipped[-1]))
         if not usable:
             raise NothingIndexed(f"nothing to index: no readable .txt or .md files in "
                                  f"{', '.join(str(path) for path in paths)}")
@@ -178,6 +195,25 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
     report.sentences = len(data.sentences)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _read_all(paths: list[Path], root: Path, report: IndexReport, notify: Notify):
+    """(name, document) for every readable file; every other one is
+    reported once and the walk goes on."""
+    for found in discover(paths, root):
+        if isinstance(found, Skipped):
+            report.skipped.append(found)
+            notify(str(found))
+            continue
+        path, file = found
+        document, message = read_document(path, file)
+        if document is None:
+            report.skipped.append(Skipped(file, message))
+            notify(str(report.skipped[-1]))
+            continue
+        if message:
+            notify(f"warning: {file}: {message}")
+        yield file, document
 
 
 def _embed_missing(entries: list[FileEntry], embedder: Embedder, settings: Settings,
@@ -211,7 +247,7 @@ def _assemble(entries: dict[str, FileEntry], settings: Settings, root: Path,
         first, chunk_first = len(sentences), len(chunks)
         sentences.extend(entry.sentences)
         chunks.extend(_shift(chunk, first) for chunk in entry.chunks)
-        files[file] = {"sha256": entry.sha256, "encoding": entry.encoding,
+        files[file] = {"sha256": entry.sha256, "encoding": entry.encoding, "path": entry.path,
                        "sentences": [first, len(sentences)], "chunks": [chunk_first, len(chunks)]}
     ordered = [entries[file] for file in sorted(entries)]
     dimension = embedder.dimension

@@ -63,9 +63,13 @@ class Assistant:
         return self._embedder
 
     def index(self, paths: list[Path] | None = None, rebuild: bool = False,
-              progress_factory=None) -> IndexReport:
-        report = build_index(paths, self.settings, rebuild=rebuild, notify=self.notify,
-                             progress_factory=progress_factory, embedder=self.embedder)
+              progress_factory=None, add_only: bool = False,
+              notify: Notify | None = None) -> IndexReport:
+        """Index `paths` (default: the sample articles); with `add_only`, add
+        them to what is indexed (uploads) instead of syncing to them."""
+        report = build_index(paths, self.settings, rebuild=rebuild, notify=notify or self.notify,
+                             progress_factory=progress_factory, embedder=self.embedder,
+                             add_only=add_only)
         self._data = None
         return report
 
@@ -141,7 +145,10 @@ class Assistant:
         from .documents import NotText, decode_bytes
         from .lines import LineTable
 
-        path = self.data().root / citation.file
+        files = self.data().manifest["files"]
+        if citation.file not in files:  # only indexed files are ever read back
+            return []
+        path = Path(files[citation.file].get("path") or self.data().root / citation.file)
         try:
             text = decode_bytes(path.read_bytes()).text
         except (OSError, NotText) as error:

@@ -22,6 +22,7 @@ EPILOG = """examples:
   rag ask --batch questions.txt > answers.jsonl
   rag search "Su-30SM" -k 3
   rag eval evals/datasets/sample_articles.jsonl
+  rag serve --port 7860             the chat page (also: python ui.py)
 
 environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model)"""
 
@@ -156,6 +157,15 @@ def command_search(args) -> int:
     return 0
 
 
+def command_serve(args) -> int:
+    try:
+        import ui
+    except ImportError as error:
+        raise UserError(f"the web page needs its dependencies ({error}); "
+                        f"reinstall with: pip install -e .") from None
+    return ui.serve(args)
+
+
 def command_eval(args) -> int:
     from evals.cli import run_eval_command
 
@@ -208,6 +218,14 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("-k", type=int, default=5, metavar="N", help="how many (default 5)")
     search.add_argument("--json", action="store_true", help="print results as JSON")
     search.set_defaults(handler=command_search)
+
+    serve = commands.add_parser("serve", parents=[common], help="start the chat web page",
+                                description="Serve the chat page (and POST /api/ask) on the "
+                                "index; with no index, the sample articles are indexed first.")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.set_defaults(handler=command_serve)
 
     evaluate = commands.add_parser("eval", help="evaluate on a dataset",
                                    description="Run a JSON-lines dataset through `rag ask` "

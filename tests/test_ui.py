@@ -1,0 +1,146 @@
+"""The web page, launched for real: the JSON endpoint, the Gradio API through
+gradio_client, uploads, and a click on a citation in headless Chromium."""
+
+import json
+import os
+import shutil
+import socket
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+OUTPUT_DIR = Path(__file__).resolve().parent.parent / "test-output"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(sample_index, tmp_path_factory):
+    import uvicorn
+
+    import ui
+    from rag.settings import Settings
+
+    index_dir = tmp_path_factory.mktemp("ui") / "index"
+    shutil.copytree(sample_index, index_dir)
+    app = ui.build_app(Settings(index_dir=index_dir))
+    port = free_port()
+    uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                                   log_level="warning"))
+    thread = threading.Thread(target=uvicorn_server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 60
+    while not uvicorn_server.started and time.time() < deadline:
+        time.sleep(0.1)
+    assert app.state.indexing.done.wait(120)
+    yield f"http://127.0.0.1:{port}", app
+    uvicorn_server.should_exit = True
+    thread.join(timeout=10)
+
+
+def post_json(url, payload):
+    request = urllib.request.Request(url, data=json.dumps(payload).encode(),
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_json_endpoint_speaks_the_cli_contract(server):
+    url, _ = server
+    status, body = post_json(f"{url}/api/ask", {"question": "Who is India's Defense Minister?", "k": 3})
+    assert status == 200
+    assert "Nirmala Sitharaman" in body["answer"] and len(body["retrieved"]) == 3
+    assert body["citations"][0]["file"] == "003_7a2e542821ed9fae.txt"
+    assert {"question", "answer", "abstained", "citations", "retrieved"} <= set(body)
+    status, body = post_json(f"{url}/api/ask", {"question": " \x00 "})
+    assert status == 400 and body["error"] == "the question is empty"
+
+
+def test_gradio_client_gets_answer_and_citations(server):
+    from gradio_client import Client
+
+    url, _ = server
+    client = Client(url, verbose=False)
+    result = client.predict("How much has Turkey paid so far for the F-35?", 5, api_name="/ask")
+    assert "$900 million" in result["answer"] and not result["abstained"]
+    assert result["citations"][0]["line_start"] == 12
+    off_topic = client.predict("What is the capital of France?", 5, api_name="/ask")
+    assert off_topic["abstained"] and off_topic["citations"] == []
+
+
+def test_uploaded_files_are_searchable_at_once_and_problems_are_shown(server, tmp_path):
+    from gradio_client import Client, handle_file
+
+    url, app = server
+    good = tmp_path / "harbour notes.md"
+    good.write_text("# Harbour\n\nThe Galata ferry to Kadıköy leaves every 20 minutes.\n")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 4)
+    client = Client(url, verbose=False)
+    log = client.predict([handle_file(str(good)), handle_file(str(binary))], api_name="/upload")
+    assert "added harbour notes.md" in log
+    assert "photo.txt" in log and "binary" in log
+    answer = client.predict("How often does the Galata ferry leave?", 5, api_name="/ask")
+    assert answer["citations"][0]["file"] == "harbour notes.md"
+    assert "20 minutes" in answer["answer"]
+    # The sample articles are still there.
+    status, body = post_json(f"{url}/api/ask", {"question": "Who heads the Russian aircraft maker MiG?"})
+    assert "Ilya Tarasenko" in body["answer"]
+
+
+def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    url, _ = server
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        page.goto(url)
+        page.wait_for_selector("#question textarea")
+        page.fill("#question textarea", "Where was the second batch of S-400 systems delivered?")
+        page.click("#ask")
+        chip = page.locator("#chat .cite-chip").first
+        chip.wait_for(timeout=60000)
+        label = chip.inner_text()
+        assert "001_b4f6f2b0e5c1da68.txt:122–124" in label
+        # A follow-up in the same chat, answered "not found" and shown as such.
+        page.fill("#question textarea", "What is the capital of France?")
+        page.click("#ask")
+        page.locator("#chat .not-found").wait_for(timeout=60000)
+        # Open a different passage from the sources panel, then the answer's chip.
+        page.locator("#sources .cite-chip").last.click()
+        page.wait_for_function("document.querySelector('#source-view .source-view')"
+                               "?.dataset.start !== '122'")
+        chip.click()
+        page.wait_for_function("document.querySelector('#source-view .source-view')"
+                               "?.dataset.start === '122'")
+        cited = [int(line.get_attribute("data-line"))
+                 for line in page.locator("#source-view .line.cited").all()]
+        shown = [int(line.get_attribute("data-line"))
+                 for line in page.locator("#source-view .line").all()]
+        assert cited == [122, 123, 124]
+        assert shown[0] < 122 and shown[-1] > 124  # context around the cited lines
+        assert "Murted Airbase" in page.locator("#source-view .line.cited").last.inner_text()
+        page.screenshot(path=str(OUTPUT_DIR / "ui-chat.png"), full_page=True)
+        browser.close()
+    assert (OUTPUT_DIR / "ui-chat.png").stat().st_size > 10000

@@ -1,0 +1,345 @@
+"""The chat web page: `python ui.py` or `rag serve`.
+
+A Gradio page (chat, citation chips, source viewer, sources panel, upload)
+mounted in a FastAPI app that also answers `POST /api/ask` with the same
+JSON as `rag ask --json`. Every answer comes from the one `Assistant` that
+the CLI uses; the model and index load once per process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import shutil
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from pydantic import BaseModel
+
+from rag.assistant import Assistant, QuestionError
+from rag.settings import Settings
+from rag.types import Answer, Citation
+
+CONTEXT_LINES = 8
+CSS = """
+.cite-chip { display:inline-block; margin:0 2px; padding:0 7px; border-radius:10px;
+  background:#e0ecff; color:#1d4ed8 !important; font-size:0.85em; text-decoration:none !important;
+  cursor:pointer; border:1px solid #bfd4fb; white-space:nowrap; }
+.cite-chip:hover { background:#c7dbff; }
+.not-found { padding:8px 12px; border-left:4px solid #9ca3af; background:#f3f4f6; color:#374151;
+  font-style:italic; border-radius:4px; }
+.source-view .source-title { font-weight:600; margin-bottom:6px; }
+.source-lines { font-family:ui-monospace,Menlo,monospace; font-size:12.5px; max-height:460px;
+  overflow:auto; border:1px solid #e5e7eb; border-radius:6px; background:#fff; }
+.source-lines .line { display:flex; white-space:pre-wrap; color:#111827; }
+.source-lines .ln { flex:0 0 3.5em; text-align:right; padding-right:10px; color:#9ca3af;
+  user-select:none; background:#f9fafb; }
+.source-lines .line.cited { background:#fff3bf; }
+.source-lines .line.cited .ln { color:#92400e; font-weight:600; background:#ffe8a3; }
+.sources-panel table { width:100%; font-size:0.85em; border-collapse:collapse; }
+.sources-panel td, .sources-panel th { padding:3px 6px; border-bottom:1px solid #eee;
+  vertical-align:top; text-align:left; }
+"""
+# Chips live inside chat messages, which Gradio renders itself; one
+# delegated listener hands the clicked chip's citation to a hidden button.
+JS = """
+() => {
+  document.addEventListener('click', (event) => {
+    const chip = event.target.closest('.cite-chip');
+    if (!chip) return;
+    event.preventDefault();
+    const href = chip.getAttribute('href') || '';
+    window.__ragCite = decodeURIComponent(href.slice(href.indexOf('#cite=') + 6));
+    document.querySelector('#cite-open').click();
+  });
+}
+"""
+
+
+class AskRequest(BaseModel):
+    """Body of POST /api/ask."""
+
+    question: str
+    k: int | None = None
+
+
+class IndexingJob:
+    """Indexes the sample articles in the background when there is no index,
+    and reports progress for the page to show."""
+
+    def __init__(self, assistant: Assistant):
+        self.assistant = assistant
+        self.message = ""
+        self.done = threading.Event()
+        self.error: str | None = None
+
+    def start(self) -> None:
+        threading.Thread(target=self._run, daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            if self.assistant.ensure_index(progress_factory=self._progress) is not None:
+                self.message = "Indexed the bundled sample articles."
+            self.assistant.data()
+        except Exception as error:  # shown in the page; the server stays up
+            self.error = str(error)
+            self.message = f"Indexing failed: {error}"
+        finally:
+            self.done.set()
+
+    def _progress(self, total: int):
+        job = self
+
+        class Progress:
+            count = 0
+
+            def update(self, amount: int) -> None:
+                self.count += amount
+                job.message = f"Indexing the sample articles: {self.count}/{total} passages embedded…"
+
+            def close(self) -> None:
+                pass
+
+        self.message = f"Indexing the sample articles: 0/{total} passages embedded…"
+        return Progress()
+
+    def status(self) -> str:
+        if not self.done.is_set():
+            return f"⏳ {self.message or 'Loading the model and the index…'}"
+        if self.error:
+            return f"⚠️ {self.message}"
+        data = self.assistant.data()
+        counts = data.manifest["counts"]
+        return (f"Ready: {counts['files']} files, {counts['chunks']} passages indexed. "
+                f"{self.message}").strip()
+
+
+def chip(number: int | None, citation: Citation) -> str:
+    label = f"{citation.file}:{citation.line_start}–{citation.line_end}"
+    if number is not None:
+        label = f"[{number}] {label}"
+    # The citation rides in the link's fragment: Gradio's HTML sanitizer
+    # keeps href but drops data-* attributes.
+    cite = quote(f"{citation.file}|{citation.line_start}|{citation.line_end}")
+    return f'<a class="cite-chip" href="#cite={cite}">{html.escape(label)}</a>'
+
+
+
+def answer_html(answer: Answer) -> str:
+    if answer.abstained:
+        return ('<div class="not-found">∅ Not found in the indexed documents. Nothing in them '
+                'answers this question; try other words, or add documents that do.</div>')
+    parts = [f"{html.escape(citation.text)} {chip(number, citation)}"
+             for number, citation in enumerate(answer.citations, 1)]
+    return " ".join(parts)
+
+
+def sources_html(answer: Answer | None, snippets: dict[int, str] | None = None) -> str:
+    snippets = snippets or {}
+    if answer is None or not answer.retrieved:
+        return '<div class="sources-panel"><b>Sources</b><p>Ask a question to see the passages it was answered from.</p></div>'
+    rows = []
+    for rank, item in enumerate(answer.retrieved, 1):
+        citation = Citation(item.file, item.line_start, item.line_end, "")
+        rows.append(f"<tr><td>{rank}</td><td>{chip(None, citation)}<br>"
+                    f"<small>{html.escape(snippets.get(item.chunk_id, ''))}</small></td>"
+                    f"<td>{item.score:.4f}</td></tr>")
+    return ('<div class="sources-panel"><b>Sources for the last question</b>: passages retrieved, best first '
+            '(fused rank score)<table><tr><th>#</th><th>passage</th><th>score</th></tr>'
+            + "".join(rows) + "</table></div>")
+
+
+def source_view_html(assistant: Assistant, citation: Citation | None) -> str:
+    if citation is None:
+        return ('<div class="source-view"><div class="source-title">Source</div>'
+                '<p>Click a citation to see its lines in the document.</p></div>')
+    lines = assistant.source_lines(citation, context=CONTEXT_LINES)
+    if not lines:
+        return f'<div class="source-view"><p>Cannot show {html.escape(citation.file)}.</p></div>'
+    body = "".join(
+        f'<div class="line{" cited" if cited else ""}" data-line="{number}">'
+        f'<span class="ln">{number}</span><span class="tx">{html.escape(text) or " "}</span></div>'
+        for number, text, cited in lines)
+    title = f"{citation.file} — lines {citation.line_start}–{citation.line_end}"
+    return (f'<div class="source-view" data-file="{html.escape(citation.file, quote=True)}" '
+            f'data-start="{citation.line_start}" data-end="{citation.line_end}">'
+            f'<div class="source-title">{html.escape(title)}</div>'
+            f'<div class="source-lines">{body}</div></div>')
+
+
+def _shorten(text: str, limit: int = 140) -> str:
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def parse_cite(value: str) -> Citation | None:
+    try:
+        file, start, end = value.rsplit("|", 2)
+        return Citation(file, int(start), int(end), "")
+    except (AttributeError, ValueError):
+        return None
+
+
+def build_blocks(assistant: Assistant, job: IndexingJob):
+    import gradio as gr
+
+    def respond(message: str, history: list, k: float):
+        history = list(history or [])
+        question = (message or "").strip()
+        if not question:
+            yield history, gr.skip(), gr.skip(), ""
+            return
+        history.append({"role": "user", "content": html.escape(question)})
+        if not job.done.wait(timeout=600) or job.error:
+            history.append({"role": "assistant", "content": html.escape(job.status())})
+            yield history, gr.skip(), gr.skip(), ""
+            return
+        try:
+            answer = assistant.ask(question, k=int(k))
+        except QuestionError as error:
+            history.append({"role": "assistant", "content": html.escape(str(error))})
+            yield history, gr.skip(), gr.skip(), ""
+            return
+        # Stream the words in, then show the finished answer with its chips.
+        history.append({"role": "assistant", "content": ""})
+        words = answer.text.split(" ")
+        for end in range(0, len(words), 4):
+            history[-1] = {"role": "assistant", "content": html.escape(" ".join(words[:end + 4]))}
+            yield history, gr.skip(), gr.skip(), ""
+            time.sleep(0.02)
+        history[-1] = {"role": "assistant", "content": answer_html(answer)}
+        # A "not found" keeps whatever source the reader was looking at.
+        view = source_view_html(assistant, answer.citations[0]) if answer.citations else gr.skip()
+        yield history, sources_html(answer, snippets(answer)), view, ""
+
+    def snippets(answer: Answer) -> dict[int, str]:
+        chunks = assistant.data().chunks
+        return {item.chunk_id: _shorten(chunks[item.chunk_id].text) for item in answer.retrieved
+                if 0 <= item.chunk_id < len(chunks)}
+
+    def open_citation(value: str):
+        return source_view_html(assistant, parse_cite(value))
+
+    def upload(files) -> str:
+        from rag.indexer import NothingIndexed, uploads_dir
+
+        if not files:
+            return ""
+        job.done.wait(timeout=600)
+        folder = uploads_dir(assistant.settings)
+        folder.mkdir(parents=True, exist_ok=True)
+        added = []
+        for file in files:
+            source = Path(file if isinstance(file, str) else file.name)
+            target = folder / source.name
+            shutil.copyfile(source, target)
+            added.append(target)
+        messages: list[str] = []
+        try:
+            report = assistant.index(added, add_only=True, notify=messages.append)
+        except NothingIndexed:
+            return "\n".join(f"- ⚠️ {line}" for line in messages) or "- ⚠️ nothing could be indexed"
+        lines = [f"- ⚠️ {line}" for line in messages]
+        lines += [f"- ✅ added {name}" for name in report.added + report.changed]
+        lines += [f"- unchanged {name}" for name in report.unchanged if name in
+                  {path.name for path in added}]
+        return "\n".join(lines)
+
+    def ask_api(question: str, k: float = 5) -> dict:
+        job.done.wait(timeout=600)
+        return assistant.ask(question, k=int(k)).to_json()
+
+    with gr.Blocks(title="rag — ask your documents") as blocks:
+        gr.Markdown("## rag — answers from your documents, every sentence cited to its lines")
+        status = gr.Markdown(job.status(), elem_id="status")
+        with gr.Row():
+            with gr.Column(scale=3):
+                chatbot = gr.Chatbot(elem_id="chat", height=480, label="Chat",
+                                     placeholder="Ask a question about the indexed documents.")
+                with gr.Row():
+                    question = gr.Textbox(placeholder="e.g. Where was the second batch of S-400 "
+                                          "systems delivered?", show_label=False, scale=5,
+                                          elem_id="question", submit_btn=False)
+                    ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                k = gr.Slider(1, 10, value=assistant.settings.top_k, step=1,
+                              label="Passages to retrieve (k)")
+                files = gr.File(file_count="multiple", file_types=[".txt", ".md"],
+                                label="Add .txt / .md files to the index", elem_id="upload")
+                upload_log = gr.Markdown(elem_id="upload-log")
+            with gr.Column(scale=2):
+                source_view = gr.HTML(source_view_html(assistant, None), elem_id="source-view")
+                sources = gr.HTML(sources_html(None), elem_id="sources")
+        cite_target = gr.Textbox(visible="hidden", elem_id="cite-target")
+        cite_open = gr.Button("open citation", visible="hidden", elem_id="cite-open")
+
+        outputs = [chatbot, sources, source_view, question]
+        question.submit(respond, [question, chatbot, k], outputs, api_visibility="private")
+        ask_button.click(respond, [question, chatbot, k], outputs, api_visibility="private")
+        cite_open.click(open_citation, [cite_target], [source_view],
+                        js="(value) => window.__ragCite ?? value", api_visibility="private")
+        files.upload(upload, [files], [upload_log], api_name="upload")
+        gr.api(ask_api, api_name="ask")
+        timer = gr.Timer(1.0)
+        timer.tick(job.status, None, status, api_visibility="private")
+    return blocks
+
+
+def build_app(settings: Settings | None = None):
+    """The FastAPI app: the page at / and the JSON API at /api/ask."""
+    import gradio as gr
+    from fastapi import FastAPI
+    from fastapi.responses import JSONResponse
+
+    assistant = Assistant(settings or Settings.from_env())
+    job = IndexingJob(assistant)
+    job.start()
+    app = FastAPI(title="rag")
+
+    @app.post("/api/ask")
+    def api_ask(request: AskRequest):
+        if not job.done.wait(timeout=600) or job.error:
+            return JSONResponse({"error": job.status()}, status_code=503)
+        if request.k is not None and not 1 <= request.k <= 100:
+            return JSONResponse({"error": "k must be between 1 and 100"}, status_code=400)
+        try:
+            return assistant.ask(request.question, k=request.k).to_json()
+        except QuestionError as error:
+            return JSONResponse({"error": str(error)}, status_code=400)
+
+    blocks = build_blocks(assistant, job)
+    blocks.queue(default_concurrency_limit=4)
+    app = gr.mount_gradio_app(app, blocks, path="/", css=CSS, js=JS, footer_links=["api"])
+    app.state.assistant = assistant
+    app.state.indexing = job
+    return app
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="ui.py", description="Serve the rag chat page and "
+                                     "its JSON API (POST /api/ask).")
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on "
+                        "(default 127.0.0.1; 0.0.0.0 exposes it to your network)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument("--index-dir", metavar="DIR",
+                        help="index folder (default: $RAG_INDEX_DIR or ./index)")
+    parser.add_argument("--model", metavar="NAME", help="embedding model id or folder")
+    return parser.parse_args(argv)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    settings = Settings.from_env(index_dir=args.index_dir, model=args.model)
+    app = build_app(settings)
+    print(f"rag: serving http://{args.host}:{args.port}/ (JSON API: POST /api/ask)", flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    return 0
+
+
+def main(argv=None) -> int:
+    return serve(parse_args(argv))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

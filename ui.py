@@ -117,12 +117,15 @@ class IndexingJob:
 
 
 def chip(number: int | None, citation: Citation) -> str:
-    label = f"{citation.file}:{citation.line_start}–{citation.line_end}"
+    label = citation.label().rsplit("-", 1)
+    label = f"{label[0]}–{label[1]}"
     if number is not None:
         label = f"[{number}] {label}"
     # The citation rides in the link's fragment: Gradio's HTML sanitizer
     # keeps href but drops data-* attributes.
-    cite = quote(f"{citation.file}|{citation.line_start}|{citation.line_end}")
+    page = "" if citation.page is None else citation.page
+    cite = quote(f"{citation.file}|{citation.line_start}|{citation.line_end}|{page}|"
+                 f"{int(citation.extracted)}")
     return f'<a class="cite-chip" href="#cite={cite}">{html.escape(label)}</a>'
 
 
@@ -142,7 +145,8 @@ def sources_html(answer: Answer | None, snippets: dict[int, str] | None = None) 
         return '<div class="sources-panel"><b>Sources</b><p>Ask a question to see the passages it was answered from.</p></div>'
     rows = []
     for rank, item in enumerate(answer.retrieved, 1):
-        citation = Citation(item.file, item.line_start, item.line_end, "")
+        citation = Citation(item.file, item.line_start, item.line_end, "", item.page,
+                            item.extracted)
         rows.append(f"<tr><td>{rank}</td><td>{chip(None, citation)}<br>"
                     f"<small>{html.escape(snippets.get(item.chunk_id, ''))}</small></td>"
                     f"<td>{item.score:.4f}</td></tr>")
@@ -163,6 +167,10 @@ def source_view_html(assistant: Assistant, citation: Citation | None) -> str:
         f'<span class="ln">{number}</span><span class="tx">{html.escape(text) or " "}</span></div>'
         for number, text, cited in lines)
     title = f"{citation.file} — lines {citation.line_start}–{citation.line_end}"
+    if citation.page is not None:
+        title += f" of the text extracted from page {citation.page}"
+    elif citation.extracted:
+        title += " of the extracted text"
     return (f'<div class="source-view" data-file="{html.escape(citation.file, quote=True)}" '
             f'data-start="{citation.line_start}" data-end="{citation.line_end}">'
             f'<div class="source-title">{html.escape(title)}</div>'
@@ -175,8 +183,9 @@ def _shorten(text: str, limit: int = 140) -> str:
 
 def parse_cite(value: str) -> Citation | None:
     try:
-        file, start, end = value.rsplit("|", 2)
-        return Citation(file, int(start), int(end), "")
+        file, start, end, page, extracted = value.rsplit("|", 4)
+        return Citation(file, int(start), int(end), "", int(page) if page else None,
+                        extracted == "1")
     except (AttributeError, ValueError):
         return None
 

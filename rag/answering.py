@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .keyword import KeywordIndex, raw_tokens, tokenize
+from .keyword import MAX_RARITY, KeywordIndex, raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
 from .settings import Calibration
 from .store import IndexData
@@ -26,7 +26,8 @@ from .types import Citation, Sentence
 NOT_FOUND = "Not found in the indexed documents."
 
 FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "missing_rare",
-            "chunk_score", "type_match", "novelty", "short", "dense_previous", "lexical_previous")
+            "chunk_score", "type_match", "novelty", "short", "dense_previous", "lexical_previous",
+            "dense_gap", "lexical_gap")
 
 TRIGGER_FEATURES = FEATURES + ("best_logit", "margin", "question_negated")
 NEGATION = re.compile(r"\b(not|never|no|n't|without|none)\b|n't\b", re.IGNORECASE)
@@ -35,13 +36,14 @@ NEGATION = re.compile(r"\b(not|never|no|n't|without|none)\b|n't\b", re.IGNORECAS
 DEFAULT_WEIGHTS = {"dense": 6.0, "dense_window": 2.0, "lexical": 3.0, "lexical_window": 1.0,
                    "missing_rare": -2.0, "chunk_score": 1.0, "type_match": 1.0,
                    "novelty": 0.5, "short": -1.0, "dense_previous": 0.0,
-                   "lexical_previous": 0.0}
+                   "lexical_previous": 0.0, "dense_gap": 2.0, "lexical_gap": 2.0}
 DEFAULT_BIAS = -6.0
 
 MONTHS = ("january february march april may june july august september october november "
           "december jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday "
-          "thursday friday saturday sunday century decade year years").split()
-DATE_PATTERN = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)|"
+          "thursday friday saturday sunday century decade year years today yesterday tomorrow "
+          "dawn dusk noon midnight morning afternoon evening night weekly daily").split()
+DATE_PATTERN = re.compile(r"\b(?:1[5-9]\d\d|20\d\d|\d{1,2}(?:st|nd|rd|th)|\d{1,2}[:.]\d\d|"
                           + "|".join(MONTHS) + r")\b", re.IGNORECASE)
 NUMBER_WORDS = ("one two three four five six seven eight nine ten eleven twelve dozen hundred "
                 "thousand million billion trillion half several").split()
@@ -63,10 +65,11 @@ def question_type(question: str) -> str | None:
     if re.search(r"\b(when|what year|which year|what date|what day|what month|how long ago)\b",
                  lowered):
         return "date"
-    if re.search(r"\b(how many|how much|what percentage|what number|how old|how far|how long)\b",
+    if re.search(r"\b(how many|how much|how often|what percentage|what number|how old|how far|"
+                 r"how long)\b",
                  lowered):
         return "number"
-    if re.search(r"\b(who|whom|whose)\b", lowered):
+    if re.search(r"\b(who|whom|whose|where|which country|which city)\b", lowered):
         return "name"
     return None
 
@@ -84,11 +87,12 @@ def type_match(kind: str | None, text: str, question: str = "") -> float:
     return 1.0 if pattern.search(remainder) else -1.0
 
 
-def _weighted_share(question_tokens: list[str], tokens: set[str], idf) -> float:
-    total = sum(idf(token) for token in question_tokens)
+def _weighted_share(question_weights: dict[str, float], tokens: set[str]) -> float:
+    """Share of the question's content words (weighted by rarity) in `tokens`."""
+    total = sum(question_weights.values())
     if total <= 0:
         return 0.0
-    return sum(idf(token) for token in question_tokens if token in tokens) / total
+    return sum(weight for token, weight in question_weights.items() if token in tokens) / total
 
 
 class ExtractiveAnswerer:
@@ -132,10 +136,8 @@ class ExtractiveAnswerer:
                     best_chunk_score.setdefault(sentence_id, float(score))
         if not best_chunk_score:
             return []
-        question_tokens = tokenize(question)
-        question_set = set(question_tokens)
-        idf = self.keyword_index.idf
-        max_idf = max(idf("\0never-seen\0"), 1e-6)
+        question_weights = weighted_tokens(question)
+        question_set = set(question_weights)
         kind = question_type(question)
         vectors = self.data.sentence_vectors
         rows = []
@@ -148,14 +150,15 @@ class ExtractiveAnswerer:
             window_vector /= max(np.linalg.norm(window_vector), 1e-9)
             tokens = self._tokens(sentence_id)
             window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window))
-            missing = [idf(token) for token in question_set if token not in window_tokens]
+            missing = [weight for token, weight in question_weights.items()
+                       if token not in window_tokens]
             novel = tokens - question_set
             rows.append([
                 float(vectors[sentence_id] @ query_vector),
                 float(window_vector @ query_vector),
-                _weighted_share(question_tokens, tokens, idf),
-                _weighted_share(question_tokens, window_tokens, idf),
-                max(missing, default=0.0) / max_idf,
+                _weighted_share(question_weights, tokens),
+                _weighted_share(question_weights, window_tokens),
+                max(missing, default=0.0) / MAX_RARITY,
                 best_chunk_score[sentence_id] / self.max_fused,
                 type_match(kind, sentence.text, question),
                 len(novel) / max(len(tokens), 1),
@@ -163,10 +166,16 @@ class ExtractiveAnswerer:
                 # Answers often follow the sentence that restates the question
                 # ("Erdogan asked whether ... " / "'Yes, you can,' Putin replied.").
                 float(vectors[previous] @ query_vector) if previous is not None else 0.0,
-                _weighted_share(question_tokens, self._tokens(previous), idf)
+                _weighted_share(question_weights, self._tokens(previous))
                 if previous is not None else 0.0,
+                0.0, 0.0,  # gaps, filled in below
             ])
         features = np.array(rows, dtype=np.float64)
+        # How far each sentence is behind the best one of this question: a
+        # relative signal that means the same in a small or a large corpus.
+        gap_columns = [FEATURES.index("dense_gap"), FEATURES.index("lexical_gap")]
+        for column, source in zip(gap_columns, (FEATURES.index("dense"), FEATURES.index("lexical"))):
+            features[:, column] = features[:, source] - features[:, source].max()
         logits = features @ self.weights + self.bias
         probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
         return [Candidate(sentence_id, self.data.sentences[sentence_id], features[row],
@@ -217,7 +226,8 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
     # Keep document order so two sentences read naturally.
     ordered = sorted(chosen, key=lambda candidate: candidate.sentence_id)
     citations = [Citation(candidate.sentence.file, candidate.sentence.line_start,
-                          candidate.sentence.line_end, candidate.sentence.text)
+                          candidate.sentence.line_end, candidate.sentence.text,
+                          candidate.sentence.page, candidate.sentence.extracted)
                  for candidate in ordered]
     text = " ".join(f"{citation.text} [{citation.label()}]" for citation in citations)
     return text, citations

@@ -140,9 +140,11 @@ class Assistant:
 
     # -- reading sources back ---------------------------------------------
     def source_lines(self, citation, context: int = 0) -> list[tuple[int, str, bool]]:
-        """The cited lines as they are on disk now, with `context` lines
-        around them: (line number, text, whether it is cited)."""
-        from .documents import NotText, decode_bytes
+        """The cited lines as they are on disk now (for HTML and PDF, of the
+        text extracted from it), with `context` lines around them:
+        (line number, text, whether it is cited)."""
+        from .documents import NotText, text_units
+        from .formats import Unreadable
         from .lines import LineTable
 
         files = self.data().manifest["files"]
@@ -150,11 +152,14 @@ class Assistant:
             return []
         path = Path(files[citation.file].get("path") or self.data().root / citation.file)
         try:
-            text = decode_bytes(path.read_bytes()).text
-        except (OSError, NotText) as error:
+            units, _, _ = text_units(path.read_bytes(), path.name)
+        except (OSError, NotText, Unreadable) as error:
             self.notify(f"warning: cannot read {citation.file} to quote it: {error}")
             return []
-        table = LineTable(text)
+        texts = [unit.text for unit in units if unit.page == getattr(citation, "page", None)]
+        if not texts:
+            return []
+        table = LineTable(texts[0])
         first = max(1, citation.line_start - context)
         last = min(len(table), citation.line_end + context)
         return [(number, table.span_text(number, number),

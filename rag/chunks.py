@@ -25,8 +25,8 @@ def count_tokens(text: str) -> int:
 
 def chunk_sentences(sentences: list[Sentence], first_id: int, chunk_tokens: int,
                     chunk_overlap: int) -> list[Chunk]:
-    """Chunks over `sentences` (all of one file), whose ids in the sentence
-    table start at `first_id`."""
+    """Chunks over `sentences` (all of one file, or of one PDF page), whose
+    ids in the sentence table start at `first_id`."""
     if chunk_overlap >= chunk_tokens:
         raise ValueError("chunk overlap must be smaller than the chunk size")
     usable = [index for index, sentence in enumerate(sentences) if not sentence.is_furniture]
@@ -47,6 +47,8 @@ def chunk_sentences(sentences: list[Sentence], first_id: int, chunk_tokens: int,
             text=" ".join(sentence.text for sentence in members),
             sentence_start=first_id + usable[position],
             sentence_end=first_id + usable[end - 1] + 1,
+            page=members[0].page,
+            extracted=members[0].extracted,
         ))
         if end >= len(usable):
             break

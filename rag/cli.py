@@ -142,6 +142,8 @@ def _ask_batch(assistant, args) -> int:
 
 
 def command_search(args) -> int:
+    from .formats import location_label
+
     assistant = _assistant(args)
     assistant.ensure_index(progress_factory=_progress_factory("embedding"))
     results = assistant.search(" ".join(args.query), k=args.k)
@@ -152,7 +154,9 @@ def command_search(args) -> int:
         return 0
     for rank, item in enumerate(results, 1):
         text = data.chunks[item.chunk_id].text
-        print(f"{rank}. {item.file}:{item.line_start}-{item.line_end}  score {item.score:.4f}")
+        where = location_label(item.file, item.line_start, item.line_end, item.page,
+                               item.extracted)
+        print(f"{rank}. {where}  score {item.score:.4f}")
         print(f"   {text[:300]}{'…' if len(text) > 300 else ''}")
     return 0
 
@@ -190,9 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "sentence-transformers/all-MiniLM-L6-v2, loaded offline)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    index = commands.add_parser("index", parents=[common], help="index .txt/.md files",
-                                description="Index the .txt and .md files under PATH "
-                                "(recursively). With no PATH, the bundled sample articles. "
+    index = commands.add_parser("index", parents=[common], help="index .txt/.md/.html/.pdf files",
+                                description="Index the .txt, .md, .html and .pdf files under "
+                                "PATH (recursively). With no PATH, the bundled sample articles. "
                                 "Unchanged files are not embedded again.")
     index.add_argument("paths", nargs="*", metavar="PATH")
     index.add_argument("--rebuild", action="store_true", help="embed every file again")

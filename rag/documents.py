@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .settings import DOCUMENT_SUFFIXES
+from .formats import SUFFIXES, TextUnit, Unreadable, html_text, is_html, is_pdf, pdf_pages
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Tried in order after UTF-8; cp1252 covers most Western "ANSI" files and
@@ -26,9 +26,13 @@ FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 class Document:
     path: Path  # absolute path on disk
     file: str  # path relative to the indexed folder, with forward slashes
-    text: str
+    units: tuple[TextUnit, ...]  # the whole file, or one unit per PDF page
     sha256: str
     encoding: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(unit.text for unit in self.units)
 
 
 @dataclass(frozen=True)
@@ -83,25 +87,39 @@ def _looks_binary(text: str) -> bool:
     return control > 0.05 * max(len(sample), 1)
 
 
+def text_units(data: bytes, name: str) -> tuple[tuple[TextUnit, ...], str, str | None]:
+    """(units, encoding, warning) of a file's bytes; raises NotText or
+    Unreadable for files that hold no text."""
+    if is_pdf(name):
+        return tuple(pdf_pages(data)), "pdf", None
+    decoded = decode_bytes(data)
+    if is_html(name):
+        return (TextUnit(html_text(decoded.text), extracted=True),), decoded.encoding, \
+            decoded.warning
+    return (TextUnit(decoded.text),), decoded.encoding, decoded.warning
+
+
 def read_document(path: Path, file: str) -> tuple[Document | None, str | None]:
     """Read one file. Returns (document, None), (document, warning) or
     (None, reason it was skipped)."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, f"larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit"
+            # Refused before reading, so memory stays bounded whatever the size.
+            return None, (f"{size / (1024 * 1024):.0f} MB is larger than the "
+                          f"{MAX_FILE_BYTES // (1024 * 1024)} MB limit for one document")
         data = path.read_bytes()
     except OSError as error:
         return None, f"unreadable ({error.strerror or error})"
     try:
-        decoded = decode_bytes(data)
-    except NotText as error:
+        units, encoding, warning = text_units(data, path.name)
+    except (NotText, Unreadable) as error:
         return None, str(error)
-    if not decoded.text.strip():
-        return None, "empty file"
-    document = Document(path=path, file=file, text=decoded.text,
-                        sha256=hashlib.sha256(data).hexdigest(), encoding=decoded.encoding)
-    return document, decoded.warning
+    if not any(unit.text.strip() for unit in units):
+        return None, "empty file" if not is_pdf(path.name) else "no extractable text (scanned PDF?)"
+    document = Document(path=path, file=file, units=units,
+                        sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+    return document, warning
 
 
 def common_root(paths: list[Path]) -> Path:
@@ -126,7 +144,7 @@ def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipp
         else:
             candidates = _walk(given, seen_dirs)
         for path in candidates:
-            if path.suffix.lower() not in DOCUMENT_SUFFIXES:
+            if path.suffix.lower() not in SUFFIXES:
                 continue
             real = os.path.realpath(path)
             if real in seen_files:

@@ -34,11 +34,14 @@ class Embedder:
     def encode_documents(self, texts: list[str], batch_size: int = 32,
                          progress: Callable[[int], None] | None = None) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start:start + batch_size]
-            out[start:start + len(batch)] = self.embed_batch(batch)
+        # Batches of similar length waste little time on padding, which
+        # dominates CPU time when short sentences share a batch with chunks.
+        order = sorted(range(len(texts)), key=lambda index: len(texts[index]))
+        for start in range(0, len(order), batch_size):
+            members = order[start:start + batch_size]
+            out[members] = self.embed_batch([texts[index] for index in members])
             if progress:
-                progress(len(batch))
+                progress(len(members))
         return out
 
     def encode_query(self, text: str) -> np.ndarray:

@@ -12,7 +12,7 @@ import fcntl
 import platform
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -115,13 +115,13 @@ def _previous_entries(settings: Settings) -> tuple[str | None, dict[str, FileEnt
 
 
 def _shift(chunk: Chunk, offset: int) -> Chunk:
-    return Chunk(chunk.file, chunk.line_start, chunk.line_end, chunk.text,
-                 chunk.sentence_start + offset, chunk.sentence_end + offset)
+    return replace(chunk, sentence_start=chunk.sentence_start + offset,
+                   sentence_end=chunk.sentence_end + offset)
 
 
 def _chunking(settings: Settings) -> dict:
     return {"chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap,
-            "sentence_splitter": 2}
+            "sentence_splitter": 3}
 
 
 def uploads_dir(settings: Settings) -> Path:
@@ -135,8 +135,13 @@ def _is_live_upload(entry: FileEntry, settings: Settings) -> bool:
 
 
 def _fresh_entry(document: Document, file: str, settings: Settings) -> FileEntry:
-    sentences = split_sentences(document.text, file)
-    chunks = chunk_sentences(sentences, 0, settings.chunk_tokens, settings.chunk_overlap)
+    sentences: list[Sentence] = []
+    chunks: list[Chunk] = []
+    for unit in document.units:  # chunks never cross a PDF page
+        unit_sentences = split_sentences(unit.text, file, unit.page, unit.extracted)
+        chunks += chunk_sentences(unit_sentences, len(sentences), settings.chunk_tokens,
+                                  settings.chunk_overlap)
+        sentences += unit_sentences
     return FileEntry(file, document.sha256, document.encoding, sentences, chunks,
                      path=str(document.path))
 

@@ -14,7 +14,8 @@ from functools import lru_cache
 import numpy as np
 
 TOKEN = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*")
-QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": " "})
+QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": " ",
+                        "ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d"})
 
 
 @lru_cache(maxsize=1)
@@ -54,12 +55,38 @@ def raw_tokens(text: str) -> list[str]:
     return tokens
 
 
+def content_words(text: str) -> list[tuple[str, str]]:
+    """(word, stem) of each content word: stop words dropped, names kept whole."""
+    stemmer = _stemmer()
+    return [(word, word if not word.isalpha() else stemmer.stemWord(word))
+            for word in raw_tokens(text)
+            if word not in stopwords() and (len(word) > 1 or word.isdigit())]
+
+
 def tokenize(text: str) -> list[str]:
     """Content tokens: stop words dropped, words stemmed, names kept whole."""
-    words = [token for token in raw_tokens(text) if token not in stopwords()
-             and (len(token) > 1 or token.isdigit())]
-    stemmer = _stemmer()
-    return [word if not word.isalpha() else stemmer.stemWord(word) for word in words]
+    return [stem for _, stem in content_words(text)]
+
+
+MAX_RARITY = 8.0
+
+
+@lru_cache(maxsize=200_000)
+def rarity(word: str) -> float:
+    """How rare a word is in English, from 0 ("the") to 8 (never seen), on
+    wordfreq's Zipf scale. Unlike IDF it does not depend on the size of the
+    indexed corpus, so a one-file index weighs words as a large one does."""
+    from wordfreq import zipf_frequency
+
+    return max(0.0, MAX_RARITY - zipf_frequency(word, "en"))
+
+
+def weighted_tokens(text: str) -> dict[str, float]:
+    """Stem -> rarity of the rarest word that has that stem."""
+    weights: dict[str, float] = {}
+    for word, stem in content_words(text):
+        weights[stem] = max(weights.get(stem, 0.0), rarity(word))
+    return weights
 
 
 class KeywordIndex:

@@ -75,5 +75,6 @@ class HybridRetriever:
         for chunk_id, score in zip(ranking.chunk_ids[:k], ranking.fused[:k]):
             chunk = self.data.chunks[int(chunk_id)]
             results.append(Retrieved(chunk.file, chunk.line_start, chunk.line_end, float(score),
-                                     chunk_id=int(chunk_id)))
+                                     chunk_id=int(chunk_id), page=chunk.page,
+                                     extracted=chunk.extracted))
         return results

@@ -230,9 +230,11 @@ def is_furniture(text: str, script: str, repeated: bool) -> bool:
     return repeated
 
 
-def split_sentences(text: str, file: str, table: LineTable | None = None) -> list[Sentence]:
-    """All sentences of a document, in order, with exact line ranges."""
-    table = table or LineTable(text)
+def split_sentences(text: str, file: str, page: int | None = None,
+                    extracted: bool = False) -> list[Sentence]:
+    """All sentences of a document (or of one PDF page), in order, with
+    exact line ranges."""
+    table = LineTable(text)
     flow = Flow(text, table)
     script = _dominant_script(text)
     line_counts = Counter(re.sub(r"\d+", "#", " ".join(line.text_of(text).split()))
@@ -252,5 +254,7 @@ def split_sentences(text: str, file: str, table: LineTable | None = None) -> lis
             char_end=char_end,
             text=sentence_text,
             is_furniture=is_furniture(sentence_text, script, repeated),
+            page=page,
+            extracted=extracted,
         ))
     return sentences

@@ -17,7 +17,6 @@ from pathlib import Path
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SAMPLE_CORPUS_DIR = Path(__file__).with_name("sample_corpus")
-DOCUMENT_SUFFIXES = (".txt", ".md")
 
 
 @dataclass(frozen=True)
@@ -68,6 +67,9 @@ class Settings:
     # Questions longer than this are cut (with a warning) before embedding.
     max_question_chars: int = 2000
     calibration: Calibration = field(default_factory=Calibration.load)
+
+    def __post_init__(self):
+        object.__setattr__(self, "index_dir", Path(self.index_dir))
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":

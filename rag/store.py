@@ -21,8 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
-import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -93,8 +93,11 @@ def save_index(index_dir: Path, data: IndexData) -> str:
 
     index_dir.mkdir(parents=True, exist_ok=True)
     previous = current_generation(index_dir)
-    number = int(previous.split("-")[1]) + 1 if previous and previous.startswith("gen-") else 1
-    name = f"gen-{number:06d}"
+    # Past every generation on disk, live or not: a writer killed between
+    # its two renames leaves a finished generation that CURRENT never named.
+    numbers = [int(entry.name[4:]) for entry in index_dir.iterdir()
+               if entry.is_dir() and re.fullmatch(r"gen-\d+", entry.name)]
+    name = f"gen-{max(numbers, default=0) + 1:06d}"
     staging = index_dir / f".{name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -122,21 +125,21 @@ def save_index(index_dir: Path, data: IndexData) -> str:
     pointer_tmp.write_text(name + "\n", encoding="utf-8")
     _fsync(pointer_tmp)
     os.replace(pointer_tmp, index_dir / POINTER)
-    _remove_stale(index_dir)
+    _remove_stale(index_dir, keep={name, previous})
     return name
 
 
-def _remove_stale(index_dir: Path) -> None:
-    """Drop all but the two newest generations (a reader may still be loading
-    the previous one) and partial builds left by crashed writers. Callers
-    hold the index lock, so no other writer's partial build is live."""
-    generations = sorted(entry.name for entry in index_dir.iterdir()
-                         if entry.is_dir() and entry.name.startswith("gen-"))
-    for name in generations[:-2]:
-        shutil.rmtree(index_dir / name, ignore_errors=True)
+def _remove_stale(index_dir: Path, keep: set) -> None:
+    """Drop generations other than the live one and the one before it (a
+    reader may still be loading that), and partial builds left by crashed
+    writers. Callers hold the index lock, so no other writer is at work."""
     for entry in index_dir.iterdir():
-        if ".partial-" in entry.name or entry.name.startswith(f".{POINTER}.tmp-"):
-            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink()
+        if entry.name in keep:
+            continue
+        if entry.is_dir() and (entry.name.startswith("gen-") or ".partial-" in entry.name):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.name.startswith(f".{POINTER}.tmp-"):
+            entry.unlink(missing_ok=True)
 
 
 def read_manifest(index_dir: Path) -> dict:

@@ -7,7 +7,7 @@ as it is on disk.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,8 @@ class Sentence:
     char_end: int
     text: str
     is_furniture: bool = False
+    page: int | None = None  # PDF page; lines then count within the page's text
+    extracted: bool = False  # lines are of text extracted from HTML or PDF
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,19 @@ class Chunk:
     text: str
     sentence_start: int  # index of the first sentence in the index's sentence table
     sentence_end: int  # exclusive
+    page: int | None = None
+    extracted: bool = False
+
+
+def _location_json(record) -> dict:
+    """file and lines, plus page/extracted only where they apply, so plain
+    text citations keep exactly the four documented keys."""
+    data = {"file": record.file, "line_start": record.line_start, "line_end": record.line_end}
+    if record.page is not None:
+        data["page"] = record.page
+    if record.extracted:
+        data["extracted"] = True
+    return data
 
 
 @dataclass(frozen=True)
@@ -48,9 +63,17 @@ class Citation:
     line_start: int
     line_end: int
     text: str
+    page: int | None = None
+    extracted: bool = False
 
     def label(self) -> str:
-        return f"{self.file}:{self.line_start}-{self.line_end}"
+        from .formats import location_label
+
+        return location_label(self.file, self.line_start, self.line_end, self.page,
+                              self.extracted)
+
+    def to_json(self) -> dict:
+        return {**_location_json(self), "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -62,10 +85,11 @@ class Retrieved:
     line_end: int
     score: float
     chunk_id: int = field(default=-1, compare=False)
+    page: int | None = None
+    extracted: bool = False
 
     def to_json(self) -> dict:
-        return {"file": self.file, "line_start": self.line_start,
-                "line_end": self.line_end, "score": round(float(self.score), 6)}
+        return {**_location_json(self), "score": round(float(self.score), 6)}
 
 
 @dataclass(frozen=True)
@@ -89,7 +113,7 @@ class Answer:
             "question": self.question,
             "answer": self.text,
             "abstained": self.abstained,
-            "citations": [asdict(citation) for citation in self.citations],
+            "citations": [citation.to_json() for citation in self.citations],
             "retrieved": [item.to_json() for item in self.retrieved],
             "confidence": round(float(self.confidence), 6),
         }

@@ -117,3 +117,16 @@ def test_second_writer_is_turned_away(tmp_path):
         with pytest.raises(IndexBusy, match="another"):
             with index_lock(tmp_path):
                 pass
+
+
+def test_running_reader_picks_up_a_new_index_without_restart(sample_corpus, tmp_path, embedder):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    reader = make_assistant(tmp_path / "index")
+    reader.index([corpus])
+    question = "What colour is the lighthouse at Kumkapi?"
+    assert reader.ask(question).abstained
+    (corpus / "lighthouse.txt").write_text("The lighthouse at Kumkapi is painted red and white.\n")
+    make_assistant(tmp_path / "index").index([corpus])  # another process's writer
+    answer = reader.ask(question)
+    assert not answer.abstained and answer.citations[0].file == "lighthouse.txt"

@@ -1,0 +1,107 @@
+"""HTML and PDF: cited by the lines of their extracted text, PDFs with the page."""
+
+import json
+
+from rag.cli import main
+from rag.documents import read_document
+from rag.formats import html_text, location_label, pdf_pages
+from rag.lines import LineTable
+
+from .conftest import make_assistant
+
+PAGE = """<!doctype html><html><head><title>Port notes</title>
+<style>p { color: red }</style><script>var hidden = "do not index me";</script></head>
+<body><h1>Harbour guide</h1>
+<p>The harbour at Kadıköy opens at dawn.
+The ferries   run every <b>twenty</b> minutes &amp; cost little.</p>
+<ul><li>First item</li><li>Second item</li></ul>
+<noscript>Enable scripts</noscript></body></html>"""
+
+
+def make_pdf(pages: list[list[str]]) -> bytes:
+    """A small real PDF with one Helvetica text line per entry."""
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None]
+    kids = []
+    font_id = 3 + 2 * len(pages)
+    for number, lines in enumerate(pages):
+        page_id, content_id = 3 + 2 * number, 4 + 2 * number
+        kids.append(f"{page_id} 0 R")
+        body = " T* ".join("(" + line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+                           + ") Tj" for line in lines)
+        stream = f"BT /F1 11 Tf 72 740 Td 15 TL {body} ET"
+        objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] "
+                       f"/Resources << /Font << /F1 {font_id} 0 R >> >> /Contents {content_id} 0 R >>")
+        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream}\nendstream")
+    objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("latin-1")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += "".join(f"{offset:010d} 00000 n \n" for offset in offsets).encode()
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
+REPORT = [
+    ["Annual report of the harbour authority.", "Traffic grew in the spring."],
+    ["Page two covers the fleet.", "The authority bought three electric ferries in May.",
+     "They carry 400 passengers each."],
+]
+
+
+def test_html_visible_text_only():
+    text = html_text(PAGE)
+    assert "do not index me" not in text and "color: red" not in text
+    assert "Port notes" not in text and "Enable scripts" not in text
+    assert text.split("\n\n")[0] == "Harbour guide"
+    assert "The ferries run every twenty minutes & cost little." in text
+    assert "First item\n\nSecond item" in text
+
+
+def test_pdf_pages_are_extracted_one_unit_each():
+    units = pdf_pages(make_pdf(REPORT))
+    assert [unit.page for unit in units] == [1, 2]
+    assert "three electric ferries" in units[1].text and units[0].extracted
+
+
+def test_damaged_pdf_is_skipped_with_a_reason(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(make_pdf(REPORT)[:300])
+    document, reason = read_document(broken, "broken.pdf")
+    assert document is None and "PDF" in reason
+
+
+def test_labels_say_what_the_lines_count_in():
+    assert location_label("a.txt", 3, 4) == "a.txt:3-4"
+    assert location_label("page.html", 3, 4, extracted=True) == "page.html:text:3-4"
+    assert location_label("report.pdf", 12, 14, page=3, extracted=True) == "report.pdf:p3:12-14"
+
+
+def test_html_and_pdf_answers_cite_extracted_lines_and_pages(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "guide.html").write_text(PAGE, encoding="utf-8")
+    (docs / "report.pdf").write_bytes(make_pdf(REPORT))
+    index_dir = tmp_path / "index"
+    assert main(["index", str(docs), "--index-dir", str(index_dir)]) == 0
+    capsys.readouterr()
+    assert main(["ask", "How many electric ferries did the authority buy?", "--json",
+                 "--index-dir", str(index_dir)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    citation = record["citations"][0]
+    assert citation["file"] == "report.pdf" and citation["page"] == 2 and citation["extracted"]
+    assert "[report.pdf:p2:" in record["answer"]
+    page_text = pdf_pages((docs / "report.pdf").read_bytes())[1].text
+    held = LineTable(page_text).span_text(citation["line_start"], citation["line_end"])
+    assert "three electric ferries" in held
+    assistant = make_assistant(index_dir)
+    answer = assistant.ask("How often do the ferries run?")
+    html_citation = answer.citations[0]
+    assert html_citation.file == "guide.html" and html_citation.extracted
+    assert html_citation.page is None and "guide.html:text:" in answer.text
+    quoted = [text for _, text, cited in assistant.source_lines(html_citation) if cited]
+    assert any("twenty minutes" in line for line in quoted)

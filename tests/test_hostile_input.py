@@ -1,0 +1,72 @@
+"""Input that tries to break things: each case gets one clear message, the
+index stays consistent, and the rest of the work goes on."""
+
+import json
+import os
+import time
+import tracemalloc
+
+from rag.cli import main
+from rag.documents import MAX_FILE_BYTES, read_document
+from rag.sentences import split_sentences
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path):
+    huge = tmp_path / "huge.txt"
+    with open(huge, "wb") as handle:
+        handle.truncate(200 * 1024 * 1024)  # 200 MB, sparse
+    tracemalloc.start()
+    document, reason = read_document(huge, "huge.txt")
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert document is None and "200 MB is larger than the" in reason
+    assert peak < 5 * 1024 * 1024
+    assert os.path.getsize(huge) > MAX_FILE_BYTES
+
+
+def test_ten_megabyte_single_line_splits_quickly_into_bounded_sentences():
+    words = ("Ankara signed the contract and the batteries arrived in July without any "
+             "further delay or comment from the ministry ").split()
+    text = " ".join(words[index % len(words)] for index in range(1_700_000))  # ~10 MB
+    started = time.perf_counter()
+    sentences = split_sentences(text, "one-line.txt")
+    seconds = time.perf_counter() - started
+    assert len(text) > 10_000_000
+    assert all(sentence.line_start == sentence.line_end == 1 for sentence in sentences)
+    assert max(len(sentence.text) for sentence in sentences) <= 1000
+    assert seconds < 120  # generous: a shared CPU; typically a few seconds
+
+
+def test_file_that_vanishes_before_it_is_read(tmp_path):
+    gone = tmp_path / "gone.txt"
+    gone.write_text("Here a moment ago.")
+    gone.unlink()
+    document, reason = read_document(gone, "gone.txt")
+    assert document is None and reason.startswith("unreadable")
+
+
+def test_names_with_spaces_and_non_ascii_are_cited_exactly(tmp_path, capsys):
+    docs = tmp_path / "my docs"
+    (docs / "Überblick 2024").mkdir(parents=True)
+    (docs / "Überblick 2024" / "Notizen über Häfen.md").write_text(
+        "# Häfen\n\nThe harbour at Kadıköy opens at dawn.\n", encoding="utf-8")
+    (docs / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    assert main(["index", str(docs), "--index-dir", str(tmp_path / "index")]) == 0
+    capsys.readouterr()
+    assert main(["ask", "When does the harbour at Kadikoy open?", "--json",
+                 "--index-dir", str(tmp_path / "index")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["citations"][0]["file"] == "Überblick 2024/Notizen über Häfen.md"
+    assert record["citations"][0]["line_start"] == 3
+
+
+def test_index_exits_non_zero_with_a_summary_when_nothing_was_indexed(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "empty.md").write_text("")
+    (docs / "blob.txt").write_bytes(bytes(range(256)))
+    assert main(["index", str(docs), "--index-dir", str(tmp_path / "index")]) == 1
+    err = capsys.readouterr().err
+    assert "skipped empty.md: empty file" in err and "skipped blob.txt" in err
+    assert "rag: error: nothing to index" in err
+    assert not (tmp_path / "index" / "CURRENT").exists()

@@ -38,6 +38,9 @@ CSS = """
   user-select:none; background:#f9fafb; }
 .source-lines .line.cited { background:#fff3bf; }
 .source-lines .line.cited .ln { color:#92400e; font-weight:600; background:#ffe8a3; }
+.unsupported { background:#fee2e2; color:#7f1d1d; border-bottom:2px dotted #dc2626; }
+.llm-note { font-size:0.85em; color:#92400e; margin-bottom:4px; }
+.checking { font-size:0.8em; color:#6b7280; font-style:italic; }
 .sources-panel table { width:100%; font-size:0.85em; border-collapse:collapse; }
 .sources-panel td, .sources-panel th { padding:3px 6px; border-bottom:1px solid #eee;
   vertical-align:top; text-align:left; }
@@ -63,6 +66,7 @@ class AskRequest(BaseModel):
 
     question: str
     k: int | None = None
+    mode: str | None = None  # "extractive" or "llm"; default: llm when a server is set
 
 
 class IndexingJob:
@@ -131,12 +135,51 @@ def chip(number: int | None, citation: Citation) -> str:
 
 
 def answer_html(answer: Answer) -> str:
+    note = ""
+    if answer.warning:
+        note = (f'<div class="llm-note">⚠ {html.escape(answer.warning)}; showing the '
+                f'extractive answer.</div>')
     if answer.abstained:
-        return ('<div class="not-found">∅ Not found in the indexed documents. Nothing in them '
-                'answers this question; try other words, or add documents that do.</div>')
-    parts = [f"{html.escape(citation.text)} {chip(number, citation)}"
-             for number, citation in enumerate(answer.citations, 1)]
-    return " ".join(parts)
+        return note + ('<div class="not-found">∅ Not found in the indexed documents. Nothing in '
+                       'them answers this question; try other words, or add documents that '
+                       'do.</div>')
+    parts = []
+    for claim in answer.claims:
+        chips = " ".join(chip(index + 1, answer.citations[index]) for index in claim.citations)
+        if claim.supported:
+            parts.append(f"{html.escape(claim.text)} {chips}")
+        else:
+            parts.append(f'<span class="unsupported" title="The cited lines do not support this">'
+                         f'⚠ {html.escape(claim.text)} {chips} <small>(not supported by '
+                         f'its sources)</small></span>')
+    return note + " ".join(parts)
+
+
+def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, result: dict):
+    """Yield the answer text as it grows; leave the Answer (or an error) in
+    `result`. Written answers stream from the LLM; extractive ones are
+    revealed a few words at a time."""
+    import queue
+
+    updates: queue.Queue = queue.Queue()
+
+    def work():
+        try:
+            result["answer"] = assistant.ask(question, k=k, mode=mode, on_text=updates.put)
+        except QuestionError as error:
+            result["error"] = str(error)
+        finally:
+            updates.put(None)
+
+    threading.Thread(target=work, daemon=True).start()
+    while (partial := updates.get()) is not None:
+        yield partial
+    answer = result.get("answer")
+    if answer is not None and answer.mode == "extractive" and not answer.abstained:
+        words = answer.text.split(" ")
+        for end in range(4, len(words), 4):
+            yield " ".join(words[:end])
+            time.sleep(0.02)
 
 
 def sources_html(answer: Answer | None, snippets: dict[int, str] | None = None) -> str:
@@ -193,7 +236,7 @@ def parse_cite(value: str) -> Citation | None:
 def build_blocks(assistant: Assistant, job: IndexingJob):
     import gradio as gr
 
-    def respond(message: str, history: list, k: float):
+    def respond(message: str, history: list, k: float, mode: str):
         history = list(history or [])
         question = (message or "").strip()
         if not question:
@@ -204,19 +247,18 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
             history.append({"role": "assistant", "content": html.escape(job.status())})
             yield history, gr.skip(), gr.skip(), ""
             return
-        try:
-            answer = assistant.ask(question, k=int(k))
-        except QuestionError as error:
-            history.append({"role": "assistant", "content": html.escape(str(error))})
+        history.append({"role": "assistant", "content": "…"})
+        result: dict = {}
+        for partial in _stream_answer(assistant, question, int(k), mode, result):
+            # Raw words as they come; citations are checked once the text is complete.
+            history[-1] = {"role": "assistant", "content": html.escape(partial)
+                           + ' <span class="checking">checking citations…</span>'}
+            yield history, gr.skip(), gr.skip(), ""
+        if "error" in result:
+            history[-1] = {"role": "assistant", "content": html.escape(result["error"])}
             yield history, gr.skip(), gr.skip(), ""
             return
-        # Stream the words in, then show the finished answer with its chips.
-        history.append({"role": "assistant", "content": ""})
-        words = answer.text.split(" ")
-        for end in range(0, len(words), 4):
-            history[-1] = {"role": "assistant", "content": html.escape(" ".join(words[:end + 4]))}
-            yield history, gr.skip(), gr.skip(), ""
-            time.sleep(0.02)
+        answer = result["answer"]
         history[-1] = {"role": "assistant", "content": answer_html(answer)}
         # A "not found" keeps whatever source the reader was looking at.
         view = source_view_html(assistant, answer.citations[0]) if answer.citations else gr.skip()
@@ -255,9 +297,9 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
                   {path.name for path in added}]
         return "\n".join(lines)
 
-    def ask_api(question: str, k: float = 5) -> dict:
+    def ask_api(question: str, k: float = 5, mode: str | None = None) -> dict:
         job.done.wait(timeout=600)
-        return assistant.ask(question, k=int(k)).to_json()
+        return assistant.ask(question, k=int(k), mode=mode).to_json()
 
     with gr.Blocks(title="rag — ask your documents") as blocks:
         gr.Markdown("## rag — answers from your documents, every sentence cited to its lines")
@@ -271,8 +313,15 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
                                           "systems delivered?", show_label=False, scale=5,
                                           elem_id="question", submit_btn=False)
                     ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                k = gr.Slider(1, 10, value=assistant.settings.top_k, step=1,
-                              label="Passages to retrieve (k)")
+                with gr.Row():
+                    k = gr.Slider(1, 10, value=assistant.settings.top_k, step=1,
+                                  label="Passages to retrieve (k)", scale=2)
+                    mode = gr.Radio(["extractive", "llm"], label="Answer mode", scale=1,
+                                    value="llm" if assistant.settings.llm_url else "extractive",
+                                    info="llm: written by your LLM server, every claim checked"
+                                    if assistant.settings.llm_url else
+                                    "llm needs a server: start with --llm URL",
+                                    elem_id="mode")
                 files = gr.File(file_count="multiple", file_types=[".txt", ".md"],
                                 label="Add .txt / .md files to the index", elem_id="upload")
                 upload_log = gr.Markdown(elem_id="upload-log")
@@ -283,8 +332,9 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
         cite_open = gr.Button("open citation", visible="hidden", elem_id="cite-open")
 
         outputs = [chatbot, sources, source_view, question]
-        question.submit(respond, [question, chatbot, k], outputs, api_visibility="private")
-        ask_button.click(respond, [question, chatbot, k], outputs, api_visibility="private")
+        question.submit(respond, [question, chatbot, k, mode], outputs, api_visibility="private")
+        ask_button.click(respond, [question, chatbot, k, mode], outputs,
+                         api_visibility="private")
         cite_open.click(open_citation, [cite_target], [source_view],
                         js="(value) => window.__ragCite ?? value", api_visibility="private")
         files.upload(upload, [files], [upload_log], api_name="upload")
@@ -312,7 +362,7 @@ def build_app(settings: Settings | None = None):
         if request.k is not None and not 1 <= request.k <= 100:
             return JSONResponse({"error": "k must be between 1 and 100"}, status_code=400)
         try:
-            return assistant.ask(request.question, k=request.k).to_json()
+            return assistant.ask(request.question, k=request.k, mode=request.mode).to_json()
         except QuestionError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
 
@@ -333,13 +383,23 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--index-dir", metavar="DIR",
                         help="index folder (default: $RAG_INDEX_DIR or ./index)")
     parser.add_argument("--model", metavar="NAME", help="embedding model id or folder")
+    add_llm_arguments(parser)
     return parser.parse_args(argv)
+
+
+def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--llm", metavar="URL", help="OpenAI-compatible server for written "
+                        "answers, e.g. http://localhost:11434/v1 (default: $RAG_LLM_URL)")
+    parser.add_argument("--llm-model", metavar="NAME", help="model on that server "
+                        "(default: $RAG_LLM_MODEL or llama3.2)")
 
 
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    settings = Settings.from_env(index_dir=args.index_dir, model=args.model)
+    settings = Settings.from_env(index_dir=args.index_dir, model=args.model,
+                                 llm_url=getattr(args, "llm", None),
+                                 llm_model=getattr(args, "llm_model", None))
     app = build_app(settings)
     print(f"rag: serving http://{args.host}:{args.port}/ (JSON API: POST /api/ask)", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .injection import addresses_the_model
 from .keyword import MAX_RARITY, KeywordIndex, raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
 from .settings import Calibration
 from .store import IndexData
-from .types import Citation, Sentence
+from .types import Citation, Claim, Sentence
 
 NOT_FOUND = "Not found in the indexed documents."
 
@@ -132,7 +133,8 @@ class ExtractiveAnswerer:
         for chunk_id, score in zip(ranking.chunk_ids[:pool], ranking.fused[:pool]):
             chunk = self.data.chunks[int(chunk_id)]
             for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-                if not self.data.sentences[sentence_id].is_furniture:
+                sentence = self.data.sentences[sentence_id]
+                if not sentence.is_furniture and not addresses_the_model(sentence.text):
                     best_chunk_score.setdefault(sentence_id, float(score))
         if not best_chunk_score:
             return []
@@ -219,10 +221,11 @@ class ExtractiveAnswerer:
         return chosen, confidence
 
 
-def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
-    """Answer text in which every sentence carries its citation."""
+def compose(chosen: list[Candidate]) -> tuple[str, list[Citation], list[Claim]]:
+    """Answer text in which every sentence carries its citation, and the
+    claims (one per sentence, each supported by the line it quotes)."""
     if not chosen:
-        return NOT_FOUND, []
+        return NOT_FOUND, [], []
     # Keep document order so two sentences read naturally.
     ordered = sorted(chosen, key=lambda candidate: candidate.sentence_id)
     citations = [Citation(candidate.sentence.file, candidate.sentence.line_start,
@@ -230,4 +233,5 @@ def compose(chosen: list[Candidate]) -> tuple[str, list[Citation]]:
                           candidate.sentence.page, candidate.sentence.extracted)
                  for candidate in ordered]
     text = " ".join(f"{citation.text} [{citation.label()}]" for citation in citations)
-    return text, citations
+    claims = [Claim(citation.text, (index,), True) for index, citation in enumerate(citations)]
+    return text, citations, claims

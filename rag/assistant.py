@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import Candidate, ExtractiveAnswerer, compose
+from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, compose
 from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
 from .keyword import KeywordIndex
@@ -126,17 +126,59 @@ class Assistant:
         return self._answerer.candidates(question, query_vector, ranking,
                                          self.settings.answer_pool)
 
-    def ask(self, question: str, k: int | None = None) -> Answer:
+    def ask(self, question: str, k: int | None = None, mode: str | None = None,
+            on_text=None) -> Answer:
+        """Answer `question`. `mode` is "extractive" or "llm" (default: "llm"
+        when an LLM server is configured); with `on_text`, a written answer
+        streams its raw text there before it is checked."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
         query_vector, ranking = self._rank(question)
         candidates = self._answerer.candidates(question, query_vector, ranking,
                                                self.settings.answer_pool)
         chosen, confidence = self._answerer.choose(question, candidates)
-        text, citations = compose(chosen)
-        return Answer(question=question, text=text, citations=tuple(citations),
-                      abstained=not chosen,
-                      retrieved=tuple(self._retriever.retrieved(ranking, k or self.settings.top_k)),
-                      confidence=confidence)
+        text, citations, claims = compose(chosen)
+        extractive = Answer(
+            question=question, text=text, citations=tuple(citations), abstained=not chosen,
+            retrieved=tuple(self._retriever.retrieved(ranking, k or self.settings.top_k)),
+            confidence=confidence, claims=tuple(claims))
+        if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
+            return extractive
+        return self._written(extractive, candidates, on_text)
+
+    def _written(self, extractive: Answer, candidates: list[Candidate], on_text) -> Answer:
+        """The LLM's answer, checked claim by claim; the extractive answer
+        (with one warning) when the server fails or nothing it says holds."""
+        from dataclasses import replace
+
+        from .claims import ClaimChecker
+        from .llm import LLMError, LLMServer, chat
+        from .written import assemble, build_messages, pick_sources, says_not_found
+
+        if not self.settings.llm_url:
+            return replace(extractive, warning="no LLM server configured (--llm URL)")
+        server = LLMServer(self.settings.llm_url, self.settings.llm_model,
+                           self.settings.llm_api_key, self.settings.llm_timeout)
+        sources = pick_sources(candidates)
+        try:
+            reply = chat(server, build_messages(extractive.question, sources), on_text)
+        except LLMError as error:
+            return self._fallback(extractive, str(error))
+        if says_not_found(reply) or not sources:
+            return replace(extractive, text=NOT_FOUND, citations=(), claims=(), abstained=True,
+                           mode="llm")
+        checked = ClaimChecker(sources, self.embedder).check(reply)
+        if not any(claim.supported for claim in checked):
+            return self._fallback(extractive, "the LLM's answer has no claim its cited "
+                                              "lines support")
+        text, citations, claims = assemble(checked, sources, self.settings.drop_unsupported)
+        return replace(extractive, text=text, citations=tuple(citations), claims=tuple(claims),
+                       abstained=False, mode="llm")
+
+    def _fallback(self, extractive: Answer, reason: str) -> Answer:
+        from dataclasses import replace
+
+        self.notify(f"warning: {reason}; giving the extractive answer")
+        return replace(extractive, warning=reason)
 
     # -- reading sources back ---------------------------------------------
     def source_lines(self, citation, context: int = 0) -> list[tuple[int, str, bool]]:

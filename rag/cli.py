@@ -44,7 +44,10 @@ def _assistant(args):
     from .assistant import Assistant
     from .settings import Settings
 
-    settings = Settings.from_env(index_dir=args.index_dir, model=args.model)
+    settings = Settings.from_env(
+        index_dir=args.index_dir, model=args.model, llm_url=getattr(args, "llm", None),
+        llm_model=getattr(args, "llm_model", None), llm_timeout=getattr(args, "llm_timeout", None),
+        drop_unsupported=getattr(args, "drop_unsupported", None) or None)
     return Assistant(settings, notify=_stderr)
 
 
@@ -214,6 +217,17 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--batch", metavar="FILE",
                      help="questions one per line (or JSON lines with id and question; "
                           "'-' for stdin); writes one JSON object per line")
+    ask.add_argument("--llm", metavar="URL",
+                     help="write answers with an OpenAI-compatible server, e.g. "
+                          "http://localhost:11434/v1 (Ollama); every claim is checked against "
+                          "its cited lines (default: $RAG_LLM_URL; none: extractive answers)")
+    ask.add_argument("--llm-model", metavar="NAME", help="model name on that server "
+                     "(default: $RAG_LLM_MODEL or llama3.2); key: $RAG_LLM_API_KEY")
+    ask.add_argument("--llm-timeout", type=float, metavar="SECONDS",
+                     help="give up on the server after this long and answer extractively "
+                          "(default 60)")
+    ask.add_argument("--drop-unsupported", action="store_true",
+                     help="remove claims their cited lines do not support (default: mark them)")
     ask.set_defaults(handler=command_ask)
 
     search = commands.add_parser("search", parents=[common], help="show the top chunks",
@@ -229,6 +243,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    serve.add_argument("--llm", metavar="URL", help="OpenAI-compatible server for written "
+                       "answers (default: $RAG_LLM_URL)")
+    serve.add_argument("--llm-model", metavar="NAME", help="model on that server")
     serve.set_defaults(handler=command_serve)
 
     evaluate = commands.add_parser("eval", help="evaluate on a dataset",

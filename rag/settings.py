@@ -67,6 +67,13 @@ class Settings:
     # Questions longer than this are cut (with a warning) before embedding.
     max_question_chars: int = 2000
     calibration: Calibration = field(default_factory=Calibration.load)
+    # Written answers from an OpenAI-compatible server; off when llm_url is empty.
+    llm_url: str | None = None
+    llm_model: str = "llama3.2"
+    llm_api_key: str | None = None
+    llm_timeout: float = 60.0
+    # Drop claims the cited lines do not support, instead of marking them.
+    drop_unsupported: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "index_dir", Path(self.index_dir))
@@ -78,6 +85,11 @@ class Settings:
             values["index_dir"] = Path(os.environ["RAG_INDEX_DIR"])
         if os.environ.get("RAG_MODEL"):
             values["model"] = os.environ["RAG_MODEL"]
+        for name in ("llm_url", "llm_model", "llm_api_key"):
+            if os.environ.get(f"RAG_{name.upper()}"):
+                values[name] = os.environ[f"RAG_{name.upper()}"]
+        if os.environ.get("RAG_LLM_TIMEOUT"):
+            values["llm_timeout"] = float(os.environ["RAG_LLM_TIMEOUT"])
         values.update({key: value for key, value in overrides.items() if value is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])

@@ -93,6 +93,20 @@ class Retrieved:
 
 
 @dataclass(frozen=True)
+class Claim:
+    """One sentence of an answer, the citations (indexes into
+    `Answer.citations`) it rests on, and whether those lines support it."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "citations": list(self.citations),
+                "supported": self.supported}
+
+
+@dataclass(frozen=True)
 class Answer:
     """What the assistant says: the text, its citations in order of use,
     whether it abstained, and the chunks it considered.
@@ -107,6 +121,9 @@ class Answer:
     abstained: bool
     retrieved: tuple[Retrieved, ...]
     confidence: float = 0.0
+    mode: str = "extractive"  # or "llm"
+    claims: tuple[Claim, ...] = ()
+    warning: str | None = None  # e.g. why the LLM answer was not used
 
     def to_json(self) -> dict:
         return {
@@ -116,4 +133,7 @@ class Answer:
             "citations": [citation.to_json() for citation in self.citations],
             "retrieved": [item.to_json() for item in self.retrieved],
             "confidence": round(float(self.confidence), 6),
+            "mode": self.mode,
+            "claims": [claim.to_json() for claim in self.claims],
+            **({"warning": self.warning} if self.warning else {}),
         }

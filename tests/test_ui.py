@@ -26,7 +26,16 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server(sample_index, tmp_path_factory):
+def fake_llm():
+    from .test_llm import FakeLLM
+
+    fake = FakeLLM()
+    yield fake
+    fake.server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def server(sample_index, tmp_path_factory, fake_llm):
     import uvicorn
 
     import ui
@@ -34,7 +43,7 @@ def server(sample_index, tmp_path_factory):
 
     index_dir = tmp_path_factory.mktemp("ui") / "index"
     shutil.copytree(sample_index, index_dir)
-    app = ui.build_app(Settings(index_dir=index_dir))
+    app = ui.build_app(Settings(index_dir=index_dir, llm_url=fake_llm.url, llm_model="test"))
     port = free_port()
     uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                    log_level="warning"))
@@ -61,12 +70,13 @@ def post_json(url, payload):
 
 def test_json_endpoint_speaks_the_cli_contract(server):
     url, _ = server
-    status, body = post_json(f"{url}/api/ask", {"question": "Who is India's Defense Minister?", "k": 3})
+    status, body = post_json(f"{url}/api/ask", {"question": "Who is India's Defense Minister?", "k": 3,
+                                                 "mode": "extractive"})
     assert status == 200
     assert "Nirmala Sitharaman" in body["answer"] and len(body["retrieved"]) == 3
     assert body["citations"][0]["file"] == "003_7a2e542821ed9fae.txt"
     assert {"question", "answer", "abstained", "citations", "retrieved"} <= set(body)
-    status, body = post_json(f"{url}/api/ask", {"question": " \x00 "})
+    status, body = post_json(f"{url}/api/ask", {"question": " \x00 ", "mode": "extractive"})
     assert status == 400 and body["error"] == "the question is empty"
 
 
@@ -75,10 +85,11 @@ def test_gradio_client_gets_answer_and_citations(server):
 
     url, _ = server
     client = Client(url, verbose=False)
-    result = client.predict("How much has Turkey paid so far for the F-35?", 5, api_name="/ask")
+    result = client.predict("How much has Turkey paid so far for the F-35?", 5, "extractive",
+                            api_name="/ask")
     assert "$900 million" in result["answer"] and not result["abstained"]
     assert result["citations"][0]["line_start"] == 12
-    off_topic = client.predict("What is the capital of France?", 5, api_name="/ask")
+    off_topic = client.predict("What is the capital of France?", 5, "extractive", api_name="/ask")
     assert off_topic["abstained"] and off_topic["citations"] == []
 
 
@@ -94,11 +105,13 @@ def test_uploaded_files_are_searchable_at_once_and_problems_are_shown(server, tm
     log = client.predict([handle_file(str(good)), handle_file(str(binary))], api_name="/upload")
     assert "added harbour notes.md" in log
     assert "photo.txt" in log and "binary" in log
-    answer = client.predict("How often does the Galata ferry leave?", 5, api_name="/ask")
+    answer = client.predict("How often does the Galata ferry leave?", 5, "extractive",
+                            api_name="/ask")
     assert answer["citations"][0]["file"] == "harbour notes.md"
     assert "20 minutes" in answer["answer"]
     # The sample articles are still there.
-    status, body = post_json(f"{url}/api/ask", {"question": "Who heads the Russian aircraft maker MiG?"})
+    status, body = post_json(f"{url}/api/ask", {"question": "Who heads the Russian aircraft maker MiG?",
+                                                 "mode": "extractive"})
     assert "Ilya Tarasenko" in body["answer"]
 
 
@@ -117,6 +130,7 @@ def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
         page = browser.new_page(viewport={"width": 1400, "height": 950})
         page.goto(url)
         page.wait_for_selector("#question textarea")
+        page.locator("#mode").get_by_text("extractive", exact=True).click()
         page.fill("#question textarea", "Where was the second batch of S-400 systems delivered?")
         page.click("#ask")
         chip = page.locator("#chat .cite-chip").first
@@ -144,3 +158,38 @@ def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
         page.screenshot(path=str(OUTPUT_DIR / "ui-chat.png"), full_page=True)
         browser.close()
     assert (OUTPUT_DIR / "ui-chat.png").stat().st_size > 10000
+
+
+def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(server, fake_llm):
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    from .test_llm import completion, source_number
+
+    def reply(messages):
+        number = source_number(messages, "Murted Airbase")
+        return 200, completion(f"The second batch went to Murted Airbase in Ankara [{number}]. "
+                               f"It cost 7 billion dollars [{number}]."), 0.3
+
+    fake_llm.reply = reply
+    fake_llm.stream_chunks = None
+    url, _ = server
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        page.goto(url)
+        page.wait_for_selector("#question textarea")
+        page.locator("#mode").get_by_text("llm", exact=True).click()
+        page.fill("#question textarea", "Where was the second batch of S-400 systems delivered?")
+        page.click("#ask")
+        page.locator("#chat .unsupported").wait_for(timeout=60000)
+        message = page.locator("#chat .cite-chip").first
+        assert "001_b4f6f2b0e5c1da68.txt:122–124" in message.inner_text()
+        assert "7 billion" in page.locator("#chat .unsupported").inner_text()
+        assert "Murted" not in page.locator("#chat .unsupported").inner_text()
+        page.screenshot(path=str(OUTPUT_DIR / "ui-llm.png"), full_page=True)
+        browser.close()

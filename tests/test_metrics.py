@@ -166,3 +166,16 @@ def test_real_squad_evidence_lines_contain_every_answer(tmp_path):
             held = " ".join(files[evidence["file"]][evidence["line_start"] - 1:evidence["line_end"]])
             held = re.sub(r"\s+", " ", held)
             assert any(re.sub(r"\s+", " ", gold.strip()) in held for gold in entry["answers"]), entry["id"]
+
+
+def test_compare_table_says_what_got_better_or_worse():
+    from evals.report import compare_table
+
+    table = compare_table({"overall_accuracy": 0.8, "cited_lines_per_answer": 3.0,
+                           "mrr@10": 0.5},
+                          {"overall_accuracy": 0.7, "cited_lines_per_answer": 2.0,
+                           "mrr@10": 0.5})
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    assert "+0.100 better" in rows["Overall accuracy (SQuAD 2.0 style)"]
+    assert "+1.000 worse" in rows["Cited lines per answer"]  # more lines cited is worse
+    assert "same" in rows["Retrieval MRR@10"]

@@ -193,3 +193,15 @@ def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(se
         assert "Murted" not in page.locator("#chat .unsupported").inner_text()
         page.screenshot(path=str(OUTPUT_DIR / "ui-llm.png"), full_page=True)
         browser.close()
+
+
+def test_page_without_an_index_indexes_the_sample_articles_and_shows_progress(tmp_path):
+    import ui
+    from rag.settings import Settings
+
+    app = ui.build_app(Settings(index_dir=tmp_path / "index"))
+    job = app.state.indexing
+    assert job.done.wait(300) and job.error is None
+    assert job.status().startswith("Ready: 5 files")
+    assert "Indexed the bundled sample articles" in job.status()
+    assert (tmp_path / "index" / "CURRENT").exists()

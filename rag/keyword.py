@@ -107,10 +107,6 @@ class KeywordIndex:
                 document_frequency[token] = document_frequency.get(token, 0) + 1
         self.document_frequency = document_frequency
 
-    def idf(self, token: str) -> float:
-        frequency = self.document_frequency.get(token, 0)
-        return float(np.log(1 + (self.size - frequency + 0.5) / (frequency + 0.5)))
-
     def scores(self, query: str) -> np.ndarray:
         tokens = [token for token in tokenize(query) if token in self.document_frequency]
         if not tokens or not self.size:

@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,31 @@ def server(sample_index, tmp_path_factory, fake_llm):
     yield f"http://127.0.0.1:{port}", app
     uvicorn_server.should_exit = True
     thread.join(timeout=10)
+
+
+@contextmanager
+def browser_page(url: str, mode: str, question: str):
+    """A headless Chromium page on `url` that has asked `question` in `mode`."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is not installed; .ci/run installs it")
+        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
+    from playwright.sync_api import sync_playwright
+
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                             args=CHROMIUM_FLAGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        page.goto(url)
+        page.wait_for_selector("#question textarea")
+        page.locator("#mode").get_by_text(mode, exact=True).click()
+        page.fill("#question textarea", question)
+        page.click("#ask")
+        try:
+            yield page
+        finally:
+            browser.close()
 
 
 def post_json(url, payload):
@@ -116,23 +142,9 @@ def test_uploaded_files_are_searchable_at_once_and_problems_are_shown(server, tm
 
 
 def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it")
-        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
-    from playwright.sync_api import sync_playwright
-
     url, _ = server
-    OUTPUT_DIR.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
-        page.goto(url)
-        page.wait_for_selector("#question textarea")
-        page.locator("#mode").get_by_text("extractive", exact=True).click()
-        page.fill("#question textarea", "Where was the second batch of S-400 systems delivered?")
-        page.click("#ask")
+    with browser_page(url, "extractive",
+                      "Where was the second batch of S-400 systems delivered?") as page:
         chip = page.locator("#chat .cite-chip").first
         chip.wait_for(timeout=60000)
         label = chip.inner_text()
@@ -156,17 +168,10 @@ def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
         assert shown[0] < 122 and shown[-1] > 124  # context around the cited lines
         assert "Murted Airbase" in page.locator("#source-view .line.cited").last.inner_text()
         page.screenshot(path=str(OUTPUT_DIR / "ui-chat.png"), full_page=True)
-        browser.close()
     assert (OUTPUT_DIR / "ui-chat.png").stat().st_size > 10000
 
 
 def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(server, fake_llm):
-    if CHROMIUM is None:
-        if os.environ.get("CI"):
-            pytest.fail("chromium is not installed; .ci/run installs it")
-        pytest.skip("chromium is not installed (apt-get install chromium chromium-driver)")
-    from playwright.sync_api import sync_playwright
-
     from .test_llm import completion, source_number
 
     def reply(messages):
@@ -177,22 +182,13 @@ def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(se
     fake_llm.reply = reply
     fake_llm.stream_chunks = None
     url, _ = server
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
-        page.goto(url)
-        page.wait_for_selector("#question textarea")
-        page.locator("#mode").get_by_text("llm", exact=True).click()
-        page.fill("#question textarea", "Where was the second batch of S-400 systems delivered?")
-        page.click("#ask")
+    with browser_page(url, "llm", "Where was the second batch of S-400 systems delivered?") as page:
         page.locator("#chat .unsupported").wait_for(timeout=60000)
         message = page.locator("#chat .cite-chip").first
         assert "001_b4f6f2b0e5c1da68.txt:122–124" in message.inner_text()
         assert "7 billion" in page.locator("#chat .unsupported").inner_text()
         assert "Murted" not in page.locator("#chat .unsupported").inner_text()
         page.screenshot(path=str(OUTPUT_DIR / "ui-llm.png"), full_page=True)
-        browser.close()
 
 
 def test_page_without_an_index_indexes_the_sample_articles_and_shows_progress(tmp_path):

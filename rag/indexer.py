@@ -54,10 +54,14 @@ class IndexReport:
     unchanged: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        return (f"indexed {self.files} files ({len(self.added)} added, {len(self.changed)} changed, "
-                f"{len(self.removed)} removed, {len(self.unchanged)} unchanged), "
-                f"{self.chunks} chunks, {len(self.skipped)} skipped, in {self.seconds:.1f} s "
-                f"-> {self.index_dir}")
+        return (f"indexed {_count(self.files, 'file')} ({len(self.added)} added, "
+                f"{len(self.changed)} changed, {len(self.removed)} removed, "
+                f"{len(self.unchanged)} unchanged), {_count(self.chunks, 'chunk')}, "
+                f"{len(self.skipped)} skipped, in {self.seconds:.1f} s -> {self.index_dir}")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @dataclass

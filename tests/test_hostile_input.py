@@ -70,3 +70,35 @@ def test_index_exits_non_zero_with_a_summary_when_nothing_was_indexed(tmp_path, 
     assert "skipped empty.md: empty file" in err and "skipped blob.txt" in err
     assert "rag: error: nothing to index" in err
     assert not (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_files_that_vanish_or_lose_permission_during_a_run(tmp_path, monkeypatch, capsys):
+    """Tests run as root, which the OS never denies; so the denial is injected
+    at the moment the indexer reads the file, after it was found."""
+    from pathlib import Path
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "kept.txt").write_text("The lighthouse keeper rings the bell at six.\n")
+    (docs / "locked.txt").write_text("This file will be locked while indexing.\n")
+    (docs / "gone.txt").write_text("This file will vanish while indexing.\n")
+    real_read_bytes = Path.read_bytes
+
+    def read_bytes(path):
+        if path.name == "locked.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        if path.name == "gone.txt":
+            path.unlink()
+        return real_read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    assert main(["index", str(docs), "--index-dir", str(tmp_path / "index")]) == 0
+    captured = capsys.readouterr()
+    assert "skipped locked.txt: unreadable (Permission denied)" in captured.err
+    assert "skipped gone.txt: unreadable (No such file or directory)" in captured.err
+    assert "indexed 1 file (" in captured.out
+    monkeypatch.undo()
+    assert main(["ask", "When does the keeper ring the bell?", "--json",
+                 "--index-dir", str(tmp_path / "index")]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["citations"][0]["file"] == "kept.txt"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -148,8 +149,6 @@ class Assistant:
     def _written(self, extractive: Answer, candidates: list[Candidate], on_text) -> Answer:
         """The LLM's answer, checked claim by claim; the extractive answer
         (with one warning) when the server fails or nothing it says holds."""
-        from dataclasses import replace
-
         from .claims import ClaimChecker
         from .llm import LLMError, LLMServer, chat
         from .written import assemble, build_messages, pick_sources, says_not_found
@@ -175,8 +174,6 @@ class Assistant:
                        abstained=False, mode="llm")
 
     def _fallback(self, extractive: Answer, reason: str) -> Answer:
-        from dataclasses import replace
-
         self.notify(f"warning: {reason}; giving the extractive answer")
         return replace(extractive, warning=reason)
 
@@ -198,7 +195,7 @@ class Assistant:
         except (OSError, NotText, Unreadable) as error:
             self.notify(f"warning: cannot read {citation.file} to quote it: {error}")
             return []
-        texts = [unit.text for unit in units if unit.page == getattr(citation, "page", None)]
+        texts = [unit.text for unit in units if unit.page == citation.page]
         if not texts:
             return []
         table = LineTable(texts[0])

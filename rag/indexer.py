@@ -53,6 +53,11 @@ class IndexReport:
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
 
+    def skip(self, skipped: Skipped, notify: Notify) -> None:
+        """Record a file that could not be used and say so in one line."""
+        self.skipped.append(skipped)
+        notify(str(skipped))
+
     def summary(self) -> str:
         return (f"indexed {_count(self.files, 'file')} ({len(self.added)} added, "
                 f"{len(self.changed)} changed, {len(self.removed)} removed, "
@@ -184,8 +189,7 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
                 continue
             entry = _fresh_entry(document, file, settings)
             if not entry.chunks:
-                report.skipped.append(Skipped(file, "no text to index (only page furniture)"))
-                notify(str(report.skipped[-1]))
+                report.skip(Skipped(file, "no text to index (only page furniture)"), notify)
                 continue
             entries[file] = entry
             (report.changed if old is not None else report.added).append(file)
@@ -211,14 +215,12 @@ def _read_all(paths: list[Path], root: Path, report: IndexReport, notify: Notify
     reported once and the walk goes on."""
     for found in discover(paths, root):
         if isinstance(found, Skipped):
-            report.skipped.append(found)
-            notify(str(found))
+            report.skip(found, notify)
             continue
         path, file = found
         document, message = read_document(path, file)
         if document is None:
-            report.skipped.append(Skipped(file, message))
-            notify(str(report.skipped[-1]))
+            report.skip(Skipped(file, message), notify)
             continue
         if message:
             notify(f"warning: {file}: {message}")

@@ -41,5 +41,15 @@ def assistant(sample_index) -> Assistant:
     return Assistant(Settings(index_dir=sample_index))
 
 
+@pytest.fixture(scope="module")
+def fake_llm():
+    """A real HTTP server in this process that speaks the chat-completions protocol."""
+    from .test_llm import FakeLLM
+
+    fake = FakeLLM()
+    yield fake
+    fake.server.shutdown()
+
+
 def make_assistant(index_dir: Path, **settings) -> Assistant:
     return Assistant(Settings(index_dir=index_dir, **settings))

@@ -87,13 +87,6 @@ def source_number(messages, phrase: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def llm():
-    fake = FakeLLM()
-    yield fake
-    fake.server.shutdown()
-
-
-@pytest.fixture(scope="module")
 def corpus_index(sample_corpus, tmp_path_factory, embedder):
     folder = tmp_path_factory.mktemp("llm")
     corpus = folder / "corpus"
@@ -105,11 +98,11 @@ def corpus_index(sample_corpus, tmp_path_factory, embedder):
     return folder / "index"
 
 
-def ask(llm, corpus_index, reply, question=QUESTION, stream=None, **settings):
-    llm.reply = reply
-    llm.stream_chunks = None
-    llm.requests.clear()
-    assistant = make_assistant(corpus_index, llm_url=llm.url, llm_model="test-model",
+def ask(fake_llm, corpus_index, reply, question=QUESTION, stream=None, **settings):
+    fake_llm.reply = reply
+    fake_llm.stream_chunks = None
+    fake_llm.requests.clear()
+    assistant = make_assistant(corpus_index, llm_url=fake_llm.url, llm_model="test-model",
                                llm_timeout=settings.pop("llm_timeout", 5.0), **settings)
     warnings = []
     assistant.notify = warnings.append
@@ -125,8 +118,8 @@ def murted(messages):
     return source_number(messages, "Murted Airbase")
 
 
-def test_correct_cited_answer_is_kept_with_sentence_lines(llm, corpus_index):
-    answer, warnings = ask(llm, corpus_index, ok(lambda m: (
+def test_correct_cited_answer_is_kept_with_sentence_lines(fake_llm, corpus_index):
+    answer, warnings = ask(fake_llm, corpus_index, ok(lambda m: (
         f"The second batch of S-400 air defence systems was delivered to Murted Airbase in "
         f"Ankara [{murted(m)}].")))
     assert answer.mode == "llm" and not warnings and not answer.abstained
@@ -136,7 +129,7 @@ def test_correct_cited_answer_is_kept_with_sentence_lines(llm, corpus_index):
     assert (citation.file, citation.line_start, citation.line_end) == (
         "001_b4f6f2b0e5c1da68.txt", 122, 124)
     assert "[001_b4f6f2b0e5c1da68.txt:122-124]" in answer.text
-    request = llm.requests[0]
+    request = fake_llm.requests[0]
     assert request["path"] == "/v1/chat/completions" and request["body"]["model"] == "test-model"
     system, user = request["body"]["messages"]
     assert "citation" in system["content"].lower() or "source" in system["content"].lower()
@@ -144,42 +137,42 @@ def test_correct_cited_answer_is_kept_with_sentence_lines(llm, corpus_index):
     assert user["content"].index("<question>") > user["content"].index("</sources>")
 
 
-def test_claim_with_a_number_not_in_its_source_is_marked_or_dropped(llm, corpus_index):
+def test_claim_with_a_number_not_in_its_source_is_marked_or_dropped(fake_llm, corpus_index):
     reply = ok(lambda m: (f"A second batch of S-400 systems was delivered to Murted Airbase "
                           f"[{murted(m)}]. It arrived in 2015 with 900 missiles [{murted(m)}]."))
-    answer, _ = ask(llm, corpus_index, reply)
+    answer, _ = ask(fake_llm, corpus_index, reply)
     assert [claim.supported for claim in answer.claims] == [True, False]
     assert "It arrived in 2015 with 900 missiles" in answer.text and "[unsupported]" in answer.text
-    dropped, _ = ask(llm, corpus_index, reply, drop_unsupported=True)
+    dropped, _ = ask(fake_llm, corpus_index, reply, drop_unsupported=True)
     assert len(dropped.claims) == 1 and "2015" not in dropped.text
 
 
-def test_citation_to_a_source_that_does_not_exist_is_dropped_and_repointed(llm, corpus_index):
-    answer, _ = ask(llm, corpus_index, ok(lambda m: (
+def test_citation_to_a_source_that_does_not_exist_is_dropped_and_repointed(fake_llm, corpus_index):
+    answer, _ = ask(fake_llm, corpus_index, ok(lambda m: (
         "A second batch of S-400 air defence systems was delivered to Murted Airbase [42].")))
     [claim] = answer.claims
     assert claim.supported and "42" not in answer.text
     assert answer.citations[0].line_start == 122
 
 
-def test_claim_cited_to_the_neighbouring_sentence_is_repointed(llm, corpus_index):
+def test_claim_cited_to_the_neighbouring_sentence_is_repointed(fake_llm, corpus_index):
     def neighbour(messages):
         number = murted(messages)
         other = number - 1 if number > 1 else number + 1
         return f"The second batch of S-400 systems had been delivered to Murted Airbase [{other}]."
 
-    answer, _ = ask(llm, corpus_index, ok(neighbour))
+    answer, _ = ask(fake_llm, corpus_index, ok(neighbour))
     [claim] = answer.claims
     assert claim.supported
     assert (answer.citations[0].line_start, answer.citations[0].line_end) == (122, 124)
 
 
-def test_text_without_citations(llm, corpus_index):
-    answer, _ = ask(llm, corpus_index, ok(lambda m: (
+def test_text_without_citations(fake_llm, corpus_index):
+    answer, _ = ask(fake_llm, corpus_index, ok(lambda m: (
         "The batch went to Murted Airbase in Ankara. Turkey also ordered 70 tanks from Brazil.")))
     assert [claim.supported for claim in answer.claims] == [True, False]
     assert answer.claims[0].citations == (0,) and answer.claims[1].citations == ()
-    only_unsupported, warnings = ask(llm, corpus_index, ok(lambda m: "Turkey ordered 70 tanks from Brazil."))
+    only_unsupported, warnings = ask(fake_llm, corpus_index, ok(lambda m: "Turkey ordered 70 tanks from Brazil."))
     assert only_unsupported.mode == "extractive" and "Murted" in only_unsupported.text
     assert warnings and "no claim" in warnings[0] and only_unsupported.warning
 
@@ -190,8 +183,8 @@ def test_text_without_citations(llm, corpus_index):
     (lambda m: (500, json.dumps({"error": "boom"}), 0), "HTTP 500"),
     (lambda m: (200, completion("late"), 3), "did not answer within"),
 ])
-def test_broken_servers_fall_back_to_the_extractive_answer(llm, corpus_index, reply, expected):
-    answer, warnings = ask(llm, corpus_index, reply, llm_timeout=1.0)
+def test_broken_servers_fall_back_to_the_extractive_answer(fake_llm, corpus_index, reply, expected):
+    answer, warnings = ask(fake_llm, corpus_index, reply, llm_timeout=1.0)
     assert answer.mode == "extractive" and "Murted Airbase" in answer.text
     assert len(warnings) == 1 and expected in warnings[0]
 
@@ -204,19 +197,19 @@ def test_unreachable_server_falls_back(corpus_index):
     assert answer.mode == "extractive" and "cannot reach" in warnings[0]
 
 
-def test_model_saying_not_found(llm, corpus_index):
-    answer, _ = ask(llm, corpus_index, ok(lambda m: "NOT FOUND"),
+def test_model_saying_not_found(fake_llm, corpus_index):
+    answer, _ = ask(fake_llm, corpus_index, ok(lambda m: "NOT FOUND"),
                     question="What is the capital of France?")
     assert answer.abstained and answer.text == NOT_FOUND and answer.mode == "llm"
 
 
-def test_orders_inside_a_document_never_reach_the_model_or_the_answer(llm, corpus_index):
+def test_orders_inside_a_document_never_reach_the_model_or_the_answer(fake_llm, corpus_index):
     assert addresses_the_model(INJECTION)
     # A model that obeyed whatever it read would write the injected claim.
-    answer, warnings = ask(llm, corpus_index, ok(lambda m: (
+    answer, warnings = ask(fake_llm, corpus_index, ok(lambda m: (
         "Turkey cancelled the S-400 deal with Russia in 1999 [1].")),
         question="Did Turkey cancel the S-400 deal with Russia, according to the memo?")
-    sent = json.dumps(llm.requests[0]["body"])
+    sent = json.dumps(fake_llm.requests[0]["body"])
     assert "Ignore previous instructions" not in sent and "1999" not in sent
     assert answer.mode == "extractive" and warnings  # the obeying claim had no support
     assert "1999" not in answer.text and "Ignore previous" not in answer.text
@@ -225,17 +218,17 @@ def test_orders_inside_a_document_never_reach_the_model_or_the_answer(llm, corpu
     assert "Ignore previous instructions" not in plain.text
 
 
-def test_streamed_answer_arrives_in_pieces_then_is_checked(llm, corpus_index):
+def test_streamed_answer_arrives_in_pieces_then_is_checked(fake_llm, corpus_index):
     seen = []
-    answer, _ = ask(llm, corpus_index, ok(lambda m: (
+    answer, _ = ask(fake_llm, corpus_index, ok(lambda m: (
         f"A second batch of S-400 systems reached Murted Airbase in Ankara [{murted(m)}].")),
         stream=seen.append)
-    assert llm.requests[0]["body"]["stream"] is True
+    assert fake_llm.requests[0]["body"]["stream"] is True
     assert len(seen) > 3 and seen[-1].startswith("A second batch") and len(seen[0]) < len(seen[-1])
     assert answer.claims[0].supported and answer.citations[0].line_start == 122
 
 
-def test_replays_the_shape_of_an_ollama_stream(llm, corpus_index):
+def test_replays_the_shape_of_an_ollama_stream(fake_llm, corpus_index):
     """Ollama's /v1/chat/completions stream: every delta repeats the role,
     chunks carry system_fingerprint fp_ollama, the last one an empty delta
     with finish_reason "stop", then [DONE]."""
@@ -248,13 +241,13 @@ def test_replays_the_shape_of_an_ollama_stream(llm, corpus_index):
 
     def reply(messages):
         number = murted(messages)
-        llm.stream_chunks = [chunk(piece) for piece in
+        fake_llm.stream_chunks = [chunk(piece) for piece in
                              ["It", " was", " delivered", " to", " Murted", " Airbase",
                               " in", " Ankara", f" [{number}]", "."]] + [chunk("", "stop"), "[DONE]"]
         return 200, "", 0
 
-    llm.reply = reply
-    assistant = make_assistant(corpus_index, llm_url=llm.url, llm_model="llama3.2")
+    fake_llm.reply = reply
+    assistant = make_assistant(corpus_index, llm_url=fake_llm.url, llm_model="llama3.2")
     seen = []
     answer = assistant.ask(QUESTION, on_text=seen.append)
     assert seen[0] == "It" and re.fullmatch(r"It was delivered to Murted Airbase in Ankara \[\d+\]\.",

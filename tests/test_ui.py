@@ -27,15 +27,6 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def fake_llm():
-    from .test_llm import FakeLLM
-
-    fake = FakeLLM()
-    yield fake
-    fake.server.shutdown()
-
-
-@pytest.fixture(scope="module")
 def server(sample_index, tmp_path_factory, fake_llm):
     import uvicorn
 

@@ -95,9 +95,13 @@ class Assistant:
                 keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
                 calibration = self.settings.calibration
                 self._retriever = HybridRetriever(data, keyword_index, calibration)
-                self._answerer = ExtractiveAnswerer(data, keyword_index, calibration)
+                self._answerer = ExtractiveAnswerer(data, keyword_index, calibration,
+                                                    embed=self._embed_clauses)
                 self._data = data
             return self._data
+
+    def _embed_clauses(self, texts: list[str]) -> np.ndarray:
+        return self.embedder.encode_documents(texts)
 
     @property
     def retriever(self) -> HybridRetriever:

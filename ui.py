@@ -310,7 +310,8 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
                                      placeholder="Ask a question about the indexed documents.")
                 with gr.Row():
                     question = gr.Textbox(placeholder="e.g. Where was the second batch of S-400 "
-                                          "systems delivered?", show_label=False, scale=5,
+                                          "air defence systems delivered?", show_label=False,
+                                          scale=5,
                                           elem_id="question", submit_btn=False)
                     ask_button = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 with gr.Row():

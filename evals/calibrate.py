@@ -8,7 +8,7 @@ to rag/calibration.json (`rag eval --fit`):
 3. answer triggering: logistic regression on the best sentence's features,
    positive when that sentence is a right answer;
 4. the "not found" threshold on that probability, maximizing overall
-   accuracy (SQuAD 2.0 style).
+   accuracy (SQuAD 2.0 style) with a cost for each wrong answer.
 
 Fitted on our sample questions and the SQuAD articles set aside for fitting
 (never the SQuAD articles `rag eval squad` reports on). Each dataset counts
@@ -32,6 +32,9 @@ from .runner import index_dir_for, prepare
 FIT_DATASETS = ("sample", "squad-fit")
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 RRF_KS = (5.0, 20.0, 60.0)
+# A wrong answer with a citation misleads; "not found" only disappoints. The
+# threshold is fitted so that a wrong answer costs half a right one.
+WRONG_ANSWER_COST = 0.5
 
 
 def _relevant(item: EvalItem, chunk) -> bool:
@@ -131,8 +134,11 @@ def _question_rows(pairs):
     return rows
 
 
-def fit_threshold(confidences, right, unanswerable, weights) -> float:
-    """The "not found" threshold with the best weighted overall accuracy.
+def fit_threshold(confidences, right, unanswerable, weights,
+                  wrong_cost: float = WRONG_ANSWER_COST) -> float:
+    """The "not found" threshold with the best weighted score, where a right
+    answer or a right "not found" scores 1, a missed answer 0, and a wrong
+    answer -`wrong_cost` (with 0, this is SQuAD 2.0's overall accuracy).
 
     Answering at threshold t means answering every question whose
     confidence is >= t, so any t in (previous value, value] gives the same
@@ -140,8 +146,9 @@ def fit_threshold(confidences, right, unanswerable, weights) -> float:
     """
     confidences = np.asarray(confidences, dtype=np.float64)
     values = np.unique(np.concatenate([confidences, [1.0 + 1e-9]]))
-    scores = [float(np.sum(weights * np.where(confidences >= value,
-                                              right & ~unanswerable, unanswerable)))
+    answered_score = np.where(right & ~unanswerable, 1.0, -wrong_cost)
+    scores = [float(np.sum(weights * np.where(confidences >= value, answered_score,
+                                              unanswerable.astype(np.float64))))
               for value in values]
     best = int(np.argmax(scores))
     return float(values[best] if best == 0 else (values[best - 1] + values[best]) / 2)

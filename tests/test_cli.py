@@ -44,7 +44,7 @@ def test_ask_json(sample_index, capsys):
 
 
 def test_ask_prints_answer_then_quoted_numbered_lines(sample_index, capsys):
-    assert main(["ask", "Where was the second batch of S-400 delivered?",
+    assert main(["ask", "Where was the second batch of S-400 air defence systems delivered?",
                  "--index-dir", str(sample_index)]) == 0
     out = capsys.readouterr().out
     assert "[001_b4f6f2b0e5c1da68.txt:122-124]" in out

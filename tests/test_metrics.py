@@ -90,9 +90,21 @@ def test_threshold_fit_maximizes_overall_accuracy():
     right = np.array([True, True, False, False, False])
     unanswerable = np.array([False, False, False, True, True])
     weights = np.ones(5)
-    threshold = fit_threshold(confidences, right, unanswerable, weights)
+    threshold = fit_threshold(confidences, right, unanswerable, weights, wrong_cost=0.0)
     # Answer 0.9 and 0.8 (right), refuse 0.6 and 0.2 (unanswerable): 4 of 5.
     assert 0.6 < threshold <= 0.8
+
+
+def test_threshold_fit_makes_wrong_answers_cost():
+    # Answering down to 0.5 gains two right answers and gives one wrong one.
+    confidences = np.array([0.9, 0.7, 0.6, 0.5, 0.3])
+    right = np.array([True, False, True, True, False])
+    unanswerable = np.array([False, True, False, False, True])
+    weights = np.ones(5)
+    # Free wrong answers: answer down to 0.5 (3 right + 1 refusal = 4).
+    assert 0.3 < fit_threshold(confidences, right, unanswerable, weights, wrong_cost=0.0) <= 0.5
+    # A wrong answer costing more than the two it unlocks: answer only 0.9.
+    assert 0.7 < fit_threshold(confidences, right, unanswerable, weights, wrong_cost=3.0) <= 0.9
 
 
 def test_thresholds_check_floors_and_ceilings():

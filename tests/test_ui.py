@@ -135,7 +135,7 @@ def test_uploaded_files_are_searchable_at_once_and_problems_are_shown(server, tm
 def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
     url, _ = server
     with browser_page(url, "extractive",
-                      "Where was the second batch of S-400 systems delivered?") as page:
+                      "Where was the second batch of S-400 air defence systems delivered?") as page:
         chip = page.locator("#chat .cite-chip").first
         chip.wait_for(timeout=60000)
         label = chip.inner_text()
@@ -173,7 +173,8 @@ def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(se
     fake_llm.reply = reply
     fake_llm.stream_chunks = None
     url, _ = server
-    with browser_page(url, "llm", "Where was the second batch of S-400 systems delivered?") as page:
+    with browser_page(url, "llm", "Where was the second batch of S-400 air defence systems "
+                                  "delivered?") as page:
         page.locator("#chat .unsupported").wait_for(timeout=60000)
         message = page.locator("#chat .cite-chip").first
         assert "001_b4f6f2b0e5c1da68.txt:122–124" in message.inner_text()

@@ -142,6 +142,7 @@ def question_type(question: str) -> str | None:
     return "name" if asked_noun(question) else None
 
 
+@lru_cache(maxsize=256)
 def asked_noun(question: str) -> str | None:
     """The class noun of a "which/what <noun>" question: the last known class
     noun of the words after "which"/"what", up to the first small word
@@ -248,7 +249,7 @@ def known_names(texts) -> frozenset[str]:
     return frozenset(names)
 
 
-def _names(text: str, asked: set[str], known: frozenset[str]) -> list[str]:
+def _names(text: str, asked: frozenset[str], known: frozenset[str]) -> list[str]:
     """Names a sentence adds: capitalized words and acronyms the question
     does not name."""
     raw = WORD.findall(text)
@@ -265,20 +266,36 @@ def _names(text: str, asked: set[str], known: frozenset[str]) -> list[str]:
     return names
 
 
+# The question is the same for every candidate sentence; what it asks is
+# worked out once per question.
+@lru_cache(maxsize=256)
+def _asked_words(question: str) -> frozenset[str]:
+    return frozenset(word.lower() for _, word in _words(question))
+
+
 def _stem(word: str) -> str:
     return word.lower().removesuffix("es") if word.lower().endswith("ses") else \
         word.lower().removesuffix("s")
 
 
-def _counted_nouns(question: str) -> set[str]:
+@lru_cache(maxsize=256)
+def _counted_nouns(question: str) -> frozenset[str]:
     """What "how many" counts: the words after it ("how many Turkish soldiers"
     -> turkish, soldier). The count in an answer stands next to one of them:
     "their two governments" is no number of astronauts."""
     match = re.search(r"\bhow many\s+([\w-]+)(?:\s+([\w-]+))?(?:\s+([\w-]+))?",
                       question.lower())
     if not match:
-        return set()
-    return {_stem(word) for word in match.groups() if word and word not in stopwords()}
+        return frozenset()
+    return frozenset(_stem(word) for word in match.groups() if word and word not in stopwords())
+
+
+def _has_unit(lowered: list[str], index: int) -> bool:
+    """Whether the quantity at `index` carries a unit: "400km" or "400 km"."""
+    attached = re.sub(r"^[\d.,]+", "", lowered[index])
+    if re.search(r"\d[a-z°/]+$", lowered[index]) and attached in UNITS:
+        return True
+    return any(following in UNITS for following in lowered[index + 1:index + 3])
 
 
 def holds(kind: str, text: str, question: str = "",
@@ -286,7 +303,7 @@ def holds(kind: str, text: str, question: str = "",
     """Whether `text` holds an answer of this kind that the question does not
     already name ("Who alerted Erdogan?" needs a name besides Erdogan).
     `known`: the documents' names (`known_names`)."""
-    asked = {word.lower() for _, word in _words(question)}
+    asked = _asked_words(question)
     words = [word for _, word in _words(text)]
     lowered = [word.lower() for word in words]
     if kind == "date":
@@ -303,15 +320,13 @@ def holds(kind: str, text: str, question: str = "",
                         or index + 2 < len(lowered) and lowered[index + 2] in CURRENCY_WORDS)
                    for index, word in enumerate(words))
     if kind == "measure":
-        return any(_is_quantity(word) and not MODERN_YEAR.match(word) and (
-            re.search(r"\d[a-z°/]+$", lowered[index]) and re.sub(r"^[\d.,]+", "", lowered[index])
-            in UNITS or any(following in UNITS for following in lowered[index + 1:index + 3]))
-            for index, word in enumerate(words))
+        return any(_is_quantity(word) and not MODERN_YEAR.match(word)
+                   and _has_unit(lowered, index) for index, word in enumerate(words))
     if kind == "count":
         counted = _counted_nouns(question)
         # Where the sentence names what is counted, the count stands by it.
         if not any(_stem(word) in counted for word in lowered):
-            counted = set()
+            counted = frozenset()
         return any(_is_quantity(word) and not MODERN_YEAR.match(word) and word.lower() not in asked
                    and (not counted or any(_stem(following) in counted
                                            for following in lowered[index + 1:index + 6]))

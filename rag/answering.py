@@ -148,23 +148,21 @@ class ExtractiveAnswerer:
                 and self.data.sentences[neighbour].file == file]
 
     def _clause_similarity(self, ids: list[int], query_vector: np.ndarray) -> np.ndarray:
-        """Per sentence, the best similarity of one of its clauses to the
-        question (the sentence's own when it has one clause)."""
+        """Per sentence, the best similarity to the question of the sentence
+        or one of its clauses."""
         if self.embed is not None:
             todo = [sentence_id for sentence_id in ids if sentence_id not in self._clause_vectors]
-            texts, owners = [], []
+            if len(self._clause_vectors) + len(todo) > MAX_CACHED_CLAUSES:
+                self._clause_vectors.clear()
+                todo = ids
+            texts, spans = [], []
             for sentence_id in todo:
                 parts = clauses(self.data.sentences[sentence_id].text)
-                self._clause_vectors[sentence_id] = None
+                spans.append((sentence_id, len(texts), len(texts) + len(parts)))
                 texts.extend(parts)
-                owners.extend([sentence_id] * len(parts))
-            if texts:
-                vectors = self.embed(texts)
-                for sentence_id in set(owners):
-                    rows = [row for row, owner in enumerate(owners) if owner == sentence_id]
-                    self._clause_vectors[sentence_id] = vectors[rows]
-            if len(self._clause_vectors) > MAX_CACHED_CLAUSES:
-                self._clause_vectors.clear()
+            vectors = self.embed(texts) if texts else None
+            for sentence_id, start, end in spans:
+                self._clause_vectors[sentence_id] = vectors[start:end] if end > start else None
         best = self.data.sentence_vectors[ids] @ query_vector
         for row, sentence_id in enumerate(ids):
             vectors = self._clause_vectors.get(sentence_id)
@@ -275,7 +273,7 @@ class ExtractiveAnswerer:
         lower_is_better = {FEATURES.index("missing_rare"), FEATURES.index("missing_name")}
         files = [self.data.sentences[sentence_id].file for sentence_id in ids]
         for row, sentence_id in enumerate(ids):
-            if not is_byline(self.data.sentences[sentence_id].text):
+            if sentence_id not in self._byline_ids(files[row]):
                 continue
             same_file = [other for other, file in enumerate(files) if file == files[row]]
             for column in relevance:

@@ -30,6 +30,8 @@ CSS = """
 .cite-chip:hover { background:#c7dbff; }
 .not-found { padding:8px 12px; border-left:4px solid #9ca3af; background:#f3f4f6; color:#374151;
   font-style:italic; border-radius:4px; }
+.related { padding:8px 12px; border-left:4px solid #d97706; background:#fffbeb; color:#78350f;
+  border-radius:4px; }
 .source-view .source-title { font-weight:600; margin-bottom:6px; }
 .source-lines { font-family:ui-monospace,Menlo,monospace; font-size:12.5px; max-height:460px;
   overflow:auto; border:1px solid #e5e7eb; border-radius:6px; background:#fff; }
@@ -139,6 +141,11 @@ def answer_html(answer: Answer) -> str:
     if answer.warning:
         note = (f'<div class="llm-note">⚠ {html.escape(answer.warning)}; showing the '
                 f'extractive answer.</div>')
+    if answer.abstained and answer.related:
+        chips = " ".join(chip(number, citation)
+                         for number, citation in enumerate(answer.related, 1))
+        return note + ('<div class="related">◌ I could not find a direct answer; these lines '
+                       f'look related: {chips}</div>')
     if answer.abstained:
         return note + ('<div class="not-found">∅ Not found in the indexed documents. Nothing in '
                        'them answers this question; try other words, or add documents that '
@@ -261,7 +268,8 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
         answer = result["answer"]
         history[-1] = {"role": "assistant", "content": answer_html(answer)}
         # A "not found" keeps whatever source the reader was looking at.
-        view = source_view_html(assistant, answer.citations[0]) if answer.citations else gr.skip()
+        shown = answer.citations or answer.related
+        view = source_view_html(assistant, shown[0]) if shown else gr.skip()
         yield history, sources_html(answer, snippets(answer)), view, ""
 
     def snippets(answer: Answer) -> dict[int, str]:

@@ -95,13 +95,9 @@ class Assistant:
                 keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
                 calibration = self.settings.calibration
                 self._retriever = HybridRetriever(data, keyword_index, calibration)
-                self._answerer = ExtractiveAnswerer(data, keyword_index, calibration,
-                                                    embed=self._embed_clauses)
+                self._answerer = ExtractiveAnswerer(data, keyword_index, calibration)
                 self._data = data
             return self._data
-
-    def _embed_clauses(self, texts: list[str]) -> np.ndarray:
-        return self.embedder.encode_documents(texts)
 
     @property
     def retriever(self) -> HybridRetriever:
@@ -140,12 +136,13 @@ class Assistant:
         query_vector, ranking = self._rank(question)
         candidates = self._answerer.candidates(question, query_vector, ranking,
                                                self.settings.answer_pool)
-        chosen, confidence = self._answerer.choose(question, candidates)
-        text, citations, claims = compose(chosen)
+        decision = self._answerer.decide(question, candidates)
+        text, citations, claims, related = compose(decision)
         extractive = Answer(
-            question=question, text=text, citations=tuple(citations), abstained=not chosen,
+            question=question, text=text, citations=tuple(citations),
+            abstained=not decision.chosen,
             retrieved=tuple(self._retriever.retrieved(ranking, k or self.settings.top_k)),
-            confidence=confidence, claims=tuple(claims))
+            confidence=decision.confidence, claims=tuple(claims), related=tuple(related))
         if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
             return extractive
         return self._written(extractive, candidates, on_text)
@@ -175,7 +172,7 @@ class Assistant:
                                               "lines support")
         text, citations, claims = assemble(checked, sources, self.settings.drop_unsupported)
         return replace(extractive, text=text, citations=tuple(citations), claims=tuple(claims),
-                       abstained=False, mode="llm")
+                       abstained=False, mode="llm", related=())
 
     def _fallback(self, extractive: Answer, reason: str) -> Answer:
         self.notify(f"warning: {reason}; giving the extractive answer")

@@ -77,11 +77,14 @@ def command_index(args) -> int:
 
 
 def _print_answer(assistant, answer) -> None:
+    """The answer, then the lines it cites (or the related lines it shows)
+    as they are on disk."""
     print(answer.text)
-    if not answer.citations:
+    shown = answer.citations or answer.related
+    if not shown:
         return
     print()
-    for number, citation in enumerate(answer.citations, 1):
+    for number, citation in enumerate(shown, 1):
         print(f"[{number}] {citation.label()}")
         for line_number, line_text, _ in assistant.source_lines(citation):
             print(f"  {line_number:>5} | {line_text}")
@@ -248,22 +251,30 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--llm-model", metavar="NAME", help="model on that server")
     serve.set_defaults(handler=command_serve)
 
-    evaluate = commands.add_parser("eval", help="evaluate on a dataset",
-                                   description="Run a JSON-lines dataset through `rag ask` "
-                                   "and report retrieval, citation, answer and not-found metrics.")
-    evaluate.add_argument("dataset", nargs="?", metavar="DATASET",
-                          help="a dataset .jsonl file or a name: sample, squad")
+    evaluate = commands.add_parser("eval", help="evaluate on datasets",
+                                   description="Run JSON-lines datasets through `rag ask` "
+                                   "and report retrieval, citation, answer and not-found metrics. "
+                                   "Held-out sets (never fitted on) are reported first; sets the "
+                                   "answer model was fitted on are labelled in-sample.")
+    evaluate.add_argument("dataset", nargs="*", metavar="DATASET",
+                          help="dataset .jsonl files or names: variants, licenses, squad "
+                               "(held out), sample (in-sample); default: all four")
     evaluate.add_argument("--corpus", metavar="DIR",
                           help="corpus folder of a .jsonl dataset (default: <stem>_corpus beside it)")
     evaluate.add_argument("--model", metavar="NAME", help="embedding model id or folder")
-    evaluate.add_argument("--out", metavar="DIR", help="report folder (default evals/out/NAME)")
+    evaluate.add_argument("--out", metavar="PATH",
+                          help="report folder (default evals/out/NAME); with --fit, the answer "
+                               "model file to write (default rag/calibration.json)")
     evaluate.add_argument("--compare", metavar="OLD.json", help="show changes against a report")
     evaluate.add_argument("--fit", action="store_true",
-                          help="fit fusion weights, answer scorer and not-found threshold "
-                               "on the fitting datasets and save them")
+                          help="train the answer model (fusion weights, sentence scorer, "
+                               "answer and relevance models, thresholds) on the training "
+                               "datasets and save it to rag/calibration.json")
     evaluate.add_argument("--check", action="store_true",
                           help="fail when a metric is below its threshold in evals/thresholds.json")
-    evaluate.add_argument("--limit", type=int, metavar="N", help="only the first N questions")
+    evaluate.add_argument("--limit", type=int, metavar="N",
+                          help="only the first N questions (with --fit: of each training set, "
+                               "and one SQuAD train article; a quick check, not a real fit)")
     evaluate.set_defaults(handler=command_eval)
     return parser
 
@@ -279,12 +290,13 @@ def main(argv: list[str] | None = None) -> int:
     from .assistant import QuestionError
     from .embedding import ModelNotAvailable
     from .indexer import IndexBusy, NothingIndexed
+    from .settings import CalibrationError
     from .store import IndexError_
 
     try:
         return args.handler(args)
     except (UserError, QuestionError, ModelNotAvailable, IndexBusy, NothingIndexed,
-            IndexError_) as error:
+            IndexError_, CalibrationError) as error:
         _stderr(f"rag: error: {error}")
         return 1
     except KeyboardInterrupt:

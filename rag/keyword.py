@@ -7,6 +7,7 @@ overlap features so both agree on what a "word" is.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from functools import lru_cache
@@ -106,6 +107,13 @@ class KeywordIndex:
             for token in set(tokens):
                 document_frequency[token] = document_frequency.get(token, 0) + 1
         self.document_frequency = document_frequency
+
+    def idf(self, tokens) -> dict[str, float]:
+        """BM25's inverse document frequency of each token over the indexed
+        texts (a token in no text gets the highest)."""
+        return {token: math.log(1.0 + (self.size - frequency + 0.5) / (frequency + 0.5))
+                for token in tokens
+                for frequency in [self.document_frequency.get(token, 0)]}
 
     def scores(self, query: str) -> np.ndarray:
         tokens = [token for token in tokenize(query) if token in self.document_frequency]

@@ -9,6 +9,7 @@ file and are produced by `rag eval --fit`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field, replace
@@ -19,37 +20,75 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SAMPLE_CORPUS_DIR = Path(__file__).with_name("sample_corpus")
 
 
+class CalibrationError(RuntimeError):
+    """The shipped answer model is damaged or of another format."""
+
+
+CALIBRATION_FORMAT = 2
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """Values fitted on evaluation data; see `evals/calibrate.py`."""
+    """The answer model: values fitted on training data by `rag eval --fit`
+    (see `evals/calibrate.py`), shipped as JSON with the hash of the data it
+    was fitted on and a hash of its own contents, checked on load."""
 
+    format: int = CALIBRATION_FORMAT
     # Reciprocal-rank fusion: score = sum(weight / (rrf_k + rank)).
     dense_weight: float = 1.0
     keyword_weight: float = 0.5
     rrf_k: float = 60.0
-    # Logistic answer scorer over sentence features (see rag/answering.py).
+    # Logistic sentence scorer over `answering.FEATURES`.
     scorer_weights: dict[str, float] = field(default_factory=dict)
     scorer_bias: float = 0.0
-    # Logistic answer-triggering model over the best sentence (see
-    # ExtractiveAnswerer.trigger_features); empty means "use the scorer's
-    # probability as the confidence".
+    # Logistic model of "the best sentence answers" over
+    # `answering.TRIGGER_FEATURES`; empty means "use the scorer's probability".
     trigger_weights: dict[str, float] = field(default_factory=dict)
     trigger_bias: float = 0.0
-    # Below this calibrated probability the assistant says "not found".
+    # Below this confidence the assistant does not answer.
     abstain_threshold: float = 0.5
+    # Logistic model of "the documents are about the question" over
+    # `answering.RELEVANCE_FEATURES`; at or above `related_threshold` an
+    # abstention shows the closest lines as related reading.
+    relevance_weights: dict[str, float] = field(default_factory=dict)
+    relevance_bias: float = 0.0
+    related_threshold: float = 0.5
     fitted_on: str = "defaults"
+    version: str = ""
+    training_data_sha256: str = ""
+    seed: int = 0
+    sha256: str = ""
+
+    def contents_sha256(self) -> str:
+        """Hash of every field but `sha256` itself, in a canonical form."""
+        body = {name: value for name, value in self.__dict__.items() if name != "sha256"}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
     @classmethod
     def load(cls, path: Path = CALIBRATION_FILE) -> "Calibration":
         if not path.exists():
             return cls()
-        data = json.loads(path.read_text(encoding="utf-8"))
-        known = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
-        return cls(**known)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CalibrationError(f"cannot read the answer model {path}: {error}; "
+                                   f"reinstall rag or run: rag eval --fit") from None
+        if data.get("format") != CALIBRATION_FORMAT:
+            raise CalibrationError(f"the answer model {path} has format {data.get('format')}, "
+                                   f"this rag reads format {CALIBRATION_FORMAT}; run: rag eval --fit")
+        calibration = cls(**{name: data[name] for name in cls.__dataclass_fields__
+                             if name in data})
+        if calibration.sha256 != calibration.contents_sha256():
+            raise CalibrationError(f"the answer model {path} does not match its recorded hash "
+                                   f"(edited or damaged); reinstall rag or run: rag eval --fit")
+        return calibration
 
-    def save(self, path: Path = CALIBRATION_FILE) -> None:
-        path.write_text(json.dumps(self.__dict__, indent=2, sort_keys=True) + "\n",
+    def save(self, path: Path = CALIBRATION_FILE) -> "Calibration":
+        sealed = replace(self, sha256=self.contents_sha256())
+        path.write_text(json.dumps(sealed.__dict__, indent=2, sort_keys=True) + "\n",
                         encoding="utf-8")
+        return sealed
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,9 @@ class Answer:
     whether it abstained, and the chunks it considered.
 
     `confidence` is the answerer's calibrated belief that the cited sentence
-    answers the question; the "not found" decision is a threshold on it.
+    answers the question; below a fitted threshold it abstains, with
+    `related` lines when the documents are about the question and a bare
+    "not found" when they are not.
     """
 
     question: str
@@ -124,6 +126,9 @@ class Answer:
     mode: str = "extractive"  # or "llm"
     claims: tuple[Claim, ...] = ()
     warning: str | None = None  # e.g. why the LLM answer was not used
+    # When it abstains but the documents are about the question: the closest
+    # lines, as related reading (not as an answer).
+    related: tuple[Citation, ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -135,5 +140,6 @@ class Answer:
             "confidence": round(float(self.confidence), 6),
             "mode": self.mode,
             "claims": [claim.to_json() for claim in self.claims],
+            "related": [citation.to_json() for citation in self.related],
             **({"warning": self.warning} if self.warning else {}),
         }

@@ -1,72 +1,96 @@
-"""Fit the values the assistant would otherwise have to guess, and save them
-to rag/calibration.json (`rag eval --fit`):
+"""Train the answer model and save it to rag/calibration.json (`rag eval --fit`).
+
+Fitted only on training data (`dataset.FITTED_ON`): the ten SQuAD 2.0 train
+articles, SQuAD dev articles 1-2, and our sample questions as a small share.
+The held-out sets (`dataset.HELD_OUT`) are never read here.
 
 1. fusion weights (dense vs. keyword, RRF constant) by MRR@10 of the chunk
    that holds the evidence;
-2. the sentence scorer: logistic regression on candidate sentences, a
-   sentence being positive when it holds a gold answer on the evidence lines;
-3. answer triggering: logistic regression on the best sentence's features,
-   positive when that sentence is a right answer;
-4. the "not found" threshold on that probability, maximizing overall
-   accuracy (SQuAD 2.0 style) with a cost for each wrong answer.
+2. the sentence scorer: logistic regression on candidate sentences, positive
+   when the sentence holds a gold answer on the evidence lines;
+3. the answer model: logistic regression on the best sentence of each
+   question, positive when it is a right answer;
+4. the answer threshold, maximizing a score in which a right answer or a
+   right abstention gains 1 and a wrong answer costs `WRONG_ANSWER_COST`,
+   over the questions users ask: answerable ones, questions about things the
+   documents never mention (off-topic: questions of one collection asked of
+   another), and, with a small weight, SQuAD's adversarial unanswerables,
+   which are written to look answerable and which users rarely ask;
+5. the relevance model ("are the documents about this question?"): on-topic
+   questions against off-topic ones; it decides between showing related
+   lines and a bare "not found".
 
-Fitted on our sample questions and the SQuAD articles set aside for fitting
-(never the SQuAD articles `rag eval squad` reports on). Each dataset counts
-equally, whatever its size.
+Deterministic: a fixed seed picks the off-topic questions, and the solvers
+are deterministic.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import random
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 import numpy as np
 
-from rag.answering import FEATURES, TRIGGER_FEATURES
+from rag.answering import FEATURES, RELEVANCE_FEATURES, TRIGGER_FEATURES, Candidate, \
+    ExtractiveAnswerer
 from rag.assistant import Assistant
 from rag.keyword import fold
-from rag.settings import Calibration, Settings
+from rag.settings import CALIBRATION_FILE, CALIBRATION_FORMAT, Calibration, Settings
 
-from .dataset import Dataset, EvalItem, load_dataset
-from .runner import index_dir_for, prepare
+from . import squad
+from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, load_dataset, _squad_train
+from .runner import prepare
 
-FIT_DATASETS = ("sample", "squad-fit")
+SEED = 20261123
+# How much each training set counts in the sentence scorer; the sample
+# questions are a small share so the model learns SQuAD's breadth, not them.
+DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1}
+# How much each kind of question counts in the answer threshold.
+GROUP_SHARE = {"answerable": 1.0, "off_topic": 0.25, "adversarial": 0.1}
+OFF_TOPIC_PER_SET = 300
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 RRF_KS = (5.0, 20.0, 60.0)
-# A wrong answer with a citation misleads; "not found" only disappoints. The
-# threshold is fitted so that a wrong answer costs half a right one.
+# A wrong answer with a citation misleads; an abstention only disappoints.
 WRONG_ANSWER_COST = 0.5
+POOL_CHUNKS = 8
+
+
+@dataclass
+class QuestionSet:
+    """Questions asked of one corpus; `off_topic` when they are about another."""
+
+    name: str
+    items: list[EvalItem]
+    assistant: Assistant
+    off_topic: bool = False
+    vectors: np.ndarray | None = None
+
+
+@dataclass
+class Scored:
+    """One question's candidates, their features and labels."""
+
+    group: str  # answerable, adversarial, off_topic
+    dataset: str
+    question: str
+    features: np.ndarray
+    labels: np.ndarray
+    answerer: ExtractiveAnswerer
+
+
+def _is_answer(item: EvalItem, sentence) -> bool:
+    if item.unanswerable:
+        return False
+    on_evidence = any(evidence.overlaps(sentence.file, sentence.line_start, sentence.line_end)
+                      for evidence in item.evidence)
+    return on_evidence and any(fold(gold) in fold(sentence.text) for gold in item.answers)
 
 
 def _relevant(item: EvalItem, chunk) -> bool:
     return any(evidence.overlaps(chunk.file, chunk.line_start, chunk.line_end)
                for evidence in item.evidence)
-
-
-def fit_fusion(pairs: list[tuple[Dataset, Assistant]]) -> tuple[float, float, float]:
-    """(dense weight, keyword weight, rrf_k) with the best mean MRR@10."""
-    prepared = []
-    for dataset, assistant in pairs:
-        data = assistant.data()
-        retriever = assistant.retriever
-        rows = []
-        for item in dataset.items:
-            if item.unanswerable:
-                continue
-            vector = assistant.embedder.encode_query(item.question)
-            relevant = {index for index, chunk in enumerate(data.chunks) if _relevant(item, chunk)}
-            rows.append((retriever.dense_ranking(vector, 100),
-                         retriever.keyword_ranking(item.question, 100), relevant))
-        prepared.append(rows)
-    best, best_score = (1.0, 0.5, 60.0), -1.0
-    for keyword_weight in KEYWORD_WEIGHTS:
-        for rrf_k in RRF_KS:
-            score = float(np.mean([np.mean([_reciprocal_rank(dense, keyword, relevant,
-                                                             keyword_weight, rrf_k)
-                                            for dense, keyword, relevant in rows])
-                                   for rows in prepared]))
-            if score > best_score + 1e-9:
-                best, best_score = (1.0, keyword_weight, rrf_k), score
-    return best
 
 
 def _reciprocal_rank(dense, keyword, relevant, keyword_weight, rrf_k) -> float:
@@ -81,64 +105,105 @@ def _reciprocal_rank(dense, keyword, relevant, keyword_weight, rrf_k) -> float:
     return 0.0
 
 
-def _is_answer(item: EvalItem, sentence) -> bool:
-    if item.unanswerable:
-        return False
-    on_evidence = any(evidence.overlaps(sentence.file, sentence.line_start, sentence.line_end)
-                      for evidence in item.evidence)
-    return on_evidence and any(fold(gold) in fold(sentence.text) for gold in item.answers)
+def fit_fusion(sets: list[QuestionSet]) -> tuple[float, float, float]:
+    """(dense weight, keyword weight, rrf_k) with the best mean MRR@10,
+    each on-topic set counting equally."""
+    prepared = []
+    for question_set in sets:
+        data = question_set.assistant.data()
+        retriever = question_set.assistant.retriever
+        rows = []
+        for item, vector in zip(question_set.items, question_set.vectors):
+            if item.unanswerable:
+                continue
+            relevant = {index for index, chunk in enumerate(data.chunks) if _relevant(item, chunk)}
+            rows.append((retriever.dense_ranking(vector, 100),
+                         retriever.keyword_ranking(item.question, 100), relevant))
+        if rows:
+            prepared.append(rows)
+    best, best_score = (1.0, 0.5, 60.0), -1.0
+    for keyword_weight in KEYWORD_WEIGHTS:
+        for rrf_k in RRF_KS:
+            score = float(np.mean([np.mean([_reciprocal_rank(dense, keyword, relevant,
+                                                             keyword_weight, rrf_k)
+                                            for dense, keyword, relevant in rows])
+                                   for rows in prepared]))
+            if score > best_score + 1e-9:
+                best, best_score = (1.0, keyword_weight, rrf_k), score
+    return best
 
 
-def _assistants(datasets: list[Dataset], settings: Settings) -> list[tuple[Dataset, Assistant]]:
-    return [(dataset, Assistant(settings.with_(index_dir=index_dir_for(dataset.corpus_dir))))
-            for dataset in datasets]
+def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list[Scored]:
+    """Candidate features of every question under `calibration`'s fusion."""
+    scored = []
+    for question_set in sets:
+        assistant = question_set.assistant
+        assistant.data()
+        retriever = assistant.retriever
+        retriever.calibration = calibration
+        answerer = ExtractiveAnswerer(assistant.data(), assistant.answerer.keyword_index,
+                                      calibration)
+        for item, vector in zip(question_set.items, question_set.vectors):
+            ranking = retriever.rank(item.question, vector)
+            candidates = answerer.candidates(item.question, vector, ranking, POOL_CHUNKS)
+            if not candidates:
+                continue
+            group = ("off_topic" if question_set.off_topic
+                     else "adversarial" if item.unanswerable else "answerable")
+            scored.append(Scored(group, question_set.name, item.question,
+                                 np.array([candidate.features for candidate in candidates]),
+                                 np.array([not question_set.off_topic
+                                           and _is_answer(item, candidate.sentence)
+                                           for candidate in candidates]),
+                                 answerer))
+    return scored
 
 
-def _logistic(features: np.ndarray, labels: np.ndarray, weights: np.ndarray, names) -> tuple[dict, float]:
+def _logistic(features: np.ndarray, labels: np.ndarray, weights: np.ndarray,
+              names) -> tuple[dict, float]:
     from sklearn.linear_model import LogisticRegression
 
     model = LogisticRegression(C=1.0, max_iter=5000)
-    # Mean weight 1, so the datasets' balance does not change regularization strength.
+    # Mean weight 1, so the sets' balance does not change regularization strength.
     model.fit(features, labels, sample_weight=weights / weights.mean())
     return ({name: float(value) for name, value in zip(names, model.coef_[0])},
             float(model.intercept_[0]))
 
 
-def fit_scorer(pairs) -> tuple[dict, float]:
-    rows, labels, weights = [], [], []
-    for dataset, assistant in pairs:
-        per_question = 1.0 / max(len(dataset.items), 1)
-        for item in dataset.items:
-            for candidate in assistant.candidates(item.question):
-                rows.append(candidate.features)
-                labels.append(_is_answer(item, candidate.sentence))
-                weights.append(per_question)
-    return _logistic(np.array(rows), np.array(labels), np.array(weights), FEATURES)
+def _group_weights(scored: list[Scored], shares: dict[str, float], key) -> np.ndarray:
+    """Per question: its key's share divided by how many questions share the key."""
+    counts: dict[str, int] = {}
+    for question in scored:
+        counts[key(question)] = counts.get(key(question), 0) + 1
+    return np.array([shares[key(question)] / counts[key(question)] for question in scored])
 
 
-def _question_rows(pairs):
-    """Per question: trigger features, whether the best sentence is right,
-    and the question's weight."""
-    rows = []
-    for dataset, assistant in pairs:
-        answerer = assistant.answerer
-        per_question = 1.0 / max(len(dataset.items), 1)
-        for item in dataset.items:
-            candidates = sorted(assistant.candidates(item.question),
-                                key=lambda candidate: -candidate.probability)
-            if not candidates:
-                continue
-            rows.append((answerer.trigger_features(item.question, candidates),
-                         _is_answer(item, candidates[0].sentence), item.unanswerable,
-                         per_question, answerer))
-    return rows
+def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
+    on_topic = [question for question in scored if question.group != "off_topic"]
+    per_question = _group_weights(on_topic, DATASET_SHARE, lambda question: question.dataset)
+    features = np.concatenate([question.features for question in on_topic])
+    labels = np.concatenate([question.labels for question in on_topic])
+    weights = np.concatenate([np.full(len(question.labels), weight)
+                              for question, weight in zip(on_topic, per_question)])
+    return _logistic(features, labels, weights, FEATURES)
+
+
+def _ranked(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
+    """The question's candidates re-scored by `answerer`'s scorer, best first.
+    Only features and probabilities are needed here, so each candidate's
+    `sentence_id` holds its row in `question.features` (and no sentence)."""
+    logits = question.features @ answerer.weights + answerer.bias
+    probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+    candidates = [Candidate(row, None, question.features[row], float(probability))
+                  for row, probability in enumerate(probabilities)]
+    return sorted(candidates, key=lambda candidate: -candidate.probability)
 
 
 def fit_threshold(confidences, right, unanswerable, weights,
                   wrong_cost: float = WRONG_ANSWER_COST) -> float:
-    """The "not found" threshold with the best weighted score, where a right
-    answer or a right "not found" scores 1, a missed answer 0, and a wrong
-    answer -`wrong_cost` (with 0, this is SQuAD 2.0's overall accuracy).
+    """The threshold with the best weighted score, where a right answer or a
+    right abstention scores 1, a missed answer 0, and a wrong answer
+    -`wrong_cost` (with 0, this is SQuAD 2.0's overall accuracy).
 
     Answering at threshold t means answering every question whose
     confidence is >= t, so any t in (previous value, value] gives the same
@@ -154,36 +219,103 @@ def fit_threshold(confidences, right, unanswerable, weights,
     return float(values[best] if best == 0 else (values[best - 1] + values[best]) / 2)
 
 
-def fit_and_save(notify=print, settings: Settings | None = None) -> Calibration:
-    base = settings or Settings.from_env()
-    datasets = [load_dataset(name) for name in FIT_DATASETS]
+def _training_data_sha256(sources: list[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sources:
+        digest.update(path.name.encode("utf-8"))
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _version() -> str:
+    names = "|".join(FEATURES + TRIGGER_FEATURES + RELEVANCE_FEATURES)
+    return f"{CALIBRATION_FORMAT}-{hashlib.sha256(names.encode()).hexdigest()[:12]}"
+
+
+def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
+                   notify) -> list[QuestionSet]:
+    """The training sets, each on its own corpus, plus off-topic sets: questions
+    of one collection asked of another that is not about them."""
+    rng = random.Random(SEED)
+    by_name = {}
     for dataset in datasets:
-        prepare(dataset, base, notify=notify)
+        assistant, _ = prepare(dataset, base, notify=notify)
+        items = list(dataset.items[:limit] if limit else dataset.items)
+        by_name[dataset.name] = QuestionSet(dataset.name, items, assistant)
+    sets = list(by_name.values())
+    pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
+    for source, target in pairs:
+        items = list(by_name[source].items)
+        rng.shuffle(items)
+        count = min(len(items), limit or OFF_TOPIC_PER_SET)
+        sets.append(QuestionSet(f"{source}@{target}", items[:count], by_name[target].assistant,
+                                off_topic=True))
+    for question_set in sets:
+        question_set.vectors = question_set.assistant.embedder.encode_queries(
+            [item.question for item in question_set.items])
+    return sets
+
+
+def fit(settings: Settings | None = None, limit: int | None = None, notify=print) -> Calibration:
+    """Train every part of the answer model; `limit` takes the first `limit`
+    questions of each set and one SQuAD train article (for a quick test)."""
+    base = settings or Settings.from_env()
+    datasets = [load_dataset(name) if name != "squad-train" or not limit
+                else _squad_train(articles=1) for name in FITTED_ON]
+    sets = _question_sets(datasets, base, limit, notify)
+    on_topic = [question_set for question_set in sets if not question_set.off_topic]
     calibration = Calibration()
-    dense_weight, keyword_weight, rrf_k = fit_fusion(_assistants(datasets, base.with_(
-        calibration=calibration)))
+    dense_weight, keyword_weight, rrf_k = fit_fusion(on_topic)
     calibration = replace(calibration, dense_weight=dense_weight, keyword_weight=keyword_weight,
                           rrf_k=rrf_k)
     notify(f"fusion: dense {dense_weight}, keyword {keyword_weight}, rrf_k {rrf_k}")
-    scorer_weights, scorer_bias = fit_scorer(_assistants(datasets, base.with_(
-        calibration=calibration)))
+    scored = _score_candidates(sets, calibration)
+    scorer_weights, scorer_bias = fit_scorer(scored)
     calibration = replace(calibration, scorer_weights=scorer_weights, scorer_bias=scorer_bias)
-    notify(f"scorer: {scorer_weights}, bias {scorer_bias:.3f}")
-    rows = _question_rows(_assistants(datasets, base.with_(calibration=calibration)))
-    features = np.array([row[0] for row in rows])
-    right = np.array([row[1] for row in rows])
-    unanswerable = np.array([row[2] for row in rows])
-    weights = np.array([row[3] for row in rows])
-    trigger_weights, trigger_bias = _logistic(features, right & ~unanswerable, weights,
-                                              TRIGGER_FEATURES)
-    logits = features @ np.array([trigger_weights[name] for name in TRIGGER_FEATURES]) \
-        + trigger_bias
-    confidences = 1.0 / (1.0 + np.exp(-logits))
-    threshold = fit_threshold(confidences, right, unanswerable, weights)
-    calibration = replace(calibration, trigger_weights=trigger_weights,
-                          trigger_bias=trigger_bias, abstain_threshold=threshold,
-                          fitted_on=" + ".join(FIT_DATASETS))
-    notify(f"trigger: {trigger_weights}, bias {trigger_bias:.3f}; not-found below {threshold:.3f}")
-    calibration.save()
-    notify("saved rag/calibration.json")
+    rows = []
+    for question in scored:
+        answerer = ExtractiveAnswerer(question.answerer.data, question.answerer.keyword_index,
+                                      calibration)
+        ranked = _ranked(question, answerer)
+        right = bool(question.labels[ranked[0].sentence_id])
+        rows.append((answerer.trigger_features(question.question, ranked),
+                     answerer.relevance_features(ranked), right))
+    trigger = np.array([row[0] for row in rows])
+    relevance = np.array([row[1] for row in rows])
+    right = np.array([row[2] for row in rows])
+    groups = np.array([question.group for question in scored])
+    weights = _group_weights(scored, GROUP_SHARE, lambda question: question.group)
+    notify("training questions: " + ", ".join(
+        f"{group} {int((groups == group).sum())}" for group in GROUP_SHARE)
+        + f"; best sentence right on {right[groups == 'answerable'].mean():.3f} of answerable")
+    trigger_weights, trigger_bias = _logistic(trigger, right, weights, TRIGGER_FEATURES)
+    logits = trigger @ np.array([trigger_weights[name] for name in TRIGGER_FEATURES])
+    confidences = 1.0 / (1.0 + np.exp(-(logits + trigger_bias)))
+    threshold = fit_threshold(confidences, right, groups != "answerable", weights)
+    on_topic_label = groups != "off_topic"
+    balanced = np.where(on_topic_label, 0.5 / on_topic_label.sum(),
+                        0.5 / max((~on_topic_label).sum(), 1))
+    relevance_weights, relevance_bias = _logistic(relevance, on_topic_label, balanced,
+                                                  RELEVANCE_FEATURES)
+    sources = [squad.TRAIN_SOURCE, squad.DEFAULT_SOURCE, SAMPLE_DATASET]
+    calibration = replace(
+        calibration, trigger_weights=trigger_weights, trigger_bias=trigger_bias,
+        abstain_threshold=threshold, relevance_weights=relevance_weights,
+        relevance_bias=relevance_bias, related_threshold=0.5,
+        fitted_on=" + ".join(FITTED_ON) + " + off-topic pairs" + (
+            f" (first {limit} questions each)" if limit else ""),
+        version=_version(), training_data_sha256=_training_data_sha256(sources), seed=SEED)
+    answered = confidences >= threshold
+    notify(f"answer threshold {threshold:.3f} (in-sample: answers {answered[groups == 'answerable'].mean():.3f} "
+           f"of answerable, right when answering {right[answered].mean() if answered.any() else 0:.3f}; "
+           f"answers {answered[groups == 'off_topic'].mean():.3f} of off-topic, "
+           f"{answered[groups == 'adversarial'].mean() if (groups == 'adversarial').any() else 0:.3f} "
+           f"of adversarial)")
+    return calibration
+
+
+def fit_and_save(notify=print, settings: Settings | None = None, limit: int | None = None,
+                 path: Path = CALIBRATION_FILE) -> Calibration:
+    calibration = fit(settings, limit, notify).save(path)
+    notify(f"saved {path} (version {calibration.version}, sha256 {calibration.sha256[:12]})")
     return calibration

@@ -3,9 +3,17 @@
     {"id", "question", "answers": [any one counts], "evidence": [{"file",
      "line_start", "line_end"}], "unanswerable": bool}
 
-Named datasets know their corpus folder: `sample` (our questions on the
-bundled articles), `squad` (held-out SQuAD 2.0 articles) and `squad-fit` (the
-SQuAD articles calibration may be fitted on).
+Named datasets know their corpus folder and whether the answer model may be
+fitted on them (`FITTED_ON`; everything else is held out):
+
+- `sample`: our questions on the bundled articles (fitted on, a small share);
+- `variants`: each answerable sample question asked twice more the way people
+  type it (held out);
+- `licenses`: questions on the texts of common open-source licenses, another
+  kind of collection (held out);
+- `squad`: SQuAD 2.0 dev articles 3-5 (held out);
+- `squad-fit`: SQuAD 2.0 dev articles 1-2 (fitted on);
+- `squad-train`: the ten SQuAD 2.0 train articles (fitted on).
 """
 
 from __future__ import annotations
@@ -20,7 +28,12 @@ from . import squad
 
 EVALS_DIR = Path(__file__).resolve().parent
 SAMPLE_DATASET = EVALS_DIR / "datasets" / "sample_articles.jsonl"
+VARIANTS_DATASET = EVALS_DIR / "datasets" / "sample_variants.jsonl"
+LICENSES_DATASET = EVALS_DIR / "datasets" / "licenses.jsonl"
+LICENSES_CORPUS = EVALS_DIR / "datasets" / "licenses_corpus"
 OUT_DIR = EVALS_DIR / "out"
+FITTED_ON = ("sample", "squad-fit", "squad-train")
+HELD_OUT = ("variants", "licenses", "squad")
 # SQuAD articles 0-1 may be fitted on; 2-4 are only ever evaluated.
 SQUAD_FIT_ARTICLES = (0, 1)
 
@@ -65,10 +78,14 @@ def read_items(path: Path) -> list[EvalItem]:
         return [EvalItem.from_json(json.loads(line)) for line in handle if line.strip()]
 
 
-def _squad(split: str, source: Path = squad.DEFAULT_SOURCE) -> Dataset:
+def _require(source: Path) -> None:
     if not source.exists():
         raise FileNotFoundError(f"SQuAD file not found at {source}; it is read from "
                                 f"../shared/datasets at run time")
+
+
+def _squad(split: str, source: Path = squad.DEFAULT_SOURCE) -> Dataset:
+    _require(source)
     corpus_dir = OUT_DIR / "squad" / "corpus"
     records = squad.convert(source, corpus_dir)
     fit = [record for record in records if record["article"] in SQUAD_FIT_ARTICLES]
@@ -79,19 +96,37 @@ def _squad(split: str, source: Path = squad.DEFAULT_SOURCE) -> Dataset:
                    tuple(EvalItem.from_json(record) for record in chosen), corpus_dir)
 
 
+def _squad_train(articles: int | None = None) -> Dataset:
+    """The SQuAD train articles (all, or only the first `articles`, each
+    count in a corpus folder of its own)."""
+    _require(squad.TRAIN_SOURCE)
+    suffix = f"-{articles}" if articles else ""
+    corpus_dir = OUT_DIR / f"squad-train{suffix}" / "corpus"
+    records = squad.convert(squad.TRAIN_SOURCE, corpus_dir,
+                            slice(0, articles) if articles else None)
+    return Dataset("squad-train", tuple(EvalItem.from_json(record) for record in records),
+                   corpus_dir)
+
+
 def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
     """A named dataset, or a .jsonl file whose corpus folder is given or sits
     beside it as `<stem>_corpus/`."""
     if name_or_path in ("sample", str(SAMPLE_DATASET)):
         return Dataset("sample", tuple(read_items(SAMPLE_DATASET)), SAMPLE_CORPUS_DIR)
+    if name_or_path == "variants":
+        return Dataset("variants", tuple(read_items(VARIANTS_DATASET)), SAMPLE_CORPUS_DIR)
+    if name_or_path == "licenses":
+        return Dataset("licenses", tuple(read_items(LICENSES_DATASET)), LICENSES_CORPUS)
+    if name_or_path == "squad-train":
+        return _squad_train()
     if name_or_path == "squad":
         return _squad("test")
     if name_or_path == "squad-fit":
         return _squad("fit")
     path = Path(name_or_path)
     if not path.exists():
-        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, squad, squad-fit "
-                                f"or a .jsonl file")
+        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, variants, licenses, "
+                                f"squad, squad-fit, squad-train or a .jsonl file")
     if path.resolve() == SAMPLE_DATASET.resolve():
         return load_dataset("sample")
     corpus = corpus_dir or path.with_name(f"{path.stem}_corpus")

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 WIDTH = 80
-DEFAULT_SOURCE = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / \
-    "squad2-dev-5articles.json"
+SHARED_DATASETS = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets"
+DEFAULT_SOURCE = SHARED_DATASETS / "squad2-dev-5articles.json"
+TRAIN_SOURCE = SHARED_DATASETS / "squad2-train-10articles.json"
 
 
 @dataclass
@@ -60,6 +61,8 @@ def convert(source: Path, corpus_dir: Path, articles: slice | None = None) -> li
     """Write the corpus folder and return every question as a dataset item,
     each tagged with its article index (`article`)."""
     data = json.loads(source.read_text(encoding="utf-8"))["data"]
+    if articles is not None:
+        data = data[articles]
     corpus_dir.mkdir(parents=True, exist_ok=True)
     items = []
     for article_index, article in enumerate(data):

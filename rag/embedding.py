@@ -47,6 +47,14 @@ class Embedder:
     def encode_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
 
+    def encode_queries(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        """Many questions at once (training); a backend that adds a query
+        prefix in `encode_query` adds it here too."""
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        return np.concatenate([self.embed_batch(texts[start:start + batch_size])
+                               for start in range(0, len(texts), batch_size)])
+
 
 class SentenceTransformerEmbedder(Embedder):
     def __init__(self, model_id: str):

@@ -138,6 +138,27 @@ def not_found_metrics(outcomes: list[Outcome]) -> dict:
     }
 
 
+def related_metrics(outcomes: list[Outcome]) -> dict:
+    """The middle outcome: an abstention that shows related lines. On
+    answerable questions, how often it is a bare "not found" (nothing shown)
+    and how often the related lines hold the evidence; on unanswerable ones,
+    how often a bare "not found" is given."""
+    answerable = [outcome for outcome in outcomes if not outcome.item.unanswerable]
+    unanswerable = [outcome for outcome in outcomes if outcome.item.unanswerable]
+    related = [outcome for outcome in answerable
+               if not outcome.answered and outcome.answer.get("related")]
+    return {
+        "bare_not_found_rate": _mean(not outcome.answered and not outcome.answer.get("related")
+                                     for outcome in answerable),
+        "related_rate": _mean(bool(outcome.answer.get("related")) for outcome in answerable),
+        "related_hit": _mean(any(outcome.overlaps_evidence(span)
+                                 for span in outcome.answer["related"]) for outcome in related),
+        "unanswerable_bare_not_found": _mean(not outcome.answered
+                                             and not outcome.answer.get("related")
+                                             for outcome in unanswerable),
+    }
+
+
 def speed_metrics(outcomes: list[Outcome], index_seconds: float) -> dict:
     milliseconds = np.array([outcome.seconds * 1000 for outcome in outcomes]) \
         if outcomes else np.zeros(1)
@@ -152,4 +173,5 @@ def all_metrics(outcomes: list[Outcome], chunks: list[dict], index_seconds: floa
               "unanswerable": sum(outcome.item.unanswerable for outcome in outcomes)}
     return {**counts, **retrieval_metrics(outcomes, chunks), **citation_metrics(outcomes),
             **answer_metrics(outcomes), **not_found_metrics(outcomes),
+            **related_metrics(outcomes),
             **speed_metrics(outcomes, index_seconds)}

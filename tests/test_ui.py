@@ -193,3 +193,17 @@ def test_page_without_an_index_indexes_the_sample_articles_and_shows_progress(tm
     assert job.status().startswith("Ready: 5 files")
     assert "Indexed the bundled sample articles" in job.status()
     assert (tmp_path / "index" / "CURRENT").exists()
+
+
+def test_related_lines_are_shown_as_chips_not_as_an_answer(assistant):
+    import ui
+
+    answer = assistant.ask("How many S-400 batteries did Saudi Arabia buy?")
+    assert answer.abstained and answer.related
+    page = ui.answer_html(answer)
+    assert "look related" in page and "Not found" not in page
+    for citation in answer.related:
+        assert f"{citation.file}%7C{citation.line_start}%7C{citation.line_end}%7C" in page
+    assert page.count('class="cite-chip"') == len(answer.related)
+    not_found = ui.answer_html(assistant.ask("What is a good recipe for chocolate cake?"))
+    assert "Not found" in not_found and "cite-chip" not in not_found

@@ -1,0 +1,84 @@
+"""The shipped answer model (rag/calibration.json): it loads, matches its
+recorded hash, refuses a damaged copy, scores a known pair as expected, and
+the training command that produced it runs on a tiny slice."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from evals import squad
+from rag.answering import FEATURES, RELEVANCE_FEATURES, TRIGGER_FEATURES
+from rag.cli import main
+from rag.settings import CALIBRATION_FILE, Calibration, CalibrationError
+
+RAG_DIR = Path(__file__).resolve().parent.parent / "rag"
+
+
+def test_shipped_model_loads_and_matches_its_hash():
+    calibration = Calibration.load()
+    assert calibration.sha256 == calibration.contents_sha256()
+    assert set(calibration.scorer_weights) == set(FEATURES)
+    assert set(calibration.trigger_weights) == set(TRIGGER_FEATURES)
+    assert set(calibration.relevance_weights) == set(RELEVANCE_FEATURES)
+    assert re.fullmatch(r"[0-9a-f]{64}", calibration.training_data_sha256)
+    assert calibration.version and "sample" in calibration.fitted_on
+    assert CALIBRATION_FILE.stat().st_size < 25 * 1024 * 1024
+
+
+def test_a_damaged_model_is_refused(tmp_path):
+    data = json.loads(CALIBRATION_FILE.read_text(encoding="utf-8"))
+    data["scorer_weights"]["dense"] += 1.0
+    damaged = tmp_path / "calibration.json"
+    damaged.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(CalibrationError, match="hash"):
+        Calibration.load(damaged)
+    damaged.write_text("{not json", encoding="utf-8")
+    with pytest.raises(CalibrationError, match="cannot read"):
+        Calibration.load(damaged)
+
+
+def test_known_pair_scores_as_expected(assistant):
+    question = "How much has Turkey paid so far for the F-35?"
+    ranked = sorted(assistant.candidates(question), key=lambda candidate: -candidate.probability)
+    best = ranked[0]
+    assert "$900 million" in best.sentence.text
+    assert (best.sentence.file, best.sentence.line_start) == ("003_7a2e542821ed9fae.txt", 12)
+    assert best.probability > 0.5 and best.probability > ranked[1].probability
+
+
+def test_answering_reads_no_eval_set(sample_index):
+    """Answering opens no file of evals/ or of the shared datasets, and
+    imports no evals module (checked with an audit hook in a fresh process)."""
+    script = f"""
+import sys
+opened = []
+sys.addaudithook(lambda event, args: opened.append(str(args[0]))
+                 if event == "open" and isinstance(args[0], str) else None)
+from rag.assistant import Assistant
+from rag.settings import Settings
+answer = Assistant(Settings(index_dir={str(sample_index)!r})).ask("Who heads MiG?")
+assert answer.retrieved
+print(json.dumps({{"opened": opened, "modules": sorted(sys.modules)}}))
+"""
+    result = subprocess.run([sys.executable, "-c", "import json\n" + script],
+                            capture_output=True, text=True, check=True, cwd=RAG_DIR.parent)
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    evals_dir, shared = str(RAG_DIR.parent / "evals"), "shared/datasets"
+    assert not [path for path in seen["opened"] if path.startswith(evals_dir) or shared in path]
+    assert not [name for name in seen["modules"] if name == "evals" or name.startswith("evals.")]
+    assert any(path.endswith("calibration.json") for path in seen["opened"])  # the hook works
+
+
+@pytest.mark.skipif(not squad.TRAIN_SOURCE.exists(), reason="../shared/datasets not beside the project")
+def test_training_command_runs_on_a_tiny_slice(tmp_path, capsys):
+    out = tmp_path / "model.json"
+    assert main(["eval", "--fit", "--limit", "6", "--out", str(out)]) == 0
+    trained = Calibration.load(out)
+    assert set(trained.scorer_weights) == set(FEATURES)
+    assert 0.0 < trained.abstain_threshold <= 1.0
+    assert "first 6 questions" in trained.fitted_on
+    assert trained.training_data_sha256 == Calibration.load().training_data_sha256

@@ -1,0 +1,46 @@
+"""Question classes and sentence shapes: the inputs whose pairings the
+answer model learns."""
+
+import pytest
+
+from rag.answer_shape import PAIR_FEATURES, pair_features, question_class, sentence_shapes
+from rag.keyword import raw_tokens
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("Who signed the treaty?", "who"),
+    ("whose idea was it", "who"),
+    ("When did the war end?", "when"),
+    ("In what year was the bridge built?", "when"),
+    ("Where is the museum?", "where"),
+    ("How many people live there?", "quantity"),
+    ("how long did the siege last", "quantity"),
+    ("How does a turbine work?", "how"),
+    ("Why did the bank fail?", "why"),
+    ("Which river flows through the city?", "what"),
+    ("date of the treaty", "when"),
+    ("number of employees at the plant", "quantity"),
+    ("Tell me about the siege.", "other"),
+])
+def test_question_class_comes_from_the_wh_word(question, kind):
+    assert question_class(question) == kind
+
+
+def test_shapes_count_only_what_the_question_does_not_say():
+    question = "How much did the city pay for the stadium in 2019?"
+    words = set(raw_tokens(question))
+    paid = sentence_shapes("In 2019 the city paid $40 million to Acme Builders.", words)
+    assert paid["number"] and paid["money_percent"] and paid["name"]
+    assert not paid["year"]  # 2019 is in the question
+    restated = sentence_shapes("The stadium opened in 2019.", words)
+    assert not restated["number"] and not restated["name"]
+    dated = sentence_shapes("It closed on 3 March 1998.", words)
+    assert dated["year"] and dated["month"] and dated["number"]
+
+
+def test_pair_features_mark_one_class_only():
+    shapes = sentence_shapes("Maria Lopez won in 1990.", set())
+    values = dict(zip(PAIR_FEATURES, pair_features("who", shapes)))
+    assert values["who*name"] == 1.0 and values["who*year"] == 1.0
+    assert values["when*year"] == 0.0
+    assert sum(values.values()) == sum(shapes.values())

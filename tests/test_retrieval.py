@@ -21,18 +21,25 @@ def test_exact_names_and_numbers_rank_first(assistant, query, file, line_start, 
     assert top.file == file and top.line_start <= line_start and top.line_end >= line_end
 
 
-def test_keyword_side_finds_what_dense_side_misses(assistant):
-    """"Su-30SM" is a rare token the dense model does not place first on its own."""
+def test_both_sides_and_the_fusion_put_a_rare_name_first(assistant):
     retriever = assistant.retriever
     data = assistant.data()
     query = "Su-30SM"
-    dense = retriever.dense_ranking(assistant.embedder.encode_query(query), 100)
-    keyword = retriever.keyword_ranking(query, 100)
+    vector = assistant.embedder.encode_query(query)
     holds = [index for index, chunk in enumerate(data.chunks) if "Su-30SM" in chunk.text]
-    assert keyword[0] in holds
-    assert dense.index(holds[0]) > 0 or dense[0] in holds  # documents the dense rank
-    fused = retriever.rank(query, assistant.embedder.encode_query(query))
-    assert int(fused.chunk_ids[0]) in holds
+    assert holds
+    assert retriever.keyword_ranking(query, 100)[0] in holds
+    assert retriever.dense_ranking(vector, 100)[0] in holds
+    assert int(retriever.rank(query, vector).chunk_ids[0]) in holds
+
+
+@pytest.mark.parametrize("query", ["Su-30SM", "What did Turkey buy from Russia?",
+                                   "capital of France"])
+def test_faiss_search_matches_exact_numpy_search(assistant, query):
+    data = assistant.data()
+    vector = assistant.embedder.encode_query(query)
+    exact = np.argsort(-(data.chunk_vectors @ vector), kind="stable")[:10]
+    assert assistant.retriever.dense_ranking(vector, 10) == [int(index) for index in exact]
 
 
 def test_natural_question_is_not_pushed_out_by_keyword_noise(assistant):

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from pydantic import BaseModel
 
+from rag.answering import RELATED_INTRO
 from rag.assistant import Assistant, QuestionError
 from rag.settings import Settings
 from rag.types import Answer, Citation
@@ -144,8 +145,7 @@ def answer_html(answer: Answer) -> str:
     if answer.abstained and answer.related:
         chips = " ".join(chip(number, citation)
                          for number, citation in enumerate(answer.related, 1))
-        return note + ('<div class="related">◌ I could not find a direct answer; these lines '
-                       f'look related: {chips}</div>')
+        return note + f'<div class="related">◌ {html.escape(RELATED_INTRO)} {chips}</div>'
     if answer.abstained:
         return note + ('<div class="not-found">∅ Not found in the indexed documents. Nothing in '
                        'them answers this question; try other words, or add documents that '

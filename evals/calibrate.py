@@ -34,9 +34,10 @@ from pathlib import Path
 import numpy as np
 
 from rag.answering import FEATURES, RELEVANCE_FEATURES, TRIGGER_FEATURES, Candidate, \
-    ExtractiveAnswerer
+    ExtractiveAnswerer, sigmoid
 from rag.assistant import Assistant
 from rag.keyword import fold
+from rag.retrieval import HybridRetriever
 from rag.settings import CALIBRATION_FILE, CALIBRATION_FORMAT, Calibration, Settings
 
 from . import squad
@@ -138,11 +139,9 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
     scored = []
     for question_set in sets:
         assistant = question_set.assistant
-        assistant.data()
-        retriever = assistant.retriever
-        retriever.calibration = calibration
-        answerer = ExtractiveAnswerer(assistant.data(), assistant.answerer.keyword_index,
-                                      calibration)
+        keyword_index = assistant.retriever.keyword_index
+        retriever = HybridRetriever(assistant.data(), keyword_index, calibration)
+        answerer = ExtractiveAnswerer(assistant.data(), keyword_index, calibration)
         for item, vector in zip(question_set.items, question_set.vectors):
             ranking = retriever.rank(item.question, vector)
             candidates = answerer.candidates(item.question, vector, ranking, POOL_CHUNKS)
@@ -192,8 +191,7 @@ def _ranked(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
     """The question's candidates re-scored by `answerer`'s scorer, best first.
     Only features and probabilities are needed here, so each candidate's
     `sentence_id` holds its row in `question.features` (and no sentence)."""
-    logits = question.features @ answerer.weights + answerer.bias
-    probabilities = 1.0 / (1.0 + np.exp(-np.clip(logits, -50, 50)))
+    probabilities = answerer.score(question.features)
     candidates = [Candidate(row, None, question.features[row], float(probability))
                   for row, probability in enumerate(probabilities)]
     return sorted(candidates, key=lambda candidate: -candidate.probability)
@@ -272,10 +270,14 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     scored = _score_candidates(sets, calibration)
     scorer_weights, scorer_bias = fit_scorer(scored)
     calibration = replace(calibration, scorer_weights=scorer_weights, scorer_bias=scorer_bias)
+    # One answerer with the fitted scorer per corpus, not per question.
+    answerers: dict[int, ExtractiveAnswerer] = {}
     rows = []
     for question in scored:
-        answerer = ExtractiveAnswerer(question.answerer.data, question.answerer.keyword_index,
-                                      calibration)
+        answerer = answerers.get(id(question.answerer))
+        if answerer is None:
+            answerer = answerers[id(question.answerer)] = ExtractiveAnswerer(
+                question.answerer.data, question.answerer.keyword_index, calibration)
         ranked = _ranked(question, answerer)
         right = bool(question.labels[ranked[0].sentence_id])
         rows.append((answerer.trigger_features(question.question, ranked),
@@ -290,7 +292,7 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         + f"; best sentence right on {right[groups == 'answerable'].mean():.3f} of answerable")
     trigger_weights, trigger_bias = _logistic(trigger, right, weights, TRIGGER_FEATURES)
     logits = trigger @ np.array([trigger_weights[name] for name in TRIGGER_FEATURES])
-    confidences = 1.0 / (1.0 + np.exp(-(logits + trigger_bias)))
+    confidences = sigmoid(logits + trigger_bias)
     threshold = fit_threshold(confidences, right, groups != "answerable", weights)
     on_topic_label = groups != "off_topic"
     balanced = np.where(on_topic_label, 0.5 / on_topic_label.sum(),

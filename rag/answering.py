@@ -40,9 +40,11 @@ BASE_FEATURES = ("dense", "dense_window", "dense_previous", "dense_gap", "lexica
                  "lexical_window", "lexical_gap", "idf_overlap", "idf_window", "idf_gap",
                  "chunk_score", "novelty", "length", "capitalized_share")
 FEATURES = BASE_FEATURES + PAIR_FEATURES
-TRIGGER_FEATURES = ("best_logit", "margin", "dense", "dense_window", "lexical",
-                    "lexical_window", "chunk_score") + tuple(f"asks_{kind}"
-                                                            for kind in QUESTION_CLASSES)
+# Features of the best sentence that the answer model reads, beside its logit,
+# its margin over the runner-up and the question's class.
+BEST_SENTENCE_FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "chunk_score")
+TRIGGER_FEATURES = ("best_logit", "margin") + BEST_SENTENCE_FEATURES + tuple(
+    f"asks_{kind}" for kind in QUESTION_CLASSES)
 RELEVANCE_FEATURES = ("max_dense", "max_dense_window", "max_lexical", "max_lexical_window",
                       "mean_top3_dense")
 
@@ -84,7 +86,7 @@ def _capitalized_share(text: str) -> float:
     return sum(word[0].isupper() for word in words) / len(words) if words else 0.0
 
 
-def _sigmoid(values):
+def sigmoid(values):
     return 1.0 / (1.0 + np.exp(-np.clip(values, -50, 50)))
 
 
@@ -195,9 +197,13 @@ class ExtractiveAnswerer:
                             ("idf_gap", "idf_overlap")):
             values = features[:, FEATURES.index(source)]
             features[:, FEATURES.index(gap)] = values - values.max()
-        probabilities = _sigmoid(features @ self.weights + self.bias)
+        probabilities = self.score(features)
         return [Candidate(sentence_id, self.data.sentences[sentence_id], features[row],
                           float(probabilities[row])) for row, sentence_id in enumerate(ids)]
+
+    def score(self, features: np.ndarray) -> np.ndarray:
+        """The scorer's probability for each row of candidate features."""
+        return sigmoid(features @ self.weights + self.bias)
 
     # -- question-level models ---------------------------------------------
     def trigger_features(self, question: str, ranked: list[Candidate]) -> np.ndarray:
@@ -207,7 +213,7 @@ class ExtractiveAnswerer:
         kind = question_class(question)
         values = [float(best.features @ self.weights + self.bias) / 10.0,
                   best.probability - runner_up]
-        values += [float(best.features[FEATURES.index(name)]) for name in TRIGGER_FEATURES[2:7]]
+        values += [float(best.features[FEATURES.index(name)]) for name in BEST_SENTENCE_FEATURES]
         values += [1.0 if kind == other else 0.0 for other in QUESTION_CLASSES]
         return np.array(values, dtype=np.float64)
 
@@ -229,14 +235,14 @@ class ExtractiveAnswerer:
         if self.trigger_weights is None:
             return ranked[0].probability
         logit = self.trigger_features(question, ranked) @ self.trigger_weights
-        return float(_sigmoid(logit + self.trigger_bias))
+        return float(sigmoid(logit + self.trigger_bias))
 
     def relevance(self, ranked: list[Candidate]) -> float:
         """Calibrated probability that the documents are about the question."""
         if self.relevance_weights is None:
             return ranked[0].probability
         logit = self.relevance_features(ranked) @ self.relevance_weights
-        return float(_sigmoid(logit + self.relevance_bias))
+        return float(sigmoid(logit + self.relevance_bias))
 
     def decide(self, question: str, candidates: list[Candidate]) -> Decision:
         """Answer, related lines, or "not found"."""

@@ -76,8 +76,9 @@ class IndexingJob:
     """Indexes the sample articles in the background when there is no index,
     and reports progress for the page to show."""
 
-    def __init__(self, assistant: Assistant):
+    def __init__(self, assistant: Assistant, warm_up: bool = True):
         self.assistant = assistant
+        self.warm_up = warm_up
         self.message = ""
         self.done = threading.Event()
         self.error: str | None = None
@@ -89,7 +90,10 @@ class IndexingJob:
         try:
             if self.assistant.ensure_index(progress_factory=self._progress) is not None:
                 self.message = "Indexed the bundled sample articles."
-            self.assistant.data()
+            if self.warm_up:
+                self.assistant.warm_up()
+            else:
+                self.assistant.data()
         except Exception as error:  # shown in the page; the server stays up
             self.error = str(error)
             self.message = f"Indexing failed: {error}"
@@ -353,14 +357,16 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
     return blocks
 
 
-def build_app(settings: Settings | None = None):
-    """The FastAPI app: the page at / and the JSON API at /api/ask."""
+def build_app(settings: Settings | None = None, warm_up: bool = True):
+    """The FastAPI app: the page at / and the JSON API at /api/ask. With
+    `warm_up` (the default; off only to measure its effect) the page says
+    Ready once a throwaway question has loaded everything."""
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.responses import JSONResponse
 
     assistant = Assistant(settings or Settings.from_env())
-    job = IndexingJob(assistant)
+    job = IndexingJob(assistant, warm_up)
     job.start()
     app = FastAPI(title="rag")
 

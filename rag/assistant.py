@@ -21,7 +21,8 @@ from .indexer import IndexReport, Notify, build_index
 from .keyword import KeywordIndex
 from .retrieval import HybridRetriever, Ranking
 from .settings import Settings
-from .store import IndexData, NoIndex, current_generation, load_index
+from .store import IndexData, NoIndex, check_compatible, current_generation, load_index, \
+    read_manifest
 from .types import Answer, Retrieved
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -55,12 +56,14 @@ class Assistant:
         self._retriever: HybridRetriever | None = None
         self._answerer: ExtractiveAnswerer | None = None
         self._lock = threading.Lock()
+        self.warmed_up = False
 
     # -- loading ---------------------------------------------------------
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = load_embedder(self.settings.model)
+            self._embedder = load_embedder(self.settings.model, self.settings.encoder,
+                                           self.settings.cache_dir, self.notify)
         return self._embedder
 
     def index(self, paths: list[Path] | None = None, rebuild: bool = False,
@@ -91,7 +94,12 @@ class Assistant:
             if live is None:
                 raise NoIndex(f"no index in {self.settings.index_dir}; run: rag index")
             if self._data is None or self._data.generation != live:
-                data = load_index(self.settings.index_dir, self.settings.model)
+                # An index of another model is reported as such before that
+                # model is loaded (or found missing).
+                check_compatible(read_manifest(self.settings.index_dir), self.settings.model,
+                                 self.settings.index_dir)
+                data = load_index(self.settings.index_dir, self.settings.model,
+                                  self.embedder.encoder_id)
                 keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
                 calibration = self.settings.calibration
                 self._retriever = HybridRetriever(data, keyword_index, calibration)
@@ -108,6 +116,13 @@ class Assistant:
     def answerer(self) -> ExtractiveAnswerer:
         self.data()
         return self._answerer
+
+    def warm_up(self) -> None:
+        """Load everything the first question would (encoder, index, keyword
+        tables, the answer model's word data) by answering one throwaway
+        question, so a server's first real user does not wait for it."""
+        self.ask("What is this collection about?", mode="extractive")
+        self.warmed_up = True
 
     # -- asking ----------------------------------------------------------
     def _rank(self, question: str) -> tuple[np.ndarray, Ranking]:

@@ -23,8 +23,11 @@ EPILOG = """examples:
   rag search "Su-30SM" -k 3
   rag eval evals/datasets/sample_articles.jsonl
   rag serve --port 7860             the chat page (also: python ui.py)
+  rag model                         prepare (once) and show the ONNX encoder
 
-environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model)"""
+environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model),
+  RAG_ENCODER (onnx-int8, onnx or torch), RAG_CACHE_DIR (exported encoders;
+  default ~/.cache/rag), RAG_LLM_URL, RAG_LLM_MODEL, RAG_LLM_API_KEY"""
 
 
 def _stderr(message: str) -> None:
@@ -45,7 +48,8 @@ def _assistant(args):
     from .settings import Settings
 
     settings = Settings.from_env(
-        index_dir=args.index_dir, model=args.model, llm_url=getattr(args, "llm", None),
+        index_dir=getattr(args, "index_dir", None), model=args.model,
+        encoder=getattr(args, "encoder", None), llm_url=getattr(args, "llm", None),
         llm_model=getattr(args, "llm_model", None), llm_timeout=getattr(args, "llm_timeout", None),
         drop_unsupported=getattr(args, "drop_unsupported", None) or None)
     return Assistant(settings, notify=_stderr)
@@ -176,6 +180,31 @@ def command_serve(args) -> int:
     return ui.serve(args)
 
 
+def command_model(args) -> int:
+    from .embedding import default_cache_dir, load_embedder, prepare_encoder
+
+    settings = _assistant(args).settings
+    cache = settings.cache_dir or default_cache_dir()
+    folder = None
+    if settings.encoder != "torch":
+        folder = prepare_encoder(settings.model, settings.encoder, cache, notify=_stderr,
+                                 rebuild=args.rebuild)
+    embedder = load_embedder(settings.model, settings.encoder, cache, _stderr)
+    info = {"model": embedder.model_id, "encoder": embedder.encoder_id,
+            "dimension": embedder.dimension}
+    if folder is not None:
+        meta = embedder.meta
+        info.update({"folder": str(folder), "onnx_sha256": meta["onnx_sha256"],
+                     "size_mb": round((folder / "model.onnx").stat().st_size / 1e6, 1),
+                     "max_tokens": meta["max_tokens"], "pooling": meta["pooling"]})
+    if args.json:
+        print(json.dumps(info))
+    else:
+        for key, value in info.items():
+            print(f"{key:>12}: {value}")
+    return 0
+
+
 def command_eval(args) -> int:
     from evals.cli import run_eval_command
 
@@ -198,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--model", metavar="NAME",
                         help="embedding model id or folder (default: $RAG_MODEL or "
                              "sentence-transformers/all-MiniLM-L6-v2, loaded offline)")
+    common.add_argument("--encoder", choices=("onnx-int8", "onnx", "torch"),
+                        help="how the model runs (default: $RAG_ENCODER or onnx-int8, "
+                             "exported once from the model; torch: sentence-transformers)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     index = commands.add_parser("index", parents=[common], help="index .txt/.md/.html/.pdf files",
@@ -250,6 +282,16 @@ def build_parser() -> argparse.ArgumentParser:
                        "answers (default: $RAG_LLM_URL)")
     serve.add_argument("--llm-model", metavar="NAME", help="model on that server")
     serve.set_defaults(handler=command_serve)
+
+    model = commands.add_parser("model", parents=[common],
+                                help="prepare and show the encoder",
+                                description="Export the embedding model to ONNX (int8 weights "
+                                "by default) once, into the cache, and show what answers and "
+                                "indexes will use. Other commands do this on first use; run it "
+                                "ahead, e.g. while installing, to make the first question fast.")
+    model.add_argument("--rebuild", action="store_true", help="export again")
+    model.add_argument("--json", action="store_true", help="print as JSON")
+    model.set_defaults(handler=command_model)
 
     evaluate = commands.add_parser("eval", help="evaluate on datasets",
                                    description="Run JSON-lines datasets through `rag ask` "

@@ -4,12 +4,24 @@ A backend implements one method, `embed_batch`; the base class adds query and
 document encoding (so a model that wants query prefixes can override one of
 them) and batching. Models load lazily, once per process, and only from disk:
 nothing here downloads weights.
+
+Two runtimes carry the same model (`Settings.encoder`, `RAG_ENCODER`):
+- "onnx-int8" (default) and "onnx": the transformer exported once to ONNX
+  (int8 weights or float32) and run by ONNX Runtime; no torch at query time.
+  The export is cached per model under `Settings.cache_dir`.
+- "torch": sentence-transformers itself, the reference the ONNX runtimes are
+  measured against.
+Vectors of different runtimes differ slightly, so each index records the
+encoder that built it (`encoder_id`) and is re-embedded under another one.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
-from functools import lru_cache
+import re
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -26,6 +38,8 @@ class Embedder:
     """Base class: subclasses implement `embed_batch`."""
 
     model_id: str = ""
+    # Which runtime and weights produced the vectors; recorded in each index.
+    encoder_id: str = ""
     dimension: int = 0
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
@@ -75,6 +89,9 @@ class SentenceTransformerEmbedder(Embedder):
             raise ModelNotAvailable(
                 f"cannot load embedding model {model_id!r} from {location}: {error}") from None
         self.model_id = model_id
+        import sentence_transformers
+
+        self.encoder_id = f"torch:sentence-transformers-{sentence_transformers.__version__}"
         dimension = getattr(self.model, "get_embedding_dimension", None) \
             or self.model.get_sentence_embedding_dimension
         self.dimension = int(dimension())
@@ -110,7 +127,84 @@ def resolve_model_path(model_id: str) -> str:
     return model_id
 
 
-@lru_cache(maxsize=4)
-def load_embedder(model_id: str = DEFAULT_MODEL) -> Embedder:
-    """The embedder for `model_id`, loaded once per process."""
-    return SentenceTransformerEmbedder(model_id)
+ENCODERS = ("onnx-int8", "onnx", "torch")
+_loaded: dict[tuple, Embedder] = {}
+_loading = threading.Lock()
+
+
+def default_cache_dir() -> Path:
+    if os.environ.get("RAG_CACHE_DIR"):
+        return Path(os.environ["RAG_CACHE_DIR"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base).expanduser() / "rag"
+
+
+def encoder_folder(model_id: str, encoder: str, cache_dir: Path) -> Path:
+    """Where the exported encoder of `model_id` lives in the cache. A model
+    given as a folder gets a hash of its absolute path, so two folders with
+    the same name do not share an export."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_id).strip("-.")[-80:]
+    if Path(model_id).expanduser().is_dir():
+        where = str(Path(model_id).expanduser().resolve())
+        slug += "-" + hashlib.sha256(where.encode("utf-8")).hexdigest()[:10]
+    return cache_dir / "encoders" / f"{slug}.{encoder}"
+
+
+def prepare_encoder(model_id: str, encoder: str, cache_dir: Path,
+                    notify=None, rebuild: bool = False) -> Path:
+    """The cached ONNX export of `model_id`, built first if it is missing,
+    stale (the model's weights changed, or the export recipe) or `rebuild`."""
+    from .onnx_export import META_FILE, RECIPE, export_encoder, source_stamp
+
+    model_dir = Path(resolve_model_path(model_id))
+    if not model_dir.is_dir():
+        raise ModelNotAvailable(f"model {model_id!r} is not a local folder or a packaged "
+                                f"model, so it cannot be exported to ONNX; use a folder, "
+                                f"or RAG_ENCODER=torch to load it from the Hugging Face cache")
+    folder = encoder_folder(model_id, encoder, cache_dir)
+    if not rebuild:
+        try:
+            meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+            if meta.get("recipe") == RECIPE and meta.get("source_stamp") == source_stamp(model_dir):
+                return folder
+        except (OSError, ValueError):
+            pass
+    if notify:
+        notify(f"preparing the {encoder} encoder for {model_id} in {folder} "
+               f"(once per model; about 10 seconds)")
+    try:
+        export_encoder(model_id, model_dir, folder, quantize=encoder == "onnx-int8")
+    except ImportError as error:
+        raise ModelNotAvailable(f"exporting {model_id!r} to ONNX needs {error.name}: "
+                                f"pip install torch==2.13.0 onnx onnxruntime") from None
+    except OSError as error:
+        raise ModelNotAvailable(f"cannot write the encoder cache {folder}: {error.strerror}; "
+                                f"set RAG_CACHE_DIR to a writable folder") from None
+    return folder
+
+
+def load_embedder(model_id: str = DEFAULT_MODEL, encoder: str = "onnx-int8",
+                  cache_dir: Path | None = None, notify=None) -> Embedder:
+    """The embedder for `model_id` on runtime `encoder`, loaded once per process."""
+    if encoder not in ENCODERS:
+        raise ModelNotAvailable(f"unknown encoder {encoder!r}; choose one of "
+                                f"{', '.join(ENCODERS)}")
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
+    key = (model_id, encoder, str(cache_dir))
+    with _loading:
+        if key not in _loaded:
+            if encoder == "torch":
+                _loaded[key] = SentenceTransformerEmbedder(model_id)
+            else:
+                from .onnx_encoder import OnnxEmbedder
+
+                folder = prepare_encoder(model_id, encoder, cache_dir, notify)
+                try:
+                    _loaded[key] = OnnxEmbedder(folder)
+                except ModelNotAvailable as problem:
+                    # A damaged cache is ours to repair, not the user's.
+                    if notify:
+                        notify(f"warning: {problem}; exporting it again")
+                    folder = prepare_encoder(model_id, encoder, cache_dir, notify, rebuild=True)
+                    _loaded[key] = OnnxEmbedder(folder)
+        return _loaded[key]

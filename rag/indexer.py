@@ -99,12 +99,14 @@ def index_lock(index_dir: Path):
         handle.close()
 
 
-def _previous_entries(settings: Settings) -> tuple[str | None, dict[str, FileEntry]]:
-    """The live index's root and per-file data, when they can be reused."""
+def _previous_entries(settings: Settings,
+                      encoder_id: str) -> tuple[str | None, dict[str, FileEntry]]:
+    """The live index's root and per-file data, when they can be reused
+    (same model, same encoder, same chunking)."""
     if current_generation(settings.index_dir) is None:
         return None, {}
     try:
-        data = load_index(settings.index_dir, settings.model)
+        data = load_index(settings.index_dir, settings.model, encoder_id)
     except IndexError_:
         return None, {}
     manifest = data.manifest
@@ -166,7 +168,9 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
     started = time.perf_counter()
     paths = [Path(path).resolve() for path in (paths or [SAMPLE_CORPUS_DIR])]
     with index_lock(settings.index_dir):
-        previous_root, previous = _previous_entries(settings)
+        embedder = embedder or load_embedder(settings.model, settings.encoder,
+                                             settings.cache_dir, notify)
+        previous_root, previous = _previous_entries(settings, embedder.encoder_id)
         if rebuild:
             previous = {}
         names_root = common_root(paths)
@@ -199,7 +203,6 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
         if not usable:
             raise NothingIndexed(f"nothing to index: no readable .txt or .md files in "
                                  f"{', '.join(str(path) for path in paths)}")
-        embedder = embedder or load_embedder(settings.model)
         _embed_missing(list(usable.values()), embedder, settings, progress_factory)
         data = _assemble(usable, settings, root, embedder)
         save_index(settings.index_dir, data)
@@ -264,6 +267,7 @@ def _assemble(entries: dict[str, FileEntry], settings: Settings, root: Path,
     dimension = embedder.dimension
     manifest = {
         "model": embedder.model_id,
+        "encoder": embedder.encoder_id,
         "dimension": dimension,
         "metric": "inner product of L2-normalized vectors (cosine)",
         "chunking": _chunking(settings),
@@ -284,7 +288,7 @@ def _library_versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     versions = {"rag": __version__, "python": platform.python_version()}
-    for package in ("faiss-cpu", "sentence-transformers", "torch", "bm25s"):
+    for package in ("faiss-cpu", "onnxruntime", "sentence-transformers", "torch", "bm25s"):
         try:
             versions[package] = version(package)
         except PackageNotFoundError:

@@ -1,7 +1,8 @@
 """All tunable settings in one typed place.
 
 Defaults work out of the box. Environment variables (`RAG_INDEX_DIR`,
-`RAG_MODEL`) and CLI flags map onto these fields; nothing at run time writes
+`RAG_MODEL`, `RAG_ENCODER`; `RAG_CACHE_DIR` is read by embedding.py) and CLI
+flags map onto these fields; nothing at run time writes
 back into them. Values fitted on evaluation data (fusion weights, the answer
 scorer and its "not found" threshold) live in `calibration.json` beside this
 file and are produced by `rag eval --fit`.
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_ENCODER = "onnx-int8"
 CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SAMPLE_CORPUS_DIR = Path(__file__).with_name("sample_corpus")
 
@@ -95,6 +97,10 @@ class Calibration:
 class Settings:
     index_dir: Path = Path("index")
     model: str = DEFAULT_MODEL
+    # How the model runs: "onnx-int8" (default), "onnx" or "torch"; see embedding.py.
+    encoder: str = DEFAULT_ENCODER
+    # Where exported encoders are kept; None means RAG_CACHE_DIR or ~/.cache/rag.
+    cache_dir: Path | None = None
     # Chunks are runs of whole sentences of about this many word tokens, and
     # consecutive chunks share about `chunk_overlap` tokens of sentences.
     chunk_tokens: int = 120
@@ -124,6 +130,8 @@ class Settings:
             values["index_dir"] = Path(os.environ["RAG_INDEX_DIR"])
         if os.environ.get("RAG_MODEL"):
             values["model"] = os.environ["RAG_MODEL"]
+        if os.environ.get("RAG_ENCODER"):
+            values["encoder"] = os.environ["RAG_ENCODER"]
         for name in ("llm_url", "llm_model", "llm_api_key"):
             if os.environ.get(f"RAG_{name.upper()}"):
                 values[name] = os.environ[f"RAG_{name.upper()}"]

@@ -58,7 +58,7 @@ class IndexData:
         return Path(self.manifest["root"])
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -115,7 +115,8 @@ def save_index(index_dir: Path, data: IndexData) -> str:
 
     manifest = dict(data.manifest)
     manifest["format_version"] = FORMAT_VERSION
-    manifest["data_files"] = {file_name: _sha256(staging / file_name) for file_name in DATA_FILES}
+    manifest["data_files"] = {file_name: file_sha256(staging / file_name)
+                              for file_name in DATA_FILES}
     manifest_path = staging / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync(manifest_path)
@@ -153,7 +154,8 @@ def read_manifest(index_dir: Path) -> dict:
                           f"run: rag index --rebuild") from None
 
 
-def check_compatible(manifest: dict, model: str, index_dir: Path) -> None:
+def check_compatible(manifest: dict, model: str, index_dir: Path,
+                     encoder: str | None = None) -> None:
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         raise IndexError_(
@@ -164,20 +166,26 @@ def check_compatible(manifest: dict, model: str, index_dir: Path) -> None:
             f"the index in {index_dir} was built with model {manifest.get('model')!r}, "
             f"but this run uses {model!r}; run: rag index --rebuild "
             f"(or pass the index's model with --model)")
+    if encoder is not None and manifest.get("encoder") != encoder:
+        raise IndexError_(
+            f"the index in {index_dir} was built with encoder {manifest.get('encoder')!r}, "
+            f"but this run uses {encoder!r} (vectors of two encoders do not mix); "
+            f"run: rag index --rebuild")
 
 
-def load_index(index_dir: Path, model: str) -> IndexData:
-    """Load the live generation, verifying it before trusting it."""
+def load_index(index_dir: Path, model: str, encoder: str | None = None) -> IndexData:
+    """Load the live generation, verifying it before trusting it; with
+    `encoder`, refuse an index whose vectors another encoder made."""
     import faiss
 
     manifest = read_manifest(index_dir)
-    check_compatible(manifest, model, index_dir)
+    check_compatible(manifest, model, index_dir, encoder)
     name = current_generation(index_dir)
     folder = index_dir / name
     damaged = f"the index in {index_dir} is damaged ({{}}); run: rag index --rebuild"
     for file_name, expected in manifest.get("data_files", {}).items():
         try:
-            actual = _sha256(folder / file_name)
+            actual = file_sha256(folder / file_name)
         except OSError as error:
             raise IndexError_(damaged.format(f"{file_name}: {error.strerror}")) from None
         if actual != expected:

@@ -193,6 +193,9 @@ def test_page_without_an_index_indexes_the_sample_articles_and_shows_progress(tm
     assert job.status().startswith("Ready: 5 files")
     assert "Indexed the bundled sample articles" in job.status()
     assert (tmp_path / "index" / "CURRENT").exists()
+    # "Ready" comes after a throwaway question has loaded everything, so the
+    # first user does not wait for the model.
+    assert app.state.assistant.warmed_up
 
 
 def test_related_lines_are_shown_as_chips_not_as_an_answer(assistant):

@@ -1,0 +1,119 @@
+"""The ONNX encoder: agrees with sentence-transformers, keeps torch off the
+query path, is cached with its hash, repairs a damaged cache, and an index
+never mixes vectors of two encoders."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from rag.embedding import default_cache_dir, encoder_folder, load_embedder
+from rag.indexer import build_index
+from rag.onnx_export import META_FILE
+from rag.store import file_sha256
+from rag.settings import DEFAULT_MODEL, Settings
+from rag.store import IndexError_, load_index
+
+from .conftest import SAMPLE_FILES
+
+
+def sample_lines() -> list[str]:
+    """Every non-blank line of the untidy sample articles, as stored on disk."""
+    return [line.strip() for path in SAMPLE_FILES
+            for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def reference_vectors():
+    torch_embedder = load_embedder(DEFAULT_MODEL, "torch")
+    return torch_embedder.encode_documents(sample_lines())
+
+
+def test_int8_vectors_agree_with_sentence_transformers(embedder, reference_vectors):
+    assert embedder.encoder_id.startswith("onnx-int8:")
+    vectors = embedder.encode_documents(sample_lines())
+    cosine = (vectors * reference_vectors).sum(axis=1)
+    assert cosine.mean() > 0.985, cosine.mean()
+    assert cosine.min() > 0.95, cosine.min()
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_float_onnx_reproduces_sentence_transformers(reference_vectors):
+    vectors = load_embedder(DEFAULT_MODEL, "onnx").encode_documents(sample_lines())
+    cosine = (vectors * reference_vectors).sum(axis=1)
+    assert cosine.min() > 0.9999, cosine.min()
+
+
+def test_long_text_is_truncated_like_the_model(embedder, reference_vectors):
+    # Over the model's 256 tokens only the first 256 count, in both runtimes.
+    text = " ".join(sample_lines())
+    cut = load_embedder(DEFAULT_MODEL, "torch").encode_query(text)
+    assert float(embedder.encode_query(text) @ cut) > 0.97
+
+
+def test_cache_records_the_hash_of_the_exported_file(embedder):
+    folder = encoder_folder(DEFAULT_MODEL, "onnx-int8", default_cache_dir())
+    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
+    assert meta["onnx_sha256"] == file_sha256(folder / "model.onnx")
+    assert embedder.encoder_id == f"onnx-int8:{meta['onnx_sha256'][:16]}"
+    assert meta["max_tokens"] == 256 and meta["pooling"] == "mean"
+
+
+def test_damaged_cache_is_exported_again(tmp_path, embedder):
+    cache = tmp_path / "cache"
+    first = load_embedder(DEFAULT_MODEL, "onnx-int8", cache)
+    onnx_file = encoder_folder(DEFAULT_MODEL, "onnx-int8", cache) / "model.onnx"
+    with open(onnx_file, "r+b") as handle:
+        handle.seek(onnx_file.stat().st_size // 2)
+        handle.write(b"\x00" * 64)
+    # A new process (no in-memory copy) finds the damage and repairs it.
+    script = ("import sys; from rag.embedding import load_embedder; "
+              f"e = load_embedder('{DEFAULT_MODEL}', 'onnx-int8', {str(cache)!r}, "
+              "lambda m: print(m, file=sys.stderr)); print(e.encoder_id)")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "does not match its recorded hash" in result.stderr
+    assert result.stdout.strip() == first.encoder_id == embedder.encoder_id
+
+
+def test_manifest_names_the_encoder_and_other_encoders_are_refused(sample_index, embedder):
+    data = load_index(sample_index, DEFAULT_MODEL, embedder.encoder_id)
+    assert data.manifest["encoder"] == embedder.encoder_id
+    with pytest.raises(IndexError_, match="built with encoder"):
+        load_index(sample_index, DEFAULT_MODEL, "torch:sentence-transformers-0")
+
+
+def test_changing_the_encoder_embeds_everything_again(tmp_path, sample_corpus):
+    settings = Settings(index_dir=tmp_path / "index")
+    build_index([sample_corpus], settings, notify=lambda message: None)
+    report = build_index([sample_corpus], settings.with_(encoder="onnx"),
+                         notify=lambda message: None)
+    assert report.unchanged == [] and len(report.added) == len(SAMPLE_FILES)
+    data = load_index(settings.index_dir, DEFAULT_MODEL,
+                      load_embedder(DEFAULT_MODEL, "onnx").encoder_id)
+    fresh = load_embedder(DEFAULT_MODEL, "onnx").encode_documents([data.sentences[7].text])[0]
+    assert np.allclose(fresh, data.sentence_vectors[7], atol=1e-5)
+
+
+LEAN_CHECK = """
+import json, sys
+from rag.cli import main
+code = main(["ask", "--json", "--index-dir", sys.argv[1], "How much has Turkey paid for the F-35?"])
+heavy = sorted(name for name in ("torch", "transformers", "sentence_transformers")
+               if name in sys.modules)
+print(json.dumps({"code": code, "heavy": heavy}))
+"""
+
+
+def test_answering_never_imports_torch(sample_index):
+    result = subprocess.run([sys.executable, "-c", LEAN_CHECK, str(sample_index)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    answer, report = result.stdout.strip().splitlines()[-2:]
+    assert json.loads(answer)["citations"][0]["file"].startswith("003_")
+    assert json.loads(report) == {"code": 0, "heavy": []}

@@ -60,7 +60,7 @@ def child_page(index_dir: str, warm_up: bool) -> dict:
     from rag.settings import Settings
 
     started = time.perf_counter()
-    app = ui.build_app(Settings(index_dir=Path(index_dir)), warm_up=warm_up)
+    app = ui.build_app(Settings.from_env(index_dir=Path(index_dir)), warm_up=warm_up)
     app.state.indexing.done.wait(600)
     ready = time.perf_counter() - started
     times = []
@@ -132,7 +132,7 @@ def run_child(name: str, *rest: str, encoder: str) -> dict:
     """One measurement in a fresh process: its result, wall time and peak RSS."""
     env = dict(os.environ, RAG_ENCODER=encoder, TOKENIZERS_PARALLELISM="false")
     started = time.perf_counter()
-    completed = subprocess.run([sys.executable, __file__, "--child", name, *rest],
+    completed = subprocess.run([sys.executable, __file__, "--child", name, "--", *rest],
                                capture_output=True, text=True, env=env, cwd=ROOT)
     wall = time.perf_counter() - started
     if completed.returncode != 0:

@@ -1,6 +1,8 @@
 """Stage 6: hybrid retrieval of chunks.
 
-Dense search (FAISS inner product over normalized vectors) finds paraphrases;
+Dense search (FAISS inner product over normalized sentence vectors) finds
+paraphrases: a chunk scores the cosine of its best sentence, so one sentence
+that matches the question is not averaged away by the rest of its chunk.
 BM25 finds exact names, numbers and rare terms. The two rankings are fused by
 weighted reciprocal rank fusion, whose weights are fitted on evaluation data
 (`Calibration.dense_weight`, `keyword_weight`, `rrf_k`). Rank fusion, rather
@@ -22,6 +24,10 @@ from .store import IndexData
 from .types import Retrieved
 
 CANDIDATES = 100  # how deep each side's ranking goes before fusion
+# Sentences searched per chunk wanted: a chunk holds several sentences, and
+# overlapping chunks share some, so the best few hundred sentences cover
+# the best hundred chunks.
+SENTENCES_PER_CHUNK = 8
 
 
 @dataclass(frozen=True)
@@ -39,13 +45,25 @@ class HybridRetriever:
         self.data = data
         self.keyword_index = keyword_index
         self.calibration = calibration
+        self.chunks_of_sentence = chunks_of_sentences(data)
 
     def dense_ranking(self, query_vector: np.ndarray, depth: int) -> list[int]:
-        if not len(self.data.chunks):
+        """Chunk ids by the cosine of their best sentence, best first."""
+        total = self.data.vector_index.ntotal if self.data.vector_index is not None else 0
+        if not len(self.data.chunks) or not total:
             return []
         _, ids = self.data.vector_index.search(query_vector.reshape(1, -1).astype(np.float32),
-                                               min(depth, len(self.data.chunks)))
-        return [int(chunk_id) for chunk_id in ids[0] if chunk_id >= 0]
+                                               min(depth * SENTENCES_PER_CHUNK, total))
+        ranking: list[int] = []
+        seen: set[int] = set()
+        for sentence_id in ids[0]:
+            for chunk_id in self.chunks_of_sentence.get(int(sentence_id), ()):
+                if chunk_id not in seen:
+                    seen.add(chunk_id)
+                    ranking.append(chunk_id)
+            if len(ranking) >= depth:
+                break
+        return ranking[:depth]
 
     def keyword_ranking(self, query: str, depth: int) -> list[int]:
         scores = self.keyword_index.scores(query)
@@ -78,3 +96,14 @@ class HybridRetriever:
                                      chunk_id=int(chunk_id), page=chunk.page,
                                      extracted=chunk.extracted))
         return results
+
+
+def chunks_of_sentences(data: IndexData) -> dict[int, tuple[int, ...]]:
+    """For each sentence, the chunks it is part of (one, or two where chunks
+    overlap). Furniture sentences belong to none, so they never rank a chunk."""
+    members: dict[int, list[int]] = {}
+    for chunk_id, chunk in enumerate(data.chunks):
+        for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
+            if not data.sentences[sentence_id].is_furniture:
+                members.setdefault(sentence_id, []).append(chunk_id)
+    return {sentence_id: tuple(chunk_ids) for sentence_id, chunk_ids in members.items()}

@@ -5,9 +5,8 @@ An index folder holds generations and a pointer to the live one:
     index/CURRENT            -> "gen-000003"  (replaced atomically)
     index/gen-000003/manifest.json
                     /sentences.jsonl, chunks.jsonl
-                    /vectors.faiss           chunk vectors (inner product)
-                    /sentence_vectors.npy    sentence vectors
-                    
+                    /vectors.faiss           sentence vectors (inner product)
+
 A writer builds a whole new generation, flushes it, then swaps CURRENT with
 an atomic rename, so a reader sees the old index or the new one, never a mix,
 and a crash mid-write leaves the old one live. The manifest records format
@@ -30,9 +29,10 @@ import numpy as np
 
 from .types import Chunk, Sentence
 
-FORMAT_VERSION = 1
+# 2: only sentences are embedded; a chunk is scored by its best sentence.
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
-DATA_FILES = ("sentences.jsonl", "chunks.jsonl", "vectors.faiss", "sentence_vectors.npy")
+DATA_FILES = ("sentences.jsonl", "chunks.jsonl", "vectors.faiss")
 
 
 class IndexError_(RuntimeError):
@@ -48,10 +48,9 @@ class IndexData:
     manifest: dict
     sentences: list[Sentence]
     chunks: list[Chunk]
-    chunk_vectors: np.ndarray
     sentence_vectors: np.ndarray
     generation: str = ""
-    vector_index: object = None  # faiss index over chunk_vectors
+    vector_index: object = None  # faiss index over sentence_vectors
 
     @property
     def root(self) -> Path:
@@ -104,14 +103,11 @@ def save_index(index_dir: Path, data: IndexData) -> str:
 
     _write_jsonl(staging / "sentences.jsonl", data.sentences)
     _write_jsonl(staging / "chunks.jsonl", data.chunks)
-    vector_index = faiss.IndexFlatIP(data.chunk_vectors.shape[1])
-    if len(data.chunk_vectors):
-        vector_index.add(np.ascontiguousarray(data.chunk_vectors, dtype=np.float32))
+    vector_index = faiss.IndexFlatIP(data.sentence_vectors.shape[1])
+    if len(data.sentence_vectors):
+        vector_index.add(np.ascontiguousarray(data.sentence_vectors, dtype=np.float32))
     faiss.write_index(vector_index, str(staging / "vectors.faiss"))
-    np.save(staging / "sentence_vectors.npy", data.sentence_vectors.astype(np.float32),
-            allow_pickle=False)
-    for file_name in ("vectors.faiss", "sentence_vectors.npy"):
-        _fsync(staging / file_name)
+    _fsync(staging / "vectors.faiss")
 
     manifest = dict(data.manifest)
     manifest["format_version"] = FORMAT_VERSION
@@ -196,12 +192,11 @@ def load_index(index_dir: Path, model: str, encoder: str | None = None) -> Index
         chunks = [Chunk(**json.loads(line)) for line in
                   (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
         vector_index = faiss.read_index(str(folder / "vectors.faiss"))
-        chunk_vectors = vector_index.reconstruct_n(0, vector_index.ntotal) if vector_index.ntotal \
-            else np.zeros((0, manifest["dimension"]), dtype=np.float32)
-        sentence_vectors = np.load(folder / "sentence_vectors.npy", allow_pickle=False)
+        sentence_vectors = vector_index.reconstruct_n(0, vector_index.ntotal) \
+            if vector_index.ntotal else np.zeros((0, manifest["dimension"]), dtype=np.float32)
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexError_(damaged.format(error)) from None
-    if len(chunk_vectors) != len(chunks) or len(sentence_vectors) != len(sentences):
+    if len(sentence_vectors) != len(sentences):
         raise IndexError_(damaged.format("vector and table sizes differ"))
-    return IndexData(manifest, sentences, chunks, np.asarray(chunk_vectors, dtype=np.float32),
-                     sentence_vectors, generation=name, vector_index=vector_index)
+    return IndexData(manifest, sentences, chunks, np.asarray(sentence_vectors, dtype=np.float32),
+                     generation=name, vector_index=vector_index)

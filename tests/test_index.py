@@ -18,26 +18,25 @@ def test_saved_index_loads_with_manifest_and_matching_tables(sample_index, embed
     manifest = data.manifest
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model"] == "sentence-transformers/all-MiniLM-L6-v2"
-    assert manifest["dimension"] == 384 == data.chunk_vectors.shape[1]
+    assert manifest["dimension"] == 384 == data.sentence_vectors.shape[1]
     assert manifest["chunking"]["chunk_tokens"] == 120
     assert sorted(manifest["files"]) == [path.name for path in SAMPLE_FILES]
     for path in SAMPLE_FILES:
         import hashlib
 
         assert manifest["files"][path.name]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
-    assert len(data.chunks) == data.vector_index.ntotal == len(data.chunk_vectors)
-    assert len(data.sentences) == len(data.sentence_vectors)
-    # Stored vectors are the model's normalized embeddings of the chunk text.
-    again = embedder.encode_documents([data.chunks[3].text])[0]
-    assert np.allclose(again, data.chunk_vectors[3], atol=1e-4)
-    assert np.allclose(np.linalg.norm(data.chunk_vectors, axis=1), 1.0, atol=1e-4)
+    assert len(data.sentences) == data.vector_index.ntotal == len(data.sentence_vectors)
+    # Stored vectors are the model's normalized embeddings of the sentence text.
+    again = embedder.encode_documents([data.sentences[3].text])[0]
+    assert np.allclose(again, data.sentence_vectors[3], atol=1e-5)
+    assert np.allclose(np.linalg.norm(data.sentence_vectors, axis=1), 1.0, atol=1e-4)
 
 
 def test_faiss_search_agrees_with_exact_numpy_search(sample_index, embedder):
     data = load_index(sample_index, embedder.model_id)
     query = embedder.encode_query("Which jets did Turkey consider buying from Russia?")
     scores, ids = data.vector_index.search(query.reshape(1, -1), 10)
-    exact = data.chunk_vectors @ query
+    exact = data.sentence_vectors @ query
     assert list(ids[0]) == list(np.argsort(-exact)[:10])
     assert np.allclose(scores[0], np.sort(exact)[::-1][:10], atol=1e-5)
 
@@ -63,7 +62,7 @@ def test_other_format_version_is_refused(sample_index, tmp_path, embedder):
         load_index(index_dir, embedder.model_id)
 
 
-@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "sentence_vectors.npy"])
+@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "sentences.jsonl"])
 def test_truncated_or_altered_files_give_a_clear_error(sample_index, tmp_path, embedder, victim):
     index_dir = copy_index(sample_index, tmp_path / "index")
     path = index_dir / current_generation(index_dir) / victim
@@ -95,10 +94,10 @@ def test_incremental_update_embeds_only_what_changed(sample_corpus, tmp_path, em
     assert len(second.unchanged) == 3
     data = load_index(settings.index_dir, embedder.model_id)
     assert "004_333ae619c2337046.txt" not in data.manifest["files"]
-    # Carried-over vectors still belong to their chunks.
-    for chunk_id in (0, len(data.chunks) // 2, len(data.chunks) - 1):
-        fresh = embedder.encode_documents([data.chunks[chunk_id].text])[0]
-        assert np.allclose(fresh, data.chunk_vectors[chunk_id], atol=1e-4)
+    # Carried-over vectors still belong to their sentences.
+    for sentence_id in (0, len(data.sentences) // 2, len(data.sentences) - 1):
+        fresh = embedder.encode_documents([data.sentences[sentence_id].text])[0]
+        assert np.allclose(fresh, data.sentence_vectors[sentence_id], atol=1e-5)
     answer = make_assistant(settings.index_dir).ask("When does the Bosphorus ferry leave?")
     assert answer.citations[0].file == "new.md" and "noon" in answer.text
 

@@ -1,11 +1,13 @@
 """Every speed and memory figure, before and after, measured in one run.
 
-    python benchmarks/run.py [--files 1000] [--skip-squad] [--out benchmarks/last.md]
+    python benchmarks/run.py [--before REF] [--files 1000] [--skip-squad] [--out FILE]
 
-"Before" is the model run by sentence-transformers on torch (RAG_ENCODER=torch,
-what rag did until the ONNX encoder); "after" is the default int8 ONNX
-encoder. Each figure is measured for both in the same run, one job at a time,
-so the ratio holds even though this machine's speed varies from day to day.
+"Before" is the code at git ref REF (default: the last commit before the ONNX
+encoder, which ran the model in sentence-transformers on torch and embedded
+every chunk as well as every sentence), checked out in a scratch worktree;
+"after" is this working tree with its defaults. Each figure is measured for
+both in the same run, one job at a time, so the ratio holds even though this
+machine's speed varies from day to day.
 
 Figures:
 - `rag ask` as a whole new process on an existing index: wall time, peak RSS;
@@ -34,9 +36,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+# A child measuring "before" imports rag from the old tree instead.
+TREE = Path(os.environ.get("RAG_BENCHMARK_TREE") or ROOT)
+sys.path.insert(0, str(TREE))
 
-BEFORE, AFTER = "torch", "onnx-int8"
+BEFORE, AFTER = "before", "after"
+BEFORE_REF = "01c1039"  # last commit with the torch encoder and chunk vectors
 QUESTION = "How much has Turkey paid so far for the F-35?"
 
 
@@ -59,8 +64,12 @@ def child_page(index_dir: str, warm_up: bool) -> dict:
     import ui
     from rag.settings import Settings
 
+    import inspect
+
+    options = {"warm_up": warm_up} if "warm_up" in inspect.signature(ui.build_app).parameters \
+        else {}
     started = time.perf_counter()
-    app = ui.build_app(Settings.from_env(index_dir=Path(index_dir)), warm_up=warm_up)
+    app = ui.build_app(Settings.from_env(index_dir=Path(index_dir)), **options)
     app.state.indexing.done.wait(600)
     ready = time.perf_counter() - started
     times = []
@@ -79,7 +88,7 @@ def child_warm(index_dir: str, dataset: str) -> dict:
 
     items = load_dataset(dataset).items
     assistant = Assistant(Settings.from_env(index_dir=Path(index_dir)))
-    assistant.warm_up()
+    assistant.ask(items[0].question)  # loading is not part of the time per question
     times = []
     for item in items:
         begun = time.perf_counter()
@@ -128,15 +137,20 @@ CHILDREN = {"cli": lambda args: child_cli(args.rest),
             "agreement": lambda args: child_agreement(args.rest[0] == "skip-squad")}
 
 
-def run_child(name: str, *rest: str, encoder: str) -> dict:
-    """One measurement in a fresh process: its result, wall time and peak RSS."""
-    env = dict(os.environ, RAG_ENCODER=encoder, TOKENIZERS_PARALLELISM="false")
+TREES: dict[str, Path] = {AFTER: ROOT}
+
+
+def run_child(name: str, *rest: str, side: str) -> dict:
+    """One measurement in a fresh process on the `side` tree: its result,
+    wall time and peak RSS."""
+    env = dict(os.environ, RAG_BENCHMARK_TREE=str(TREES[side]), TOKENIZERS_PARALLELISM="false",
+               PYTHONPATH=str(TREES[side]))
     started = time.perf_counter()
     completed = subprocess.run([sys.executable, __file__, "--child", name, "--", *rest],
-                               capture_output=True, text=True, env=env, cwd=ROOT)
+                               capture_output=True, text=True, env=env, cwd=TREES[side])
     wall = time.perf_counter() - started
     if completed.returncode != 0:
-        raise SystemExit(f"benchmark step {name} {rest} ({encoder}) failed:\n"
+        raise SystemExit(f"benchmark step {name} {rest} ({side}) failed:\n"
                          f"{completed.stderr[-3000:]}")
     result = json.loads(completed.stdout.strip().splitlines()[-1])
     result["wall"] = wall
@@ -169,8 +183,8 @@ class Table:
         self.rows.append((what, "", value, "", target))
         print(f"  {what}: {value}", flush=True)
 
-    def markdown(self) -> str:
-        lines = [f"| what | before ({BEFORE}) | after ({AFTER}) | ratio | target |",
+    def markdown(self, before_label: str) -> str:
+        lines = [f"| what | before ({before_label}) | after (this tree) | ratio | target |",
                  "|---|---|---|---|---|"]
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
@@ -193,6 +207,8 @@ def machine() -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", default=BEFORE_REF, metavar="REF",
+                        help=f"git ref measured as before (default {BEFORE_REF})")
     parser.add_argument("--files", type=int, default=1000,
                         help="articles in the indexing benchmark (default 1000)")
     parser.add_argument("--skip-squad", action="store_true",
@@ -205,78 +221,83 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         return child_main(args.child, args.rest)
-
-    from benchmarks.incremental_index import make_corpus
-
-    table = Table()
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
-        print("preparing: the encoders and one sample index per encoder", flush=True)
-        sample_index = {}
-        for encoder in (BEFORE, AFTER):
-            sample_index[encoder] = scratch / f"sample-{encoder}"
-            run_child("cli", "index", "--index-dir", str(sample_index[encoder]), encoder=encoder)
-
-        print("cold start: `rag ask` on an existing index", flush=True)
-        cold = {encoder: [run_child("cli", "ask", "--index-dir", str(sample_index[encoder]),
-                                    QUESTION, encoder=encoder) for _ in range(args.repeat)]
-                for encoder in (BEFORE, AFTER)}
-        table.add("`rag ask`, whole process", *(statistics.median(run["wall"] for run in
-                  cold[encoder]) for encoder in (BEFORE, AFTER)), "s", "≤ 2 s")
-        table.add("`rag ask`, peak RSS", *(max(run["peak_rss_mb"] for run in cold[encoder])
-                  for encoder in (BEFORE, AFTER)), "MB", "≤ 350 MB", digits=0)
-
-        print("chat page: start, then the first and second question", flush=True)
-        page_before = run_child("page", str(sample_index[BEFORE]), "cold", encoder=BEFORE)
-        page_after = run_child("page", str(sample_index[AFTER]), "warm", encoder=AFTER)
-        table.add("chat page: start until Ready", page_before["ready"], page_after["ready"], "s")
-        table.add("chat page: first question after Ready", page_before["first"],
-                  page_after["first"], "s", "as fast as the second")
-        table.add("chat page: second question", page_before["second"], page_after["second"], "s")
-
-        print(f"indexing {args.files} generated articles, whole process", flush=True)
-        corpus = scratch / "corpus"
-        corpus.mkdir()
-        make_corpus(corpus, args.files)
-        builds = {encoder: run_child("cli", "index", str(corpus), "--index-dir",
-                                     str(scratch / f"many-{encoder}"), encoder=encoder)
-                  for encoder in (BEFORE, AFTER)}
-        table.add(f"`rag index` {args.files} files", builds[BEFORE]["wall"],
-                  builds[AFTER]["wall"], "s", "≤ ⅓ of before")
-        table.add(f"`rag index` {args.files} files, peak RSS", builds[BEFORE]["peak_rss_mb"],
-                  builds[AFTER]["peak_rss_mb"], "MB", "≤ 600 MB", digits=0)
-
-        print("warm time per question", flush=True)
-        from evals.dataset import load_dataset
-
-        for dataset in ("sample", "variants", "licenses") + (() if args.skip_squad else ("squad",)):
-            warm = {}
-            for encoder in (BEFORE, AFTER):
-                index_dir = scratch / f"{dataset}-{encoder}"
-                corpus_dir = load_dataset(dataset).corpus_dir
-                run_child("cli", "index", str(corpus_dir), "--index-dir", str(index_dir),
-                          encoder=encoder)
-                warm[encoder] = run_child("warm", str(index_dir), dataset, encoder=encoder)
-            count = warm[AFTER]["questions"]
-            table.add(f"warm p50 per question, {dataset} ({count} q)", warm[BEFORE]["p50"] * 1000,
-                      warm[AFTER]["p50"] * 1000, "ms", "≤ 30 ms", digits=1)
-            table.add(f"warm p95 per question, {dataset}", warm[BEFORE]["p95"] * 1000,
-                      warm[AFTER]["p95"] * 1000, "ms", "≤ 100 ms", digits=1)
-
-        print("agreement with sentence-transformers", flush=True)
-        agreement = run_child("agreement", "skip-squad" if args.skip_squad else "squad",
-                              encoder=AFTER)
-        for name, figures in agreement.items():
-            if isinstance(figures, dict):
-                table.note(f"cosine with torch vectors, {name} ({figures['sentences']} "
-                           f"sentences)", f"mean {figures['mean']:.4f}, worst "
-                           f"{figures['worst']:.4f}")
-
-    report = f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}.\n\n{table.markdown()}\n"
+        TREES[BEFORE] = scratch / "before-tree"
+        subprocess.run(["git", "worktree", "add", "--detach", "-f", str(TREES[BEFORE]),
+                        args.before], cwd=ROOT, check=True, capture_output=True)
+        try:
+            table = measure(args, scratch)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", str(TREES[BEFORE])],
+                           cwd=ROOT, capture_output=True)
+    report = f"Measured on {machine()}, {time.strftime('%Y-%m-%d')}; before = {args.before}.\n\n" \
+             f"{table.markdown(args.before)}\n"
     print()
     print(report)
     if args.out:
         args.out.write_text(report, encoding="utf-8")
+
+
+def measure(args, scratch: Path) -> Table:
+    from benchmarks.incremental_index import make_corpus
+    from evals.dataset import load_dataset
+
+    sides = (BEFORE, AFTER)
+    table = Table()
+    print("preparing: one sample index per side (and the ONNX export)", flush=True)
+    sample_index = {side: scratch / f"sample-{side}" for side in sides}
+    for side in sides:
+        run_child("cli", "index", "--index-dir", str(sample_index[side]), side=side)
+
+    print("cold start: `rag ask` on an existing index", flush=True)
+    cold = {side: [run_child("cli", "ask", "--index-dir", str(sample_index[side]), QUESTION,
+                             side=side) for _ in range(args.repeat)] for side in sides}
+    table.add("`rag ask`, whole process",
+              *(statistics.median(run["wall"] for run in cold[side]) for side in sides),
+              "s", "≤ 2 s")
+    table.add("`rag ask`, peak RSS", *(max(run["peak_rss_mb"] for run in cold[side])
+                                       for side in sides), "MB", "≤ 350 MB", digits=0)
+
+    print("chat page: start, then the first and second question", flush=True)
+    page = {side: run_child("page", str(sample_index[side]), "warm", side=side) for side in sides}
+    table.add("chat page: start until Ready", page[BEFORE]["ready"], page[AFTER]["ready"], "s")
+    table.add("chat page: first question after Ready", page[BEFORE]["first"],
+              page[AFTER]["first"], "s", "as fast as the second")
+    table.add("chat page: second question", page[BEFORE]["second"], page[AFTER]["second"], "s")
+
+    print(f"indexing {args.files} generated articles, whole process", flush=True)
+    corpus = scratch / "corpus"
+    corpus.mkdir()
+    make_corpus(corpus, args.files)
+    builds = {side: run_child("cli", "index", str(corpus), "--index-dir",
+                              str(scratch / f"many-{side}"), side=side) for side in sides}
+    table.add(f"`rag index` {args.files} files, whole process", builds[BEFORE]["wall"],
+              builds[AFTER]["wall"], "s", "≤ ⅓ of before")
+    table.add(f"`rag index` {args.files} files, peak RSS", builds[BEFORE]["peak_rss_mb"],
+              builds[AFTER]["peak_rss_mb"], "MB", "≤ 600 MB", digits=0)
+
+    print("warm time per question", flush=True)
+    for dataset in ("sample", "variants", "licenses") + (() if args.skip_squad else ("squad",)):
+        warm = {}
+        corpus_dir = load_dataset(dataset).corpus_dir
+        for side in sides:
+            index_dir = scratch / f"{dataset}-{side}"
+            run_child("cli", "index", str(corpus_dir), "--index-dir", str(index_dir), side=side)
+            warm[side] = run_child("warm", str(index_dir), dataset, side=side)
+        count = warm[AFTER]["questions"]
+        table.add(f"warm p50 per question, {dataset} ({count} q)", warm[BEFORE]["p50"] * 1000,
+                  warm[AFTER]["p50"] * 1000, "ms", "≤ 30 ms", digits=1)
+        table.add(f"warm p95 per question, {dataset}", warm[BEFORE]["p95"] * 1000,
+                  warm[AFTER]["p95"] * 1000, "ms", "≤ 100 ms", digits=1)
+
+    print("agreement of the ONNX vectors with sentence-transformers", flush=True)
+    agreement = run_child("agreement", "skip-squad" if args.skip_squad else "squad", side=AFTER)
+    for name, figures in agreement.items():
+        if isinstance(figures, dict):
+            table.note(f"cosine with torch vectors, {name} ({figures['sentences']} sentences)",
+                       f"mean {figures['mean']:.4f}, worst {figures['worst']:.4f}")
+    return table
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ import numpy as np
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, compose
 from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
-from .keyword import KeywordIndex
 from .retrieval import HybridRetriever, Ranking
 from .settings import Settings
 from .store import IndexData, NoIndex, check_compatible, current_generation, load_index, \
@@ -100,7 +99,7 @@ class Assistant:
                                  self.settings.index_dir)
                 data = load_index(self.settings.index_dir, self.settings.model,
                                   self.embedder.encoder_id)
-                keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
+                keyword_index = data.keyword_index
                 calibration = self.settings.calibration
                 self._retriever = HybridRetriever(data, keyword_index, calibration)
                 self._answerer = ExtractiveAnswerer(data, keyword_index, calibration)

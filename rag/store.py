@@ -5,7 +5,14 @@ An index folder holds generations and a pointer to the live one:
     index/CURRENT            -> "gen-000003"  (replaced atomically)
     index/gen-000003/manifest.json
                     /sentences.jsonl, chunks.jsonl
-                    /vectors.faiss           sentence vectors (inner product)
+                    /sentence_vectors.npy    sentence vectors (float32, memory-mapped)
+                    /vectors.faiss           FAISS index over them (inner product)
+                    /keywords/               BM25 over the chunks (bm25s, memory-mapped)
+
+Up to `EXACT_LIMIT` sentences the FAISS index is exact (flat); above it, an
+inverted file with 8-bit scalar-quantized vectors (IVF-SQ8), memory-mapped
+from disk, so a million sentences search in milliseconds without holding
+every vector in memory twice. See `build_vector_index`.
 
 A writer builds a whole new generation, flushes it, then swaps CURRENT with
 an atomic rename, so a reader sees the old index or the new one, never a mix,
@@ -27,12 +34,20 @@ from pathlib import Path
 
 import numpy as np
 
+from .keyword import KeywordIndex
 from .types import Chunk, Sentence
 
 # 2: only sentences are embedded; a chunk is scored by its best sentence.
 FORMAT_VERSION = 2
 POINTER = "CURRENT"
-DATA_FILES = ("sentences.jsonl", "chunks.jsonl", "vectors.faiss")
+DATA_FILES = ("sentences.jsonl", "chunks.jsonl", "sentence_vectors.npy", "vectors.faiss")
+KEYWORDS = "keywords"  # folder of the BM25 files, each hashed like the rest
+# Exact search over this many 384-dimensional vectors takes about 20 ms on
+# a laptop core; past it, approximate search keeps a question fast.
+EXACT_LIMIT = 200_000
+# Lists searched per query in the IVF index: recall@10 against exact search
+# was 0.97 at a million sentences (benchmarks/scale.py).
+IVF_PROBES = 24
 
 
 class IndexError_(RuntimeError):
@@ -51,6 +66,7 @@ class IndexData:
     sentence_vectors: np.ndarray
     generation: str = ""
     vector_index: object = None  # faiss index over sentence_vectors
+    keyword_index: object = None  # KeywordIndex over the chunks' text
 
     @property
     def root(self) -> Path:
@@ -103,16 +119,22 @@ def save_index(index_dir: Path, data: IndexData) -> str:
 
     _write_jsonl(staging / "sentences.jsonl", data.sentences)
     _write_jsonl(staging / "chunks.jsonl", data.chunks)
-    vector_index = faiss.IndexFlatIP(data.sentence_vectors.shape[1])
-    if len(data.sentence_vectors):
-        vector_index.add(np.ascontiguousarray(data.sentence_vectors, dtype=np.float32))
+    vectors = np.ascontiguousarray(data.sentence_vectors, dtype=np.float32)
+    np.save(staging / "sentence_vectors.npy", vectors, allow_pickle=False)
+    vector_index, description = build_vector_index(vectors)
     faiss.write_index(vector_index, str(staging / "vectors.faiss"))
-    _fsync(staging / "vectors.faiss")
+    (staging / KEYWORDS).mkdir()
+    keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
+    keyword_files = [f"{KEYWORDS}/{file_name}"
+                     for file_name in keyword_index.save(staging / KEYWORDS)]
+    for file_name in ("sentence_vectors.npy", "vectors.faiss", *keyword_files):
+        _fsync(staging / file_name)
 
     manifest = dict(data.manifest)
     manifest["format_version"] = FORMAT_VERSION
+    manifest["vector_index"] = description
     manifest["data_files"] = {file_name: file_sha256(staging / file_name)
-                              for file_name in DATA_FILES}
+                              for file_name in (*DATA_FILES, *keyword_files)}
     manifest_path = staging / "manifest.json"
     manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     _fsync(manifest_path)
@@ -124,6 +146,33 @@ def save_index(index_dir: Path, data: IndexData) -> str:
     os.replace(pointer_tmp, index_dir / POINTER)
     _remove_stale(index_dir, keep={name, previous})
     return name
+
+
+def build_vector_index(vectors: np.ndarray):
+    """The FAISS index for `vectors` and its description for the manifest:
+    exact (flat) up to EXACT_LIMIT vectors, else IVF-SQ8 with about 2·√n
+    lists trained on a fixed-seed sample. Each save builds it afresh from the
+    stored vectors: an update embeds only changed files, and a clustering
+    that drifted from the data could never build up."""
+    import faiss
+
+    count, dimension = vectors.shape
+    if count <= EXACT_LIMIT:
+        index = faiss.IndexFlatIP(dimension)
+        if count:
+            index.add(vectors)
+        return index, {"kind": "flat", "count": count}
+    lists = int(2 * np.sqrt(count))
+    quantizer = faiss.IndexFlatIP(dimension)
+    index = faiss.IndexIVFScalarQuantizer(quantizer, dimension, lists,
+                                          faiss.ScalarQuantizer.QT_8bit,
+                                          faiss.METRIC_INNER_PRODUCT)
+    sample = np.random.default_rng(0).choice(count, size=min(count, 40 * lists), replace=False)
+    index.cp.seed = 0
+    index.train(vectors[np.sort(sample)])
+    for start in range(0, count, 100_000):
+        index.add(vectors[start:start + 100_000])
+    return index, {"kind": "ivf-sq8", "count": count, "lists": lists, "probes": IVF_PROBES}
 
 
 def _remove_stale(index_dir: Path, keep: set) -> None:
@@ -187,16 +236,24 @@ def load_index(index_dir: Path, model: str, encoder: str | None = None) -> Index
         if actual != expected:
             raise IndexError_(damaged.format(f"{file_name} does not match its checksum"))
     try:
-        sentences = [Sentence(**json.loads(line)) for line in
-                     (folder / "sentences.jsonl").read_text(encoding="utf-8").splitlines()]
-        chunks = [Chunk(**json.loads(line)) for line in
-                  (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines()]
-        vector_index = faiss.read_index(str(folder / "vectors.faiss"))
-        sentence_vectors = vector_index.reconstruct_n(0, vector_index.ntotal) \
-            if vector_index.ntotal else np.zeros((0, manifest["dimension"]), dtype=np.float32)
+        with open(folder / "sentences.jsonl", encoding="utf-8") as handle:
+            sentences = [Sentence(**json.loads(line)) for line in handle]
+        with open(folder / "chunks.jsonl", encoding="utf-8") as handle:
+            chunks = [Chunk(**json.loads(line)) for line in handle]
+        keyword_index = KeywordIndex.load(folder / KEYWORDS, len(chunks))
+        # Memory-mapped: the answerer reads only the rows of its candidates.
+        sentence_vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r",
+                                   allow_pickle=False)
+        description = manifest.get("vector_index", {"kind": "flat"})
+        if description["kind"] == "flat":
+            vector_index = faiss.read_index(str(folder / "vectors.faiss"))
+        else:
+            vector_index = faiss.read_index(str(folder / "vectors.faiss"), faiss.IO_FLAG_MMAP)
+            vector_index.nprobe = int(description.get("probes", IVF_PROBES))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError) as error:
         raise IndexError_(damaged.format(error)) from None
-    if len(sentence_vectors) != len(sentences):
+    if not (len(sentence_vectors) == len(sentences) == vector_index.ntotal) \
+            or sentence_vectors.dtype != np.float32:
         raise IndexError_(damaged.format("vector and table sizes differ"))
-    return IndexData(manifest, sentences, chunks, np.asarray(sentence_vectors, dtype=np.float32),
-                     generation=name, vector_index=vector_index)
+    return IndexData(manifest, sentences, chunks, sentence_vectors, generation=name,
+                     vector_index=vector_index, keyword_index=keyword_index)

@@ -62,7 +62,8 @@ def test_other_format_version_is_refused(sample_index, tmp_path, embedder):
         load_index(index_dir, embedder.model_id)
 
 
-@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "sentences.jsonl"])
+@pytest.mark.parametrize("victim", ["vectors.faiss", "chunks.jsonl", "sentences.jsonl",
+                                    "sentence_vectors.npy"])
 def test_truncated_or_altered_files_give_a_clear_error(sample_index, tmp_path, embedder, victim):
     index_dir = copy_index(sample_index, tmp_path / "index")
     path = index_dir / current_generation(index_dir) / victim
@@ -100,6 +101,32 @@ def test_incremental_update_embeds_only_what_changed(sample_corpus, tmp_path, em
         assert np.allclose(fresh, data.sentence_vectors[sentence_id], atol=1e-5)
     answer = make_assistant(settings.index_dir).ask("When does the Bosphorus ferry leave?")
     assert answer.citations[0].file == "new.md" and "noon" in answer.text
+
+
+def test_large_index_takes_the_approximate_memory_mapped_path(sample_corpus, tmp_path,
+                                                               embedder, monkeypatch):
+    # The path a collection past EXACT_LIMIT sentences takes, on a small one.
+    from rag import store
+
+    monkeypatch.setattr(store, "EXACT_LIMIT", 20)
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    settings = Settings(index_dir=tmp_path / "index")
+    build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    data = load_index(settings.index_dir, embedder.model_id, embedder.encoder_id)
+    assert data.manifest["vector_index"]["kind"] == "ivf-sq8"
+    assert isinstance(data.sentence_vectors, np.memmap)
+    query = embedder.encode_query("Which Russian fighter jets did Turkey look at?")
+    _, ids = data.vector_index.search(query.reshape(1, -1), 5)
+    exact = np.argsort(-(data.sentence_vectors @ query))[:5]
+    assert ids[0][0] == exact[0] and len(set(ids[0]) & set(exact)) >= 4
+    # An update still embeds only the changed file and stays crash-safe.
+    with open(corpus / "000_e55826f93595c402.txt", "a", encoding="utf-8") as handle:
+        handle.write("\nThe Bosphorus ferry leaves at noon.\n")
+    report = build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    assert report.changed == ["000_e55826f93595c402.txt"] and len(report.unchanged) == 4
+    answer = make_assistant(settings.index_dir).ask("When does the Bosphorus ferry leave?")
+    assert answer.citations[0].file == "000_e55826f93595c402.txt" and "noon" in answer.text
 
 
 def test_folder_with_nothing_usable_is_an_error(tmp_path, embedder):

@@ -277,9 +277,8 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
         yield history, sources_html(answer, snippets(answer)), view, ""
 
     def snippets(answer: Answer) -> dict[int, str]:
-        chunks = assistant.data().chunks
-        return {item.chunk_id: _shorten(chunks[item.chunk_id].text) for item in answer.retrieved
-                if 0 <= item.chunk_id < len(chunks)}
+        # From the answer itself: the index may have changed since it was given.
+        return {item.chunk_id: _shorten(item.text) for item in answer.retrieved}
 
     def open_citation(value: str):
         return source_view_html(assistant, parse_cite(value))

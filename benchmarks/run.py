@@ -224,6 +224,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         TREES[BEFORE] = scratch / "before-tree"
+        # Both trees read the shared datasets from ../shared.
+        if (ROOT.parent / "shared").exists():
+            (scratch / "shared").symlink_to(ROOT.parent / "shared")
         subprocess.run(["git", "worktree", "add", "--detach", "-f", str(TREES[BEFORE]),
                         args.before], cwd=ROOT, check=True, capture_output=True)
         try:

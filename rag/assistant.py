@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -46,14 +46,24 @@ def clean_question(question: str, max_chars: int, notify: Notify | None = None) 
     return cleaned
 
 
+@dataclass(frozen=True)
+class Snapshot:
+    """One generation of the index with the retriever and answerer built on
+    it. A question uses one snapshot from start to end, so a new generation
+    swapped in meanwhile (an upload, `rag index`) cannot mix chunk ids of
+    two indexes."""
+
+    data: IndexData
+    retriever: HybridRetriever
+    answerer: ExtractiveAnswerer
+
+
 class Assistant:
     def __init__(self, settings: Settings | None = None, notify: Notify | None = None):
         self.settings = settings or Settings.from_env()
         self.notify = notify or (lambda message: None)
         self._embedder: Embedder | None = None
-        self._data: IndexData | None = None
-        self._retriever: HybridRetriever | None = None
-        self._answerer: ExtractiveAnswerer | None = None
+        self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self.warmed_up = False
 
@@ -70,11 +80,9 @@ class Assistant:
               notify: Notify | None = None) -> IndexReport:
         """Index `paths` (default: the sample articles); with `add_only`, add
         them to what is indexed (uploads) instead of syncing to them."""
-        report = build_index(paths, self.settings, rebuild=rebuild, notify=notify or self.notify,
-                             progress_factory=progress_factory, embedder=self.embedder,
-                             add_only=add_only)
-        self._data = None
-        return report
+        return build_index(paths, self.settings, rebuild=rebuild, notify=notify or self.notify,
+                           progress_factory=progress_factory, embedder=self.embedder,
+                           add_only=add_only)
 
     def ensure_index(self, progress_factory=None) -> IndexReport | None:
         """Index the bundled sample articles when there is no index yet."""
@@ -86,35 +94,37 @@ class Assistant:
         self.notify(report.summary())
         return report
 
-    def data(self) -> IndexData:
-        """The live index, reloaded when a newer generation was swapped in."""
+    def snapshot(self) -> Snapshot:
+        """The live index with its retriever and answerer, reloaded when a
+        newer generation was swapped in."""
         with self._lock:
             live = current_generation(self.settings.index_dir)
             if live is None:
                 raise NoIndex(f"no index in {self.settings.index_dir}; run: rag index")
-            if self._data is None or self._data.generation != live:
+            if self._snapshot is None or self._snapshot.data.generation != live:
                 # An index of another model is reported as such before that
                 # model is loaded (or found missing).
                 check_compatible(read_manifest(self.settings.index_dir), self.settings.model,
                                  self.settings.index_dir)
                 data = load_index(self.settings.index_dir, self.settings.model,
                                   self.embedder.encoder_id)
-                keyword_index = data.keyword_index
                 calibration = self.settings.calibration
-                self._retriever = HybridRetriever(data, keyword_index, calibration)
-                self._answerer = ExtractiveAnswerer(data, keyword_index, calibration)
-                self._data = data
-            return self._data
+                self._snapshot = Snapshot(
+                    data, HybridRetriever(data, data.keyword_index, calibration),
+                    ExtractiveAnswerer(data, data.keyword_index, calibration))
+            return self._snapshot
+
+    def data(self) -> IndexData:
+        """The live index (see `snapshot`)."""
+        return self.snapshot().data
 
     @property
     def retriever(self) -> HybridRetriever:
-        self.data()
-        return self._retriever
+        return self.snapshot().retriever
 
     @property
     def answerer(self) -> ExtractiveAnswerer:
-        self.data()
-        return self._answerer
+        return self.snapshot().answerer
 
     def warm_up(self) -> None:
         """Load everything the first question would (encoder, index, keyword
@@ -124,22 +134,23 @@ class Assistant:
         self.warmed_up = True
 
     # -- asking ----------------------------------------------------------
-    def _rank(self, question: str) -> tuple[np.ndarray, Ranking]:
-        self.data()
+    def _rank(self, snapshot: Snapshot, question: str) -> tuple[np.ndarray, Ranking]:
         query_vector = self.embedder.encode_query(question)
-        return query_vector, self._retriever.rank(question, query_vector)
+        return query_vector, snapshot.retriever.rank(question, query_vector)
 
     def search(self, query: str, k: int | None = None) -> list[Retrieved]:
         query = clean_question(query, self.settings.max_question_chars, self.notify)
-        _, ranking = self._rank(query)
-        return self._retriever.retrieved(ranking, k or self.settings.top_k)
+        snapshot = self.snapshot()
+        _, ranking = self._rank(snapshot, query)
+        return snapshot.retriever.retrieved(ranking, k or self.settings.top_k)
 
     def candidates(self, question: str) -> list[Candidate]:
         """Scored answer candidates; what `ask` chooses from (used to fit the scorer)."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
-        query_vector, ranking = self._rank(question)
-        return self._answerer.candidates(question, query_vector, ranking,
-                                         self.settings.answer_pool)
+        snapshot = self.snapshot()
+        query_vector, ranking = self._rank(snapshot, question)
+        return snapshot.answerer.candidates(question, query_vector, ranking,
+                                            self.settings.answer_pool)
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             on_text=None) -> Answer:
@@ -147,15 +158,16 @@ class Assistant:
         when an LLM server is configured); with `on_text`, a written answer
         streams its raw text there before it is checked."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
-        query_vector, ranking = self._rank(question)
-        candidates = self._answerer.candidates(question, query_vector, ranking,
-                                               self.settings.answer_pool)
-        decision = self._answerer.decide(question, candidates)
+        snapshot = self.snapshot()
+        query_vector, ranking = self._rank(snapshot, question)
+        candidates = snapshot.answerer.candidates(question, query_vector, ranking,
+                                                  self.settings.answer_pool)
+        decision = snapshot.answerer.decide(question, candidates)
         text, citations, claims, related = compose(decision)
         extractive = Answer(
             question=question, text=text, citations=tuple(citations),
             abstained=not decision.chosen,
-            retrieved=tuple(self._retriever.retrieved(ranking, k or self.settings.top_k)),
+            retrieved=tuple(snapshot.retriever.retrieved(ranking, k or self.settings.top_k)),
             confidence=decision.confidence, claims=tuple(claims), related=tuple(related))
         if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
             return extractive

@@ -94,7 +94,7 @@ class HybridRetriever:
             chunk = self.data.chunks[int(chunk_id)]
             results.append(Retrieved(chunk.file, chunk.line_start, chunk.line_end, float(score),
                                      chunk_id=int(chunk_id), page=chunk.page,
-                                     extracted=chunk.extracted))
+                                     extracted=chunk.extracted, text=chunk.text))
         return results
 
 

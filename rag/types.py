@@ -87,6 +87,9 @@ class Retrieved:
     chunk_id: int = field(default=-1, compare=False)
     page: int | None = None
     extracted: bool = False
+    # The chunk's text, from the same index snapshot as `chunk_id` (for
+    # display; not part of the JSON contract).
+    text: str = field(default="", compare=False, repr=False)
 
     def to_json(self) -> dict:
         return {**_location_json(self), "score": round(float(self.score), 6)}

@@ -156,3 +156,36 @@ def test_running_reader_picks_up_a_new_index_without_restart(sample_corpus, tmp_
     make_assistant(tmp_path / "index").index([corpus])  # another process's writer
     answer = reader.ask(question)
     assert not answer.abstained and answer.citations[0].file == "lighthouse.txt"
+
+
+def test_a_question_runs_on_one_snapshot_while_the_index_is_replaced(sample_corpus, tmp_path,
+                                                                    monkeypatch):
+    from rag.retrieval import HybridRetriever
+
+    corpus, smaller = tmp_path / "corpus", tmp_path / "smaller"
+    shutil.copytree(sample_corpus, corpus)
+    smaller.mkdir()
+    shutil.copy(corpus / "000_e55826f93595c402.txt", smaller)
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    question = "How much has Turkey paid so far for the F-35?"
+    expected = assistant.ask(question)
+    assert expected.citations[0].file == "003_7a2e542821ed9fae.txt"
+
+    rank, swaps = HybridRetriever.rank, []
+
+    def rank_while_another_thread_reindexes(self, *args, **kwargs):
+        ranking = rank(self, *args, **kwargs)
+        if not swaps:  # between ranking and scoring: an upload's reindex lands
+            swaps.append(build_index([smaller], assistant.settings, notify=lambda message: None))
+            assistant.data()  # e.g. the chat page's status poll loads it
+        return ranking
+
+    monkeypatch.setattr(HybridRetriever, "rank", rank_while_another_thread_reindexes)
+    answer = assistant.ask(question)
+    assert swaps
+    assert answer.text == expected.text and answer.citations == expected.citations
+    assert answer.retrieved == expected.retrieved
+    # The next question sees the new index.
+    after = assistant.ask(question)
+    assert {item.file for item in after.retrieved} == {"000_e55826f93595c402.txt"}

@@ -46,7 +46,7 @@ KEYWORDS = "keywords"  # folder of the BM25 files, each hashed like the rest
 # a laptop core; past it, approximate search keeps a question fast.
 EXACT_LIMIT = 200_000
 # Lists searched per query in the IVF index: recall@10 against exact search
-# was 0.97 at a million sentences (benchmarks/scale.py).
+# was 0.98 at a million sentences (benchmarks/scale.py).
 IVF_PROBES = 24
 
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from pydantic import BaseModel
 
 from rag.answering import RELATED_INTRO
-from rag.assistant import Assistant, QuestionError
+from rag.assistant import Assistant, QuestionError, SourceChanged
 from rag.settings import Settings
 from rag.types import Answer, Citation
 
@@ -179,6 +179,8 @@ def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, resul
             result["answer"] = assistant.ask(question, k=k, mode=mode, on_text=updates.put)
         except QuestionError as error:
             result["error"] = str(error)
+        except Exception as error:  # a damaged index, a missing model: said in the chat
+            result["error"] = f"Could not answer: {error}"
         finally:
             updates.put(None)
 
@@ -213,7 +215,10 @@ def source_view_html(assistant: Assistant, citation: Citation | None) -> str:
     if citation is None:
         return ('<div class="source-view"><div class="source-title">Source</div>'
                 '<p>Click a citation to see its lines in the document.</p></div>')
-    lines = assistant.source_lines(citation, context=CONTEXT_LINES)
+    try:
+        lines = assistant.source_lines(citation, context=CONTEXT_LINES)
+    except SourceChanged as error:
+        return f'<div class="source-view changed"><p>⚠️ {html.escape(str(error))}</p></div>'
     if not lines:
         return f'<div class="source-view"><p>Cannot show {html.escape(citation.file)}.</p></div>'
     body = "".join(
@@ -309,8 +314,15 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
         return "\n".join(lines)
 
     def ask_api(question: str, k: float = 5, mode: str | None = None) -> dict:
-        job.done.wait(timeout=600)
-        return assistant.ask(question, k=int(k), mode=mode).to_json()
+        """The same contract and limits as POST /api/ask."""
+        if not job.done.wait(timeout=600) or job.error:
+            raise gr.Error(job.status())
+        if not 1 <= int(k) <= 100:
+            raise gr.Error("k must be between 1 and 100")
+        try:
+            return assistant.ask(question, k=int(k), mode=mode).to_json()
+        except QuestionError as error:
+            raise gr.Error(str(error)) from None
 
     with gr.Blocks(title="rag — ask your documents") as blocks:
         gr.Markdown("## rag — answers from your documents, every sentence cited to its lines")

@@ -31,6 +31,11 @@ class QuestionError(ValueError):
     """A question that cannot be asked (empty after cleaning)."""
 
 
+class SourceChanged(ValueError):
+    """A cited file differs from the one indexed: its lines may have moved,
+    so they are not shown as cited."""
+
+
 def clean_question(question: str, max_chars: int, notify: Notify | None = None) -> str:
     """Strip control characters and cut overlong questions, saying so."""
     if not isinstance(question, str):
@@ -208,7 +213,10 @@ class Assistant:
     def source_lines(self, citation, context: int = 0) -> list[tuple[int, str, bool]]:
         """The cited lines as they are on disk now (for HTML and PDF, of the
         text extracted from it), with `context` lines around them:
-        (line number, text, whether it is cited)."""
+        (line number, text, whether it is cited). Raises SourceChanged when
+        the file is no longer the one that was indexed."""
+        import hashlib
+
         from .documents import NotText, text_units
         from .formats import Unreadable
         from .lines import LineTable
@@ -218,7 +226,11 @@ class Assistant:
             return []
         path = Path(files[citation.file].get("path") or self.data().root / citation.file)
         try:
-            units, _, _ = text_units(path.read_bytes(), path.name)
+            content = path.read_bytes()
+            if hashlib.sha256(content).hexdigest() != files[citation.file]["sha256"]:
+                raise SourceChanged(f"{citation.file} has changed since it was indexed, so the "
+                                    f"cited lines may have moved; run: rag index")
+            units, _, _ = text_units(content, path.name)
         except (OSError, NotText, Unreadable) as error:
             self.notify(f"warning: cannot read {citation.file} to quote it: {error}")
             return []

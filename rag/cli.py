@@ -87,10 +87,17 @@ def _print_answer(assistant, answer) -> None:
     shown = answer.citations or answer.related
     if not shown:
         return
+    from .assistant import SourceChanged
+
     print()
     for number, citation in enumerate(shown, 1):
         print(f"[{number}] {citation.label()}")
-        for line_number, line_text, _ in assistant.source_lines(citation):
+        try:
+            lines = assistant.source_lines(citation)
+        except SourceChanged as error:
+            print(f"  ({error})")
+            continue
+        for line_number, line_text, _ in lines:
             print(f"  {line_number:>5} | {line_text}")
 
 

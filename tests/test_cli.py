@@ -52,6 +52,26 @@ def test_ask_prints_answer_then_quoted_numbered_lines(sample_index, capsys):
     assert "  124 | 400 air defence systems had been delivered to Murted Airbase" in out
 
 
+def test_a_file_edited_after_indexing_is_not_quoted_as_cited(sample_corpus, tmp_path, capsys):
+    import shutil
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    index_dir = str(tmp_path / "index")
+    assert main(["index", str(corpus), "--index-dir", index_dir]) == 0
+    cited = corpus / "003_7a2e542821ed9fae.txt"
+    cited.write_text("A line added at the top moves every other line down.\n"
+                     + cited.read_text(encoding="utf-8"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["ask", "How much has Turkey paid so far for the F-35?",
+                 "--index-dir", index_dir]) == 0
+    out = capsys.readouterr().out
+    assert "[1] 003_7a2e542821ed9fae.txt:12-12" in out
+    assert "has changed since it was indexed" in out
+    # Line 12 on disk is now the old line 11: it must not be printed as the cited line.
+    assert "   12 | " not in out
+
+
 def test_search_shows_files_lines_and_scores(sample_index, capsys):
     assert main(["search", "Su-30SM", "-k", "2", "--json", "--index-dir", str(sample_index)]) == 0
     results = json.loads(capsys.readouterr().out)

@@ -109,6 +109,26 @@ def test_gradio_client_gets_answer_and_citations(server):
     assert result["citations"][0]["line_start"] == 12
     off_topic = client.predict("What is the capital of France?", 5, "extractive", api_name="/ask")
     assert off_topic["abstained"] and off_topic["citations"] == []
+    # The same bounds and messages as POST /api/ask.
+    for question, k, message in (("Who is Mark Esper?", 1000, "k must be between 1 and 100"),
+                                 (" \x00 ", 5, "the question is empty")):
+        with pytest.raises(Exception, match=message):
+            client.predict(question, k, "extractive", api_name="/ask")
+
+
+def test_chat_shows_an_error_that_is_not_about_the_question(assistant, monkeypatch):
+    import ui
+    from rag.store import IndexError_
+
+    def damaged(*args, **kwargs):
+        raise IndexError_("the index in index is damaged (chunks.jsonl does not match its "
+                          "checksum); run: rag index --rebuild")
+
+    monkeypatch.setattr(assistant, "ask", damaged)
+    result: dict = {}
+    assert list(ui._stream_answer(assistant, "Who is Mark Esper?", 5, "extractive", result)) == []
+    assert result == {"error": "Could not answer: the index in index is damaged (chunks.jsonl "
+                               "does not match its checksum); run: rag index --rebuild"}
 
 
 def test_uploaded_files_are_searchable_at_once_and_problems_are_shown(server, tmp_path):
@@ -211,3 +231,22 @@ def test_related_lines_are_shown_as_chips_not_as_an_answer(assistant):
     assert page.count('class="cite-chip"') == len(answer.related)
     not_found = ui.answer_html(assistant.ask("What is a good recipe for chocolate cake?"))
     assert "Not found" in not_found and "cite-chip" not in not_found
+
+
+def test_source_view_says_when_the_file_changed_since_indexing(sample_corpus, tmp_path):
+    import shutil
+
+    import ui
+    from rag.assistant import Assistant
+    from rag.settings import Settings
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    assistant = Assistant(Settings(index_dir=tmp_path / "index"))
+    assistant.index([corpus])
+    citation = assistant.ask("How much has Turkey paid so far for the F-35?").citations[0]
+    assert "cited" in ui.source_view_html(assistant, citation)
+    path = corpus / citation.file
+    path.write_text("New first line.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    view = ui.source_view_html(assistant, citation)
+    assert "has changed since it was indexed" in view and 'class="line cited"' not in view

@@ -20,8 +20,7 @@ from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever, Ranking
 from .settings import Settings
-from .store import IndexData, NoIndex, check_compatible, current_generation, load_index, \
-    read_manifest
+from .store import IndexData, NoIndex, check_compatible, current_generation, load_index
 from .types import Answer, Retrieved
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -107,12 +106,11 @@ class Assistant:
             if live is None:
                 raise NoIndex(f"no index in {self.settings.index_dir}; run: rag index")
             if self._snapshot is None or self._snapshot.data.generation != live:
-                # An index of another model is reported as such before that
-                # model is loaded (or found missing).
-                check_compatible(read_manifest(self.settings.index_dir), self.settings.model,
-                                 self.settings.index_dir)
-                data = load_index(self.settings.index_dir, self.settings.model,
-                                  self.embedder.encoder_id)
+                # The index first, so one of another model is reported as
+                # such before that model is loaded (or found missing).
+                data = load_index(self.settings.index_dir, self.settings.model)
+                check_compatible(data.manifest, self.settings.model, self.settings.index_dir,
+                                 self.embedder.encoder_id)
                 calibration = self.settings.calibration
                 self._snapshot = Snapshot(
                     data, HybridRetriever(data, data.keyword_index, calibration),

@@ -188,22 +188,21 @@ def command_serve(args) -> int:
 
 
 def command_model(args) -> int:
-    from .embedding import default_cache_dir, load_embedder, prepare_encoder
+    from .embedding import default_cache_dir, encoder_folder, load_embedder, prepare_encoder
 
     settings = _assistant(args).settings
     cache = settings.cache_dir or default_cache_dir()
-    folder = None
-    if settings.encoder != "torch":
-        folder = prepare_encoder(settings.model, settings.encoder, cache, notify=_stderr,
-                                 rebuild=args.rebuild)
+    if args.rebuild and settings.encoder != "torch":
+        prepare_encoder(settings.model, settings.encoder, cache, notify=_stderr, rebuild=True)
     embedder = load_embedder(settings.model, settings.encoder, cache, _stderr)
     info = {"model": embedder.model_id, "encoder": embedder.encoder_id,
             "dimension": embedder.dimension}
-    if folder is not None:
-        meta = embedder.meta
-        info.update({"folder": str(folder), "onnx_sha256": meta["onnx_sha256"],
+    if settings.encoder != "torch":
+        folder = encoder_folder(settings.model, settings.encoder, cache)
+        info.update({"folder": str(folder), "onnx_sha256": embedder.meta["onnx_sha256"],
                      "size_mb": round((folder / "model.onnx").stat().st_size / 1e6, 1),
-                     "max_tokens": meta["max_tokens"], "pooling": meta["pooling"]})
+                     "max_tokens": embedder.meta["max_tokens"],
+                     "pooling": embedder.meta["pooling"]})
     if args.json:
         print(json.dumps(info))
     else:

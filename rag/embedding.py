@@ -70,31 +70,40 @@ class Embedder:
                                for start in range(0, len(texts), batch_size)])
 
 
+def load_sentence_transformer(model_id: str):
+    """The sentence-transformers model for `model_id`, from disk only: a
+    missing model is an error, never a download."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    location = resolve_model_path(model_id)
+    from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()
+    try:
+        return SentenceTransformer(location, device="cpu")
+    except Exception as error:  # the library raises many types for a missing model
+        raise ModelNotAvailable(
+            f"cannot load embedding model {model_id!r} from {location}: {error}") from None
+
+
+def sentence_transformer_dimension(model) -> int:
+    # Renamed in sentence-transformers 5; older releases have only the old name.
+    method = getattr(model, "get_embedding_dimension", None) \
+        or model.get_sentence_embedding_dimension
+    return int(method())
+
+
 class SentenceTransformerEmbedder(Embedder):
     def __init__(self, model_id: str):
-        # Never reach for the network: a missing model is an error, not a download.
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-        location = resolve_model_path(model_id)
-        from sentence_transformers import SentenceTransformer
-        from transformers.utils import logging as transformers_logging
-
-        transformers_logging.disable_progress_bar()
-
-        try:
-            self.model = SentenceTransformer(location, device="cpu")
-        except Exception as error:  # the library raises many types for a missing model
-            raise ModelNotAvailable(
-                f"cannot load embedding model {model_id!r} from {location}: {error}") from None
-        self.model_id = model_id
         import sentence_transformers
 
+        self.model = load_sentence_transformer(model_id)
+        self.model_id = model_id
         self.encoder_id = f"torch:sentence-transformers-{sentence_transformers.__version__}"
-        dimension = getattr(self.model, "get_embedding_dimension", None) \
-            or self.model.get_sentence_embedding_dimension
-        self.dimension = int(dimension())
+        self.dimension = sentence_transformer_dimension(self.model)
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
         vectors = self.model.encode(texts, batch_size=len(texts), normalize_embeddings=True,

@@ -8,9 +8,9 @@ overlap features so both agree on what a "word" is.
 from __future__ import annotations
 
 import math
-from array import array
 import re
 import unicodedata
+from array import array
 from functools import lru_cache
 from pathlib import Path
 

@@ -23,7 +23,6 @@ model: the second rename fails and its copy is discarded.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import logging
 import tempfile
@@ -53,17 +52,13 @@ def source_stamp(model_dir: Path) -> dict:
 def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool) -> dict:
     """Export `model_dir` into the folder `target` (replaced atomically) and
     return its metadata. Needs torch and sentence-transformers."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     import torch
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
 
-    transformers_logging.disable_progress_bar()
-    model = SentenceTransformer(str(model_dir), device="cpu")
+    from .embedding import load_sentence_transformer, sentence_transformer_dimension
+
+    model = load_sentence_transformer(str(model_dir))
     transformer, pooling = model[0], (model[1] if len(model) > 1 else None)
     pooling_mode = _pooling_mode(pooling)
-    normalize = any(type(module).__name__ == "Normalize" for module in model)
     tokenizer_file = Path(model_dir) / "tokenizer.json"
     if not tokenizer_file.is_file():
         raise RuntimeError(f"{model_dir} has no tokenizer.json (a fast tokenizer is needed)")
@@ -119,10 +114,9 @@ def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool)
             "recipe": RECIPE,
             "onnx_sha256": file_sha256(onnx_file),
             "tokenizer_sha256": file_sha256(workspace / "tokenizer.json"),
-            "dimension": int(_dimension(model)),
+            "dimension": sentence_transformer_dimension(model),
             "max_tokens": int(model.max_seq_length),
             "pooling": pooling_mode,
-            "normalize": normalize,
             "source": str(model_dir),
             "source_stamp": source_stamp(Path(model_dir)),
             "versions": {"torch": torch.__version__, "onnxruntime": _onnxruntime_version()},
@@ -137,13 +131,6 @@ def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool)
         return json.loads((target / META_FILE).read_text(encoding="utf-8"))
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
-
-
-def _dimension(model) -> int:
-    # Renamed in sentence-transformers 5; older releases have only the old name.
-    method = getattr(model, "get_embedding_dimension", None) \
-        or model.get_sentence_embedding_dimension
-    return method()
 
 
 def _pooling_mode(pooling) -> str:

@@ -244,7 +244,7 @@ def load_index(index_dir: Path, model: str, encoder: str | None = None) -> Index
         # Memory-mapped: the answerer reads only the rows of its candidates.
         sentence_vectors = np.load(folder / "sentence_vectors.npy", mmap_mode="r",
                                    allow_pickle=False)
-        description = manifest.get("vector_index", {"kind": "flat"})
+        description = manifest["vector_index"]
         if description["kind"] == "flat":
             vector_index = faiss.read_index(str(folder / "vectors.faiss"))
         else:

@@ -159,13 +159,17 @@ def _down_projections(onnx_file: Path) -> list[str]:
 
 @contextmanager
 def _quiet_logging():
+    """Silence the exporters' logging, and take back the handlers they add to
+    the root logger, which would otherwise print other libraries' debug
+    messages for the rest of the process."""
     root = logging.getLogger()
-    level = root.level
+    level, handlers = root.level, list(root.handlers)
     root.setLevel(logging.ERROR)
     try:
         yield
     finally:
         root.setLevel(level)
+        root.handlers[:] = handlers
 
 
 def _accepted_inputs(network) -> set[str]:

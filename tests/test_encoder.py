@@ -71,14 +71,18 @@ def test_damaged_cache_is_exported_again(tmp_path, embedder):
         handle.seek(onnx_file.stat().st_size // 2)
         handle.write(b"\x00" * 64)
     # A new process (no in-memory copy) finds the damage and repairs it.
-    script = ("import sys; from rag.embedding import load_embedder; "
+    script = ("import logging, sys; from rag.embedding import load_embedder; "
               f"e = load_embedder('{DEFAULT_MODEL}', 'onnx-int8', {str(cache)!r}, "
-              "lambda m: print(m, file=sys.stderr)); print(e.encoder_id)")
+              "lambda m: print(m, file=sys.stderr)); print(e.encoder_id); "
+              "print(len(logging.getLogger().handlers))")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             timeout=300)
     assert result.returncode == 0, result.stderr
     assert "does not match its recorded hash" in result.stderr
-    assert result.stdout.strip() == first.encoder_id == embedder.encoder_id
+    encoder_id, root_handlers = result.stdout.split()
+    assert encoder_id == first.encoder_id == embedder.encoder_id
+    # The exporters' logging set-up does not outlive the export.
+    assert root_handlers == "0"
 
 
 def test_manifest_names_the_encoder_and_other_encoders_are_refused(sample_index, embedder):

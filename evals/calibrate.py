@@ -36,7 +36,7 @@ import numpy as np
 from rag.answering import FEATURES, RELEVANCE_FEATURES, TRIGGER_FEATURES, Candidate, \
     ExtractiveAnswerer, sigmoid
 from rag.assistant import Assistant
-from rag.keyword import fold
+from rag.keyword import fold, stopwords
 from rag.retrieval import HybridRetriever
 from rag.settings import CALIBRATION_FILE, CALIBRATION_FORMAT, Calibration, Settings
 
@@ -48,9 +48,15 @@ SEED = 20261123
 # How much each training set counts in the sentence scorer; the sample
 # questions are a small share so the model learns SQuAD's breadth, not them.
 DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1}
+# Typed rewrites of the training questions (see `typed_rewrite`): share of
+# content words dropped, and of the answerable group's weight they carry.
+TYPED_DROP = 0.35
+TYPED_SHARE = 0.5
 # How much each kind of question counts in the answer threshold.
-GROUP_SHARE = {"answerable": 1.0, "off_topic": 0.25, "adversarial": 0.1}
+GROUP_SHARE = {"answerable": 1.0, "typed": TYPED_SHARE, "off_topic": 0.25, "adversarial": 0.1}
+ANSWERABLE_GROUPS = ("answerable", "typed")
 OFF_TOPIC_PER_SET = 300
+WH_WORDS = frozenset({"who", "whom", "whose", "when", "where", "why", "how", "what", "which"})
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 RRF_KS = (5.0, 20.0, 60.0)
 # A wrong answer with a citation misleads; an abstention only disappoints.
@@ -66,6 +72,7 @@ class QuestionSet:
     items: list[EvalItem]
     assistant: Assistant
     off_topic: bool = False
+    typed: bool = False  # typed rewrites of another set's questions
     vectors: np.ndarray | None = None
 
 
@@ -148,7 +155,8 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
             if not candidates:
                 continue
             group = ("off_topic" if question_set.off_topic
-                     else "adversarial" if item.unanswerable else "answerable")
+                     else "adversarial" if item.unanswerable
+                     else "typed" if question_set.typed else "answerable")
             scored.append(Scored(group, question_set.name, item.question,
                                  np.array([candidate.features for candidate in candidates]),
                                  np.array([not question_set.off_topic
@@ -179,7 +187,10 @@ def _group_weights(scored: list[Scored], shares: dict[str, float], key) -> np.nd
 
 def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
     on_topic = [question for question in scored if question.group != "off_topic"]
-    per_question = _group_weights(on_topic, DATASET_SHARE, lambda question: question.dataset)
+    # A typed rewrite counts TYPED_SHARE of a question of the set it rewrites.
+    shares = {**DATASET_SHARE, **{f"{name}~typed": TYPED_SHARE * share
+                                  for name, share in DATASET_SHARE.items()}}
+    per_question = _group_weights(on_topic, shares, lambda question: question.dataset)
     features = np.concatenate([question.features for question in on_topic])
     labels = np.concatenate([question.labels for question in on_topic])
     weights = np.concatenate([np.full(len(question.labels), weight)
@@ -230,6 +241,35 @@ def _version() -> str:
     return f"{CALIBRATION_FORMAT}-{hashlib.sha256(names.encode()).hexdigest()[:12]}"
 
 
+def typed_rewrite(question: str, rng: random.Random) -> str:
+    """The question as people type it into a search box: lower case, no
+    question mark, most function words gone and some content words left out.
+
+    SQuAD's questions were written while reading the passage, so they repeat
+    its words; people asking their own documents use fewer and other words.
+    A model fitted only on the first learns that low word overlap means a
+    wrong answer and refuses the second. Dropping words is the part of that
+    shift that can be made without a thesaurus: it lowers overlap and
+    blurs the question's meaning as shorter queries do.
+    """
+    words = [word.strip("?!.,;:\"'()") for word in question.lower().split()]
+    words = [word for word in words if word]
+    function = stopwords()
+    kept = []
+    for position, word in enumerate(words):
+        if word in WH_WORDS and position < 2:
+            kept.append(word)
+        elif word in function:
+            if rng.random() >= 0.5:
+                kept.append(word)
+        elif rng.random() >= TYPED_DROP:
+            kept.append(word)
+    content = [word for word in kept if word not in function and word not in WH_WORDS]
+    if len(content) < 2:  # too little left to be a question; keep all content words
+        kept = [word for word in words if word not in function or word in WH_WORDS]
+    return " ".join(kept)
+
+
 def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
                    notify) -> list[QuestionSet]:
     """The training sets, each on its own corpus, plus off-topic sets: questions
@@ -241,6 +281,11 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
         items = list(dataset.items[:limit] if limit else dataset.items)
         by_name[dataset.name] = QuestionSet(dataset.name, items, assistant)
     sets = list(by_name.values())
+    for name in ("squad-train", "squad-fit"):
+        source = by_name[name]
+        typed = [replace(item, question=typed_rewrite(item.question, rng))
+                 for item in source.items if not item.unanswerable]
+        sets.append(QuestionSet(f"{name}~typed", typed, source.assistant, typed=True))
     pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
     for source, target in pairs:
         items = list(by_name[source].items)
@@ -261,7 +306,8 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     datasets = [load_dataset(name) if name != "squad-train" or not limit
                 else _squad_train(articles=1) for name in FITTED_ON]
     sets = _question_sets(datasets, base, limit, notify)
-    on_topic = [question_set for question_set in sets if not question_set.off_topic]
+    on_topic = [question_set for question_set in sets
+                if not question_set.off_topic and not question_set.typed]
     calibration = Calibration()
     dense_weight, keyword_weight, rrf_k = fit_fusion(on_topic)
     calibration = replace(calibration, dense_weight=dense_weight, keyword_weight=keyword_weight,
@@ -293,7 +339,7 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     trigger_weights, trigger_bias = _logistic(trigger, right, weights, TRIGGER_FEATURES)
     logits = trigger @ np.array([trigger_weights[name] for name in TRIGGER_FEATURES])
     confidences = sigmoid(logits + trigger_bias)
-    threshold = fit_threshold(confidences, right, groups != "answerable", weights)
+    threshold = fit_threshold(confidences, right, ~np.isin(groups, ANSWERABLE_GROUPS), weights)
     on_topic_label = groups != "off_topic"
     balanced = np.where(on_topic_label, 0.5 / on_topic_label.sum(),
                         0.5 / max((~on_topic_label).sum(), 1))

@@ -82,3 +82,24 @@ def test_training_command_runs_on_a_tiny_slice(tmp_path, capsys):
     assert 0.0 < trained.abstain_threshold <= 1.0
     assert "first 6 questions" in trained.fitted_on
     assert trained.training_data_sha256 == Calibration.load().training_data_sha256
+
+
+def test_typed_rewrites_are_shorter_lowercase_questions():
+    """The training set's typed rewrites keep the wh-word and at least two
+    content words, drop the rest at random, and repeat with the seed."""
+    import random
+
+    from evals.calibrate import typed_rewrite
+    from rag.keyword import stopwords
+
+    question = "How many Grammy awards did the singer win for her first solo album?"
+    rewrites = [typed_rewrite(question, random.Random(seed)) for seed in range(20)]
+    assert rewrites == [typed_rewrite(question, random.Random(seed)) for seed in range(20)]
+    for rewrite in rewrites:
+        words = rewrite.split()
+        assert rewrite == rewrite.lower() and "?" not in rewrite
+        assert words[0] == "how"
+        assert len([word for word in words if word not in stopwords() and word != "how"]) >= 2
+        assert set(words) <= set(question.lower().rstrip("?").split())
+    assert sum(len(rewrite.split()) for rewrite in rewrites) < 20 * len(question.split())
+    assert len(set(rewrites)) > 5

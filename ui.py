@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import argparse
 import html
-import shutil
 import threading
 import time
 from pathlib import Path
 from urllib.parse import quote
 
+from fastapi import Request  # at module level: FastAPI resolves the handler's annotations here
 from pydantic import BaseModel
 
+from rag.access import AccessError, Credentials
 from rag.answering import RELATED_INTRO
 from rag.assistant import Assistant, QuestionError, SourceChanged
+from rag.formats import SUFFIXES
 from rag.settings import Settings
 from rag.types import Answer, Citation
+from rag.serving import add_serve_arguments, serve_options
+from rag.uploads import UploadPolicy, receive_uploads
 
 CONTEXT_LINES = 8
 CSS = """
@@ -249,7 +253,7 @@ def parse_cite(value: str) -> Citation | None:
         return None
 
 
-def build_blocks(assistant: Assistant, job: IndexingJob):
+def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
     import gradio as gr
 
     def respond(message: str, history: list, k: float, mode: str):
@@ -289,29 +293,15 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
         return source_view_html(assistant, parse_cite(value))
 
     def upload(files) -> str:
-        from rag.indexer import NothingIndexed, uploads_dir
-
         if not files:
             return ""
         job.done.wait(timeout=600)
-        folder = uploads_dir(assistant.settings)
-        folder.mkdir(parents=True, exist_ok=True)
-        added = []
+        received = []
         for file in files:
-            source = Path(file if isinstance(file, str) else file.name)
-            target = folder / source.name
-            shutil.copyfile(source, target)
-            added.append(target)
-        messages: list[str] = []
-        try:
-            report = assistant.index(added, add_only=True, notify=messages.append)
-        except NothingIndexed:
-            return "\n".join(f"- ⚠️ {line}" for line in messages) or "- ⚠️ nothing could be indexed"
-        lines = [f"- ⚠️ {line}" for line in messages]
-        lines += [f"- ✅ added {name}" for name in report.added + report.changed]
-        lines += [f"- unchanged {name}" for name in report.unchanged if name in
-                  {path.name for path in added}]
-        return "\n".join(lines)
+            path = Path(file if isinstance(file, str) else file.name)
+            # Gradio keeps the sender's file name as the last part of its copy.
+            received.append((getattr(file, "orig_name", None) or path.name, path))
+        return "\n".join(f"- {line}" for line in receive_uploads(assistant, received, uploads))
 
     def ask_api(question: str, k: float = 5, mode: str | None = None) -> dict:
         """The same contract and limits as POST /api/ask."""
@@ -346,8 +336,9 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
                                     if assistant.settings.llm_url else
                                     "llm needs a server: start with --llm URL",
                                     elem_id="mode")
-                files = gr.File(file_count="multiple", file_types=[".txt", ".md"],
-                                label="Add .txt / .md files to the index", elem_id="upload")
+                files = gr.File(file_count="multiple", file_types=list(SUFFIXES),
+                                label=f"Add files to the index ({uploads.describe()})",
+                                elem_id="upload", visible=uploads.enabled)
                 upload_log = gr.Markdown(elem_id="upload-log")
             with gr.Column(scale=2):
                 source_view = gr.HTML(source_view_html(assistant, None), elem_id="source-view")
@@ -361,40 +352,56 @@ def build_blocks(assistant: Assistant, job: IndexingJob):
                          api_visibility="private")
         cite_open.click(open_citation, [cite_target], [source_view],
                         js="(value) => window.__ragCite ?? value", api_visibility="private")
-        files.upload(upload, [files], [upload_log], api_name="upload")
+        if uploads.enabled:
+            files.upload(upload, [files], [upload_log], api_name="upload")
         gr.api(ask_api, api_name="ask")
         timer = gr.Timer(1.0)
         timer.tick(job.status, None, status, api_visibility="private")
     return blocks
 
 
-def build_app(settings: Settings | None = None, warm_up: bool = True):
+def build_app(settings: Settings | None = None, warm_up: bool = True,
+              credentials: Credentials | None = None,
+              uploads: UploadPolicy | None = None):
     """The FastAPI app: the page at / and the JSON API at /api/ask. With
+    `credentials`, the page asks for them (Gradio's login) and /api/ask
+    wants them as HTTP Basic auth or the password as a bearer token. With
     `warm_up` (the default; off only to measure its effect) the page says
     Ready once a throwaway question has loaded everything."""
     import gradio as gr
     from fastapi import FastAPI
     from fastapi.responses import JSONResponse
 
+    uploads = uploads or UploadPolicy()
     assistant = Assistant(settings or Settings.from_env())
     job = IndexingJob(assistant, warm_up)
     job.start()
     app = FastAPI(title="rag")
 
     @app.post("/api/ask")
-    def api_ask(request: AskRequest):
+    def api_ask(body: AskRequest, request: Request):
+        if credentials is not None and not credentials.allows_header(
+                request.headers.get("authorization")):
+            return JSONResponse({"error": "this server needs a login: HTTP Basic auth or "
+                                          "'Authorization: Bearer PASSWORD'"}, status_code=401,
+                                headers={"WWW-Authenticate": 'Basic realm="rag"'})
         if not job.done.wait(timeout=600) or job.error:
             return JSONResponse({"error": job.status()}, status_code=503)
-        if request.k is not None and not 1 <= request.k <= 100:
+        if body.k is not None and not 1 <= body.k <= 100:
             return JSONResponse({"error": "k must be between 1 and 100"}, status_code=400)
         try:
-            return assistant.ask(request.question, k=request.k, mode=request.mode).to_json()
+            return assistant.ask(body.question, k=body.k, mode=body.mode).to_json()
         except QuestionError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
 
-    blocks = build_blocks(assistant, job)
+    blocks = build_blocks(assistant, job, uploads)
     blocks.queue(default_concurrency_limit=4)
-    app = gr.mount_gradio_app(app, blocks, path="/", css=CSS, js=JS, footer_links=["api"])
+    app = gr.mount_gradio_app(
+        app, blocks, path="/", css=CSS, js=JS, footer_links=["api"],
+        auth=(credentials.matches if credentials else None),
+        auth_message="This rag server needs a login.",
+        # Gradio stops a larger upload while it arrives, before it is stored.
+        max_file_size=uploads.max_file_bytes if uploads.enabled else 1)
     app.state.assistant = assistant
     app.state.indexing = job
     return app
@@ -403,31 +410,32 @@ def build_app(settings: Settings | None = None, warm_up: bool = True):
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="ui.py", description="Serve the rag chat page and "
                                      "its JSON API (POST /api/ask).")
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on "
-                        "(default 127.0.0.1; 0.0.0.0 exposes it to your network)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     parser.add_argument("--index-dir", metavar="DIR",
                         help="index folder (default: $RAG_INDEX_DIR or ./index)")
     parser.add_argument("--model", metavar="NAME", help="embedding model id or folder")
-    add_llm_arguments(parser)
+    add_serve_arguments(parser)
     return parser.parse_args(argv)
 
 
-def add_llm_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--llm", metavar="URL", help="OpenAI-compatible server for written "
-                        "answers, e.g. http://localhost:11434/v1 (default: $RAG_LLM_URL)")
-    parser.add_argument("--llm-model", metavar="NAME", help="model on that server "
-                        "(default: $RAG_LLM_MODEL or llama3.2)")
-
-
 def serve(args: argparse.Namespace) -> int:
+    import sys
+
     import uvicorn
 
+    try:
+        credentials, uploads, warning = serve_options(args)
+    except AccessError as error:
+        print(f"rag: error: {error}", file=sys.stderr)
+        return 2
+    if warning:
+        print(f"rag: {warning}", file=sys.stderr, flush=True)
     settings = Settings.from_env(index_dir=args.index_dir, model=args.model,
                                  llm_url=getattr(args, "llm", None),
                                  llm_model=getattr(args, "llm_model", None))
-    app = build_app(settings)
-    print(f"rag: serving http://{args.host}:{args.port}/ (JSON API: POST /api/ask)", flush=True)
+    app = build_app(settings, credentials=credentials, uploads=uploads)
+    login = f"login as {credentials.user}" if credentials else "no login"
+    print(f"rag: serving http://{args.host}:{args.port}/ (JSON API: POST /api/ask; {login}; "
+          f"uploads: {uploads.describe()})", flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
     return 0
 

@@ -222,6 +222,8 @@ class UserError(Exception):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .serving import add_serve_arguments
+
     parser = argparse.ArgumentParser(
         prog="rag", description="Answers from your own documents, every claim cited to its "
         "file and lines. Works offline on a CPU.", epilog=EPILOG,
@@ -281,12 +283,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", parents=[common], help="start the chat web page",
                                 description="Serve the chat page (and POST /api/ask) on the "
                                 "index; with no index, the sample articles are indexed first.")
-    serve.add_argument("--host", default="127.0.0.1",
-                       help="address to listen on (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    serve.add_argument("--llm", metavar="URL", help="OpenAI-compatible server for written "
-                       "answers (default: $RAG_LLM_URL)")
-    serve.add_argument("--llm-model", metavar="NAME", help="model on that server")
+    add_serve_arguments(serve)
     serve.set_defaults(handler=command_serve)
 
     model = commands.add_parser("model", parents=[common],

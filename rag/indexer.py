@@ -27,6 +27,7 @@ from .sentences import split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .store import IndexData, IndexError_, current_generation, load_index, save_index
 from .types import Chunk, Sentence
+from .uploads import UPLOADS_FOLDER
 
 Notify = Callable[[str], None]
 
@@ -134,8 +135,8 @@ def _chunking(settings: Settings) -> dict:
 
 
 def uploads_dir(settings: Settings) -> Path:
-    """Where files added through the web page are kept, inside the index folder."""
-    return settings.index_dir / "uploads"
+    """Where files added through the web page are kept (`rag/uploads.py`)."""
+    return settings.index_dir / UPLOADS_FOLDER
 
 
 def _is_live_upload(entry: FileEntry, settings: Settings) -> bool:
@@ -182,8 +183,11 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
                        if _is_live_upload(entry, settings)}
         report = IndexReport(settings.index_dir, root)
         for file, document in _read_all(paths, names_root, report, notify):
-            if add_only and file in entries and entries[file].path != str(document.path):
-                file = f"uploads/{file}"
+            if add_only:
+                file = f"{UPLOADS_FOLDER}/{Path(document.path).name}"
+            elif file in entries:  # a live upload; only a folder named "uploads" can clash
+                notify(f"{file}: an uploaded file had this name; the one in {names_root} "
+                       f"replaces it in the index (rename one of them to keep both)")
             old = previous.get(file)
             if old is not None and old.sha256 == document.sha256 and old.path == str(document.path):
                 entries[file] = old

@@ -26,16 +26,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(sample_index, tmp_path_factory, fake_llm):
+@contextmanager
+def running(app):
+    """`app` served by uvicorn on a free loopback port, in this process;
+    yields its URL once the server listens and the index is ready."""
     import uvicorn
 
-    import ui
-    from rag.settings import Settings
-
-    index_dir = tmp_path_factory.mktemp("ui") / "index"
-    shutil.copytree(sample_index, index_dir)
-    app = ui.build_app(Settings(index_dir=index_dir, llm_url=fake_llm.url, llm_model="test"))
     port = free_port()
     uvicorn_server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                                    log_level="warning"))
@@ -45,9 +41,23 @@ def server(sample_index, tmp_path_factory, fake_llm):
     while not uvicorn_server.started and time.time() < deadline:
         time.sleep(0.1)
     assert app.state.indexing.done.wait(120)
-    yield f"http://127.0.0.1:{port}", app
-    uvicorn_server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uvicorn_server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(sample_index, tmp_path_factory, fake_llm):
+    import ui
+    from rag.settings import Settings
+
+    index_dir = tmp_path_factory.mktemp("ui") / "index"
+    shutil.copytree(sample_index, index_dir)
+    app = ui.build_app(Settings(index_dir=index_dir, llm_url=fake_llm.url, llm_model="test"))
+    with running(app) as url:
+        yield url, app
 
 
 @contextmanager
@@ -141,11 +151,11 @@ def test_uploaded_files_are_searchable_at_once_and_problems_are_shown(server, tm
     binary.write_bytes(bytes(range(256)) * 4)
     client = Client(url, verbose=False)
     log = client.predict([handle_file(str(good)), handle_file(str(binary))], api_name="/upload")
-    assert "added harbour notes.md" in log
+    assert "added uploads/harbour notes.md" in log
     assert "photo.txt" in log and "binary" in log
     answer = client.predict("How often does the Galata ferry leave?", 5, "extractive",
                             api_name="/ask")
-    assert answer["citations"][0]["file"] == "harbour notes.md"
+    assert answer["citations"][0]["file"] == "uploads/harbour notes.md"
     assert "20 minutes" in answer["answer"]
     # The sample articles are still there.
     status, body = post_json(f"{url}/api/ask", {"question": "Who heads the Russian aircraft maker MiG?",

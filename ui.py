@@ -23,6 +23,7 @@ from rag.answering import RELATED_INTRO
 from rag.assistant import Assistant, QuestionError, SourceChanged
 from rag.formats import SUFFIXES
 from rag.settings import Settings
+from rag.store import IndexError_
 from rag.types import Answer, Citation
 from rag.serving import add_serve_arguments, serve_options
 from rag.uploads import UploadPolicy, receive_uploads
@@ -311,7 +312,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
             raise gr.Error("k must be between 1 and 100")
         try:
             return assistant.ask(question, k=int(k), mode=mode).to_json()
-        except QuestionError as error:
+        except (QuestionError, IndexError_) as error:
             raise gr.Error(str(error)) from None
 
     with gr.Blocks(title="rag — ask your documents") as blocks:
@@ -393,6 +394,8 @@ def build_app(settings: Settings | None = None, warm_up: bool = True,
             return assistant.ask(body.question, k=body.k, mode=body.mode).to_json()
         except QuestionError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
+        except IndexError_ as error:  # deleted or damaged under the server: say what to run
+            return JSONResponse({"error": str(error)}, status_code=503)
 
     blocks = build_blocks(assistant, job, uploads)
     blocks.queue(default_concurrency_limit=4)

@@ -256,6 +256,73 @@ def test_replays_the_shape_of_an_ollama_stream(fake_llm, corpus_index):
     assert answer.citations[0].line_start == 122
 
 
+def test_a_stream_cut_off_mid_answer_is_not_taken_for_a_short_answer(fake_llm, corpus_index):
+    """The server drops the connection after a few pieces (no finish_reason,
+    no [DONE]): the half-written draft is not checked as if it were whole."""
+    def reply(messages):
+        fake_llm.stream_chunks = _sse_chunks("It was delivered to Murted Airbase")[:3]
+        return 200, "", 0
+
+    fake_llm.reply = reply
+    assistant = make_assistant(corpus_index, llm_url=fake_llm.url, llm_model="test")
+    warnings, seen = [], []
+    assistant.notify = warnings.append
+    answer = assistant.ask(QUESTION, on_text=seen.append)
+    assert seen and seen[-1] == "It was delivered "  # the draft streamed before the drop
+    assert answer.mode == "extractive" and "Murted Airbase" in answer.text
+    assert len(warnings) == 1 and "closed the connection mid-answer" in warnings[0]
+
+
+def test_reply_size_is_capped_and_max_tokens_is_asked(fake_llm):
+    from rag.llm import LLMError, LLMServer, chat
+
+    fake_llm.requests.clear()
+    fake_llm.stream_chunks = None
+    fake_llm.reply = lambda messages: (200, completion("word " * 50_000), 0)
+    server = LLMServer(fake_llm.url, "test", timeout=5.0, max_tokens=300,
+                       max_reply_bytes=16 * 1024)
+    with pytest.raises(LLMError, match="passed 16 KB"):
+        chat(server, [{"role": "user", "content": "hi"}])
+    with pytest.raises(LLMError, match="passed 16 KB"):
+        chat(server, [{"role": "user", "content": "hi"}], on_text=lambda text: None)
+    assert [request["body"]["max_tokens"] for request in fake_llm.requests] == [300, 300]
+
+
+def test_only_requests_the_server_turned_away_are_retried(fake_llm):
+    from rag.llm import LLMError, LLMServer, chat
+
+    def overloaded_once(messages):
+        return (503, "{}", 0) if len(fake_llm.requests) == 1 else (200, completion("fine"), 0)
+
+    fake_llm.requests.clear()
+    fake_llm.reply = overloaded_once
+    server = LLMServer(fake_llm.url, "test", timeout=5.0)
+    assert chat(server, [{"role": "user", "content": "hi"}]) == "fine"
+    assert len(fake_llm.requests) == 2
+    # A server error after reading the request may have run the model: no retry.
+    fake_llm.requests.clear()
+    fake_llm.reply = lambda messages: (500, "{}", 0)
+    with pytest.raises(LLMError, match="HTTP 500"):
+        chat(server, [{"role": "user", "content": "hi"}])
+    assert len(fake_llm.requests) == 1
+
+
+def test_the_api_key_is_sent_but_never_shown(fake_llm):
+    from rag.llm import LLMError, LLMServer, chat
+
+    fake_llm.requests.clear()
+    fake_llm.reply = lambda messages: (401, "{}", 0)
+    server = LLMServer(fake_llm.url, "test", api_key="sk-secret-123", timeout=5.0)
+    with pytest.raises(LLMError) as raised:
+        chat(server, [{"role": "user", "content": "hi"}])
+    assert fake_llm.requests[0]["auth"] == "Bearer sk-secret-123"
+    assert "sk-secret" not in str(raised.value) and "sk-secret" not in repr(server)
+    unreachable = LLMServer("http://127.0.0.1:9/v1", "test", api_key="sk-secret-123", timeout=2)
+    with pytest.raises(LLMError, match="cannot reach") as raised:
+        chat(unreachable, [{"role": "user", "content": "hi"}])
+    assert "sk-secret" not in str(raised.value)
+
+
 def test_split_claims_moves_markers_written_after_the_full_stop():
     assert split_claims("It rained in May. [2] Then it snowed [3][4]. Done.") == [
         ("It rained in May.", [2]), ("Then it snowed.", [3, 4]), ("Done.", [])]

@@ -210,3 +210,47 @@ def test_uploads_turned_off_store_nothing(upload_assistant, tmp_path):
                             UploadPolicy(enabled=False))
     assert lines == ["⚠️ uploads are turned off on this server"]
     assert _uploads(upload_assistant) == []
+
+
+# -- faults while serving ---------------------------------------------------
+def test_an_index_deleted_or_damaged_under_the_server_is_reported_and_recovers(
+        sample_index, sample_corpus, tmp_path):
+    """The server keeps running with one clear message per question while
+    its index is gone or damaged, and answers again after `rag index`."""
+    from gradio_client import Client
+
+    import ui
+
+    index_dir = tmp_path / "index"
+    shutil.copytree(sample_index, index_dir)
+    app = ui.build_app(Settings(index_dir=index_dir), warm_up=False)
+    question = {"question": "Who heads the Russian aircraft maker MiG?", "mode": "extractive"}
+    with running(app) as url:
+        status, body = post_json(f"{url}/api/ask", question)
+        assert status == 200 and "Ilya Tarasenko" in body["answer"]
+
+        shutil.rmtree(index_dir)
+        status, body = post_json(f"{url}/api/ask", question)
+        assert status == 503 and body["error"] == f"no index in {index_dir}; run: rag index"
+        with pytest.raises(Exception, match="no index in"):
+            Client(url, verbose=False).predict(question["question"], 5, "extractive",
+                                               api_name="/ask")
+
+        assert main(["index", str(sample_corpus), "--index-dir", str(index_dir)]) == 0
+        status, body = post_json(f"{url}/api/ask", question)
+        assert status == 200 and "Ilya Tarasenko" in body["answer"]
+
+        # A newer generation whose table was damaged after it was written.
+        live = index_dir / (index_dir / "CURRENT").read_text().strip()
+        damaged = index_dir / "gen-999999"
+        shutil.copytree(live, damaged)
+        with open(damaged / "chunks.jsonl", "a", encoding="utf-8") as handle:
+            handle.write('{"broken": true}\n')
+        (index_dir / "CURRENT").write_text(damaged.name)
+        status, body = post_json(f"{url}/api/ask", question)
+        assert status == 503 and "is damaged" in body["error"] and "rag index" in body["error"]
+
+        assert main(["index", str(sample_corpus), "--index-dir", str(index_dir),
+                     "--rebuild"]) == 0
+        status, body = post_json(f"{url}/api/ask", question)
+        assert status == 200 and "Ilya Tarasenko" in body["answer"]

@@ -81,12 +81,12 @@ class Assistant:
 
     def index(self, paths: list[Path] | None = None, rebuild: bool = False,
               progress_factory=None, add_only: bool = False,
-              notify: Notify | None = None) -> IndexReport:
+              notify: Notify | None = None, lock_wait: float = 0.0) -> IndexReport:
         """Index `paths` (default: the sample articles); with `add_only`, add
         them to what is indexed (uploads) instead of syncing to them."""
         return build_index(paths, self.settings, rebuild=rebuild, notify=notify or self.notify,
                            progress_factory=progress_factory, embedder=self.embedder,
-                           add_only=add_only)
+                           add_only=add_only, lock_wait=lock_wait)
 
     def ensure_index(self, progress_factory=None) -> IndexReport | None:
         """Index the bundled sample articles when there is no index yet."""

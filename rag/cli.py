@@ -55,6 +55,11 @@ def _assistant(args):
     return Assistant(settings, notify=_stderr)
 
 
+# How long `rag index` waits for another writer (an upload from the chat
+# page takes seconds) before it says the index is busy.
+INDEX_LOCK_WAIT = 120.0
+
+
 def command_index(args) -> int:
     paths = [Path(path).expanduser() for path in args.paths]
     missing = [path for path in paths if not path.exists()]
@@ -67,7 +72,8 @@ def command_index(args) -> int:
         _stderr("no path given: indexing the bundled sample articles")
     report = assistant.index([path for path in paths if path.exists()] or None,
                              rebuild=args.rebuild,
-                             progress_factory=_progress_factory("embedding"))
+                             progress_factory=_progress_factory("embedding"),
+                             lock_wait=INDEX_LOCK_WAIT)
     if args.json:
         print(json.dumps({"files": report.files, "chunks": report.chunks,
                           "sentences": report.sentences, "seconds": round(report.seconds, 3),

@@ -84,16 +84,29 @@ class FileEntry:
 
 
 @contextmanager
-def index_lock(index_dir: Path):
-    """One writer at a time per index folder; a second one is told so."""
+def index_lock(index_dir: Path, wait: float = 0.0, notify: Notify | None = None):
+    """One writer at a time per index folder. A second one waits up to
+    `wait` seconds (saying so once) for the first to finish, then gives up
+    with IndexBusy: an upload from the page holds the lock for seconds, a
+    `rag index` of a large folder for minutes."""
     index_dir.mkdir(parents=True, exist_ok=True)
     handle = open(index_dir / ".lock", "w")
+    deadline = time.monotonic() + wait
     try:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise IndexBusy(f"another `rag index` is writing {index_dir}; "
-                            f"wait for it to finish") from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(f"another writer (`rag index` or an upload from the chat "
+                                    f"page) is updating {index_dir}; try again when it has "
+                                    f"finished") from None
+                if notify is not None:
+                    notify(f"waiting up to {wait:.0f} s for another writer of {index_dir} "
+                           f"to finish")
+                    notify = None
+                time.sleep(0.2)
         yield
     finally:
         handle.close()
@@ -158,15 +171,17 @@ def _fresh_entry(document: Document, file: str, settings: Settings) -> FileEntry
 
 def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = False,
                 notify: Notify = print, progress_factory=None,
-                embedder: Embedder | None = None, add_only: bool = False) -> IndexReport:
+                embedder: Embedder | None = None, add_only: bool = False,
+                lock_wait: float = 0.0) -> IndexReport:
     """Bring `settings.index_dir` in line with `paths` (default: the bundled
     sample articles): new and changed files are embedded, deleted ones
     dropped, the rest carried over. With `add_only`, `paths` are added to
     what is indexed and nothing is dropped (uploads from the web page).
+    Waits up to `lock_wait` seconds for another writer (see `index_lock`).
     Raises NothingIndexed when no file could be used."""
     started = time.perf_counter()
     paths = [Path(path).resolve() for path in (paths or [SAMPLE_CORPUS_DIR])]
-    with index_lock(settings.index_dir):
+    with index_lock(settings.index_dir, lock_wait, notify):
         embedder = embedder or load_embedder(settings.model, settings.encoder,
                                              settings.cache_dir, notify)
         previous_root, previous = _previous_entries(settings, embedder.encoder_id)

@@ -32,6 +32,9 @@ class UploadPolicy:
     enabled: bool = True
     max_file_bytes: int = 20 * MB
     max_total_bytes: int = 500 * MB
+    # How long an upload waits for another writer (`rag index`, another
+    # upload) before it is refused; the user is waiting on the page.
+    lock_wait_seconds: float = 15.0
 
     def describe(self) -> str:
         if not self.enabled:
@@ -131,11 +134,11 @@ def receive_uploads(assistant, sources: list[tuple[str, Path]], policy: UploadPo
         used += size
         stored[UPLOADS_PREFIX + target.name] = target
     if stored:
-        lines += _index(assistant, stored)
+        lines += _index(assistant, stored, policy.lock_wait_seconds)
     return lines
 
 
-def _index(assistant, stored: dict[str, Path]) -> list[str]:
+def _index(assistant, stored: dict[str, Path], lock_wait: float) -> list[str]:
     """Index the stored files; delete every one that did not make it in."""
     from .indexer import IndexBusy, NothingIndexed  # the indexer loads numpy and the encoder
     from .store import IndexError_
@@ -143,7 +146,8 @@ def _index(assistant, stored: dict[str, Path]) -> list[str]:
     messages: list[str] = []
     kept: set[str] = set()
     try:
-        report = assistant.index(list(stored.values()), add_only=True, notify=messages.append)
+        report = assistant.index(list(stored.values()), add_only=True, notify=messages.append,
+                                 lock_wait=lock_wait)
     except IndexBusy:
         messages.append("the index is being updated by `rag index` right now; nothing was "
                         "added: upload again when it has finished")

@@ -8,6 +8,8 @@ import errno
 import json
 import os
 import shutil
+import threading
+import time
 import urllib.request
 
 import pytest
@@ -174,11 +176,39 @@ def test_a_file_that_cannot_be_indexed_is_not_left_on_disk(upload_assistant, tmp
     assert _uploads(upload_assistant) == []
 
 
+def test_a_writer_waits_for_a_short_one_before_it_gives_up(tmp_path):
+    from rag.indexer import IndexBusy
+
+    def hold_briefly():
+        with index_lock(tmp_path):
+            holding.set()
+            time.sleep(0.6)
+
+    holding = threading.Event()
+    holder = threading.Thread(target=hold_briefly)
+    holder.start()
+    holding.wait()
+    said = []
+    started = time.monotonic()
+    with index_lock(tmp_path, wait=10, notify=said.append):
+        waited = time.monotonic() - started
+    holder.join()
+    assert 0.3 < waited < 5 and len(said) == 1 and "waiting up to 10 s" in said[0]
+    holding.clear()
+    holder = threading.Thread(target=hold_briefly)
+    holder.start()
+    holding.wait()
+    with pytest.raises(IndexBusy, match="try again when it has finished"):
+        with index_lock(tmp_path, wait=0.1):
+            pass
+    holder.join()
+
+
 def test_an_upload_while_rag_index_writes_is_refused_cleanly(upload_assistant, tmp_path):
     before = upload_assistant.data().generation
     with index_lock(upload_assistant.settings.index_dir):
         lines = receive_uploads(upload_assistant, [_received(tmp_path, "notes.md", FERRY)],
-                                UploadPolicy())
+                                UploadPolicy(lock_wait_seconds=0.5))
     assert "being updated by `rag index`" in "\n".join(lines)
     assert _uploads(upload_assistant) == []
     assert upload_assistant.data().generation == before

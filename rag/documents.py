@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .formats import SUFFIXES, TextUnit, Unreadable, html_text, is_html, is_pdf, pdf_pages
+from .formats import SUFFIXES, TextUnit, Unreadable, docx_text, html_text, is_docx, is_html, \
+    is_pdf, pdf_pages
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Tried in order after UTF-8; cp1252 covers most Western "ANSI" files and
@@ -92,6 +93,8 @@ def text_units(data: bytes, name: str) -> tuple[tuple[TextUnit, ...], str, str |
     Unreadable for files that hold no text."""
     if is_pdf(name):
         return tuple(pdf_pages(data)), "pdf", None
+    if is_docx(name):
+        return (TextUnit(docx_text(data), extracted=True),), "docx", None
     decoded = decode_bytes(data)
     if is_html(name):
         return (TextUnit(html_text(decoded.text), extracted=True),), decoded.encoding, \

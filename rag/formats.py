@@ -1,23 +1,35 @@
 """Text out of the file formats users have.
 
-Plain text and Markdown are cited by the lines of the file itself. HTML and
-PDF are cited by the lines of the text extracted from them (HTML: the visible
-text; PDF: each page's text, with the page number), and every citation of
-such a file says so (`page.html:text:3-4`, `report.pdf:p3:12-14`), because
-those line numbers are not the file's own.
+Plain text and Markdown are cited by the lines of the file itself. HTML,
+Word (.docx) and PDF are cited by the lines of the text extracted from them
+(HTML: the visible text; .docx: one paragraph per line; PDF: each page's
+text, with the page number), and every citation of such a file says so
+(`page.html:text:3-4`, `report.docx:text:12-14`, `report.pdf:p3:12-14`),
+because those line numbers are not the file's own.
+
+A small file can unpack into a huge one (a .docx is a zip archive; a PDF
+page can hold megabytes of text), so extraction is bounded by what comes
+out, not only by the file's size.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
 PLAIN_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
-SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES
+DOCX_SUFFIXES = (".docx",)
+SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
+
+MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
+MAX_PDF_PAGES = 5_000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of a .docx, unpacked
+MAX_ZIP_RATIO = 200  # unpacked / packed size of one member; text XML is about 10
 
 
 @dataclass(frozen=True)
@@ -80,6 +92,11 @@ def html_text(markup: str) -> str:
     return parser.text()
 
 
+def _too_much_text(kind: str) -> Unreadable:
+    return Unreadable(f"{kind} holds more than {MAX_EXTRACTED_CHARS:,} characters of text; "
+                      f"split it into smaller files")
+
+
 def pdf_pages(data: bytes) -> list[TextUnit]:
     try:
         from pypdf import PdfReader
@@ -90,10 +107,70 @@ def pdf_pages(data: bytes) -> list[TextUnit]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             raise Unreadable("encrypted PDF")
-        return [TextUnit(page.extract_text() or "", page=number, extracted=True)
-                for number, page in enumerate(reader.pages, 1)]
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise Unreadable(f"PDF of {len(reader.pages):,} pages; at most {MAX_PDF_PAGES:,} "
+                             f"are read, split it into smaller files")
+        units, total = [], 0
+        for number, page in enumerate(reader.pages, 1):
+            text = page.extract_text() or ""
+            total += len(text)
+            if total > MAX_EXTRACTED_CHARS:
+                raise _too_much_text("the PDF")
+            units.append(TextUnit(text, page=number, extracted=True))
+        return units
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
         raise Unreadable(f"damaged PDF ({error})") from None
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a .docx that would unpack into far more than it looks."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise Unreadable("damaged .docx (not a zip archive)") from None
+    if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
+        raise Unreadable(f".docx unpacks to more than {MAX_UNZIPPED_BYTES // (1024 * 1024)} MB")
+    for member in members:
+        if member.file_size > 1024 * 1024 and \
+                member.file_size > MAX_ZIP_RATIO * max(member.compress_size, 1):
+            ratio = member.file_size // max(member.compress_size, 1)
+            raise Unreadable(f".docx member {member.filename} unpacks to {ratio}× its packed "
+                             f"size (a zip bomb?)")
+
+
+def docx_text(data: bytes) -> str:
+    """The document's paragraphs, one per line with a blank line between
+    them, in reading order; a table's rows as lines of cells joined by " | "."""
+    _check_archive(data)
+    try:
+        import docx
+        from docx.table import Table
+    except ImportError:
+        raise Unreadable(".docx support needs python-docx: pip install python-docx") from None
+    try:
+        document = docx.Document(io.BytesIO(data))
+        blocks, total = [], 0
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines = [" | ".join(cell.text.strip() for cell in row.cells)
+                         for row in block.rows]
+                text = "\n".join(line for line in lines if line.strip(" |"))
+            else:
+                text = block.text
+            text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
+            total += len(text)
+            if total > MAX_EXTRACTED_CHARS:
+                raise _too_much_text("the .docx")
+            if text:
+                blocks.append(text)
+        return "\n\n".join(blocks)
+    except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile) as error:
+        raise Unreadable(f"damaged .docx ({type(error).__name__}: {error})") from None
+    except Exception as error:  # lxml's XML errors; imported with python-docx only
+        if type(error).__module__.startswith("lxml"):
+            raise Unreadable(f"damaged .docx ({error})") from None
+        raise
 
 
 def is_pdf(name: str) -> bool:
@@ -102,6 +179,10 @@ def is_pdf(name: str) -> bool:
 
 def is_html(name: str) -> bool:
     return name.lower().endswith(HTML_SUFFIXES)
+
+
+def is_docx(name: str) -> bool:
+    return name.lower().endswith(DOCX_SUFFIXES)
 
 
 def location_label(file: str, line_start: int, line_end: int, page: int | None = None,

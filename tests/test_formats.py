@@ -1,10 +1,16 @@
-"""HTML and PDF: cited by the lines of their extracted text, PDFs with the page."""
+"""HTML, Word and PDF: cited by the lines of their extracted text, PDFs with
+the page; extraction bounded by what comes out (zip bombs, huge PDFs)."""
 
+import io
 import json
+import zipfile
+
+import pytest
 
 from rag.cli import main
 from rag.documents import read_document
-from rag.formats import html_text, location_label, pdf_pages
+from rag import formats
+from rag.formats import Unreadable, docx_text, html_text, location_label, pdf_pages
 from rag.lines import LineTable
 
 from .conftest import make_assistant
@@ -105,3 +111,62 @@ def test_html_and_pdf_answers_cite_extracted_lines_and_pages(tmp_path, capsys):
     assert html_citation.page is None and "guide.html:text:" in answer.text
     quoted = [text for _, text, cited in assistant.source_lines(html_citation) if cited]
     assert any("twenty minutes" in line for line in quoted)
+
+
+def make_docx(path) -> None:
+    """A real Word file: a heading, paragraphs and a table."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Fleet report", level=1)
+    document.add_paragraph("The harbour authority runs a small fleet.")
+    table = document.add_table(rows=2, cols=2)
+    for row, (name, seats) in enumerate((("Ferry", "Seats"), ("Kadıköy II", "400"))):
+        table.cell(row, 0).text, table.cell(row, 1).text = name, seats
+    document.add_paragraph("In May the authority bought three   electric ferries.")
+    document.save(path)
+
+
+def test_docx_answers_cite_lines_of_its_extracted_text(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_docx(docs / "report.docx")
+    text = docx_text((docs / "report.docx").read_bytes())
+    assert text.splitlines() == ["Fleet report", "", "The harbour authority runs a small fleet.",
+                                 "", "Ferry | Seats", "Kadıköy II | 400", "",
+                                 "In May the authority bought three electric ferries."]
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([docs])
+    answer = assistant.ask("How many electric ferries did the authority buy in May?")
+    citation = answer.citations[0]
+    assert (citation.file, citation.line_start, citation.line_end, citation.extracted) == \
+        ("report.docx", 8, 8, True)
+    assert "[report.docx:text:8-8]" in answer.text
+    assert [line for _, line, cited in assistant.source_lines(citation) if cited] == \
+        ["In May the authority bought three electric ferries."]
+
+
+def test_a_docx_zip_bomb_or_damaged_docx_is_refused_with_a_reason(tmp_path):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"\0" * (40 * 1024 * 1024))
+    (tmp_path / "bomb.docx").write_bytes(bomb.getvalue())
+    document, reason = read_document(tmp_path / "bomb.docx", "bomb.docx")
+    assert document is None and "zip bomb" in reason
+    (tmp_path / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    document, reason = read_document(tmp_path / "broken.docx", "broken.docx")
+    assert document is None and reason == "damaged .docx (not a zip archive)"
+
+
+def test_extraction_stops_at_the_page_and_text_limits(tmp_path, monkeypatch):
+    data = make_pdf(REPORT)
+    monkeypatch.setattr(formats, "MAX_PDF_PAGES", 1)
+    with pytest.raises(Unreadable, match="PDF of 2 pages; at most 1"):
+        pdf_pages(data)
+    monkeypatch.setattr(formats, "MAX_PDF_PAGES", 10)
+    monkeypatch.setattr(formats, "MAX_EXTRACTED_CHARS", 60)
+    with pytest.raises(Unreadable, match="more than 60 characters"):
+        pdf_pages(data)
+    make_docx(tmp_path / "report.docx")
+    with pytest.raises(Unreadable, match="more than 60 characters"):
+        docx_text((tmp_path / "report.docx").read_bytes())

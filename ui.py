@@ -40,7 +40,7 @@ CSS = """
   border-radius:4px; }
 .source-view .source-title { font-weight:600; margin-bottom:6px; }
 .source-lines { font-family:ui-monospace,Menlo,monospace; font-size:12.5px; max-height:460px;
-  overflow:auto; border:1px solid #e5e7eb; border-radius:6px; background:#fff; }
+  overflow:auto; position:relative; border:1px solid #e5e7eb; border-radius:6px; background:#fff; }
 .source-lines .line { display:flex; white-space:pre-wrap; color:#111827; }
 .source-lines .ln { flex:0 0 3.5em; text-align:right; padding-right:10px; color:#9ca3af;
   user-select:none; background:#f9fafb; }
@@ -65,6 +65,21 @@ JS = """
     window.__ragCite = decodeURIComponent(href.slice(href.indexOf('#cite=') + 6));
     document.querySelector('#cite-open').click();
   });
+  // A new source view scrolls its own box (not the page) so that the first
+  // cited line sits near the top, a few lines of context above it. Gradio
+  // may patch the view in place, so each citation shown is scrolled once,
+  // told apart by its file and lines rather than by its element.
+  let scrolledFor = null;
+  new MutationObserver(() => {
+    const view = document.querySelector('#source-view .source-view');
+    const box = view && view.querySelector('.source-lines');
+    const cited = box && box.querySelector('.line.cited');
+    if (!cited || !box.clientHeight) return;
+    const key = [view.dataset.file, view.dataset.start, view.dataset.end, box.scrollHeight].join('|');
+    if (key === scrolledFor) return;
+    scrolledFor = key;
+    box.scrollTop = Math.max(0, cited.offsetTop - 40);
+  }).observe(document.body, {childList: true, subtree: true});
 }
 """
 

@@ -61,7 +61,7 @@ def server(sample_index, tmp_path_factory, fake_llm):
 
 
 @contextmanager
-def browser_page(url: str, mode: str, question: str):
+def browser_page(url: str, mode: str, question: str, viewport=(1400, 950)):
     """A headless Chromium page on `url` that has asked `question` in `mode`."""
     if CHROMIUM is None:
         if os.environ.get("CI"):
@@ -73,7 +73,7 @@ def browser_page(url: str, mode: str, question: str):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
                                              args=CHROMIUM_FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 950})
+        page = browser.new_page(viewport={"width": viewport[0], "height": viewport[1]})
         page.goto(url)
         page.wait_for_selector("#question textarea")
         page.locator("#mode").get_by_text(mode, exact=True).click()
@@ -191,6 +191,28 @@ def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
         assert "Murted Airbase" in page.locator("#source-view .line.cited").last.inner_text()
         page.screenshot(path=str(OUTPUT_DIR / "ui-chat.png"), full_page=True)
     assert (OUTPUT_DIR / "ui-chat.png").stat().st_size > 10000
+
+
+def test_browser_scrolls_the_cited_lines_into_view(server):
+    """On a laptop-sized window, the long paragraphs above a cited line fill
+    the viewer; it must scroll so that the cited line itself is in sight."""
+    url, _ = server
+    with browser_page(url, "extractive", "How much has Turkey paid so far for the F-35?",
+                      viewport=(1000, 700)) as page:
+        page.locator("#chat .cite-chip").first.wait_for(timeout=60000)
+        page.wait_for_function("document.querySelector('#source-view .source-view')"
+                               "?.dataset.start === '12'")
+        page.wait_for_timeout(300)
+        box, first_cited, first_shown = page.evaluate("""() => {
+            const rect = (element) => {
+                const r = element.getBoundingClientRect(); return [r.top, r.bottom]; };
+            const view = document.querySelector('#source-view .source-lines');
+            return [rect(view), rect(view.querySelector('.line.cited')),
+                    rect(view.querySelector('.line'))];
+        }""")
+        # Lines above the citation exist but do not push it out of sight.
+        assert first_shown[0] < first_cited[0]
+        assert box[0] <= first_cited[0] and first_cited[0] + 10 < box[1]
 
 
 def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(server, fake_llm):

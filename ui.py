@@ -48,7 +48,8 @@ CSS = """
 .source-lines .line.cited .ln { color:#92400e; font-weight:600; background:#ffe8a3; }
 .unsupported { background:#fee2e2; color:#7f1d1d; border-bottom:2px dotted #dc2626; }
 .llm-note { font-size:0.85em; color:#92400e; margin-bottom:4px; }
-.checking { font-size:0.8em; color:#6b7280; font-style:italic; }
+.draft { color:#6b7280; border:1px dashed #d1d5db; border-radius:4px; padding:6px 10px; }
+.draft-label { font-size:0.8em; font-style:italic; margin-bottom:4px; }
 .sources-panel table { width:100%; font-size:0.85em; border-collapse:collapse; }
 .sources-panel td, .sources-panel th { padding:3px 6px; border-bottom:1px solid #eee;
   vertical-align:top; text-align:left; }
@@ -186,6 +187,13 @@ def answer_html(answer: Answer) -> str:
     return note + " ".join(parts)
 
 
+def draft_html(partial: str) -> str:
+    """The LLM's words as they stream in: marked as an unchecked draft, with
+    its source numbers as plain text, never as citation chips."""
+    return ('<div class="draft"><div class="draft-label">Draft from the LLM, not checked yet: '
+            'checking citations…</div>' + html.escape(partial) + '</div>')
+
+
 def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, result: dict):
     """Yield the answer text as it grows; leave the Answer (or an error) in
     `result`. Written answers stream from the LLM; extractive ones are
@@ -287,8 +295,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
         result: dict = {}
         for partial in _stream_answer(assistant, question, int(k), mode, result):
             # Raw words as they come; citations are checked once the text is complete.
-            history[-1] = {"role": "assistant", "content": html.escape(partial)
-                           + ' <span class="checking">checking citations…</span>'}
+            history[-1] = {"role": "assistant", "content": draft_html(partial)}
             yield history, gr.skip(), gr.skip(), ""
         if "error" in result:
             history[-1] = {"role": "assistant", "content": html.escape(result["error"])}

@@ -29,6 +29,7 @@ class FakeLLM:
         self.requests = []
         self.reply = None
         self.stream_chunks = None  # a list of SSE `data:` payloads, when streaming
+        self.chunk_delay = 0.0  # seconds between streamed chunks
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -50,6 +51,7 @@ class FakeLLM:
                     for payload in chunks:
                         self.wfile.write(f"data: {payload}\n\n".encode())
                         self.wfile.flush()
+                        time.sleep(fake.chunk_delay)
                     return
                 try:
                     self.send_response(status)

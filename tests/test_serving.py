@@ -284,3 +284,21 @@ def test_an_index_deleted_or_damaged_under_the_server_is_reported_and_recovers(
                      "--rebuild"]) == 0
         status, body = post_json(f"{url}/api/ask", question)
         assert status == 200 and "Ilya Tarasenko" in body["answer"]
+
+
+def test_uploads_survive_a_full_rag_index_and_a_name_clash_is_said(upload_assistant, tmp_path,
+                                                                   sample_corpus, capsys):
+    receive_uploads(upload_assistant, [_received(tmp_path, "notes.md", FERRY)], UploadPolicy())
+    index_dir = str(upload_assistant.settings.index_dir)
+    assert main(["index", str(sample_corpus), "--index-dir", index_dir]) == 0
+    answer = make_assistant(upload_assistant.settings.index_dir).ask(
+        "How often does the Galata ferry leave?")
+    assert answer.citations[0].file == "uploads/notes.md"
+    # Only a folder of its own named "uploads" can clash with an upload: said, not silent.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    (corpus / "uploads").mkdir()
+    (corpus / "uploads" / "notes.md").write_text("# Other notes\n\nNothing about ferries.\n")
+    capsys.readouterr()
+    assert main(["index", str(corpus), "--index-dir", index_dir]) == 0
+    assert "uploads/notes.md: an uploaded file had this name" in capsys.readouterr().err

@@ -236,6 +236,33 @@ def test_browser_shows_a_checked_llm_answer_with_its_unsupported_claim_marked(se
         page.screenshot(path=str(OUTPUT_DIR / "ui-llm.png"), full_page=True)
 
 
+def test_browser_shows_the_streaming_draft_as_unchecked_until_replaced(server, fake_llm):
+    from .test_llm import completion, source_number
+
+    def reply(messages):
+        number = source_number(messages, "Murted Airbase")
+        return 200, completion("The second batch of S-400 systems went to Murted Airbase "
+                               f"in Ankara [{number}]."), 0
+
+    fake_llm.reply = reply
+    fake_llm.stream_chunks = None
+    fake_llm.chunk_delay = 0.15
+    url, _ = server
+    try:
+        with browser_page(url, "llm", "Where was the second batch of S-400 air defence "
+                                      "systems delivered?") as page:
+            draft = page.locator("#chat .draft")
+            draft.wait_for(timeout=60000)
+            assert "not checked yet" in draft.inner_text()
+            assert page.locator("#chat .draft .cite-chip").count() == 0
+            page.locator("#chat .cite-chip").first.wait_for(timeout=60000)
+            assert page.locator("#chat .draft").count() == 0
+            assert "001_b4f6f2b0e5c1da68.txt:122–124" in \
+                page.locator("#chat .cite-chip").first.inner_text()
+    finally:
+        fake_llm.chunk_delay = 0.0
+
+
 def test_page_without_an_index_indexes_the_sample_articles_and_shows_progress(tmp_path):
     import ui
     from rag.settings import Settings

@@ -9,6 +9,8 @@ from pathlib import Path
 from .dataset import EVALS_DIR, FITTED_ON, HELD_OUT, OUT_DIR, load_dataset
 
 THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
+# CI floors of `rag eval claims --check`, just under what the checker reaches.
+CLAIM_FLOORS = {"faithful_supported": 0.84, "corrupted_caught": 0.94}
 
 
 def _stderr(message: str) -> None:
@@ -45,7 +47,11 @@ def run_eval_command(args) -> int:
         fit_and_save(notify=_stderr, settings=settings, limit=args.limit,
                      path=Path(args.out) if args.out else CALIBRATION_FILE)
         return 0
-    names = args.dataset or [*HELD_OUT, "sample"]
+    with_claims = not args.dataset or "claims" in args.dataset
+    names = [name for name in args.dataset if name != "claims"] if args.dataset \
+        else [*HELD_OUT, "sample"]
+    if not names:
+        return _evaluate_claims(args)
     if args.out and len(names) > 1:
         _stderr("rag: error: --out takes one dataset")
         return 1
@@ -54,7 +60,29 @@ def run_eval_command(args) -> int:
     status = 0
     for name in names:
         status = max(status, _evaluate(name, args))
+    if with_claims:
+        status = max(status, _evaluate_claims(args))
     return status
+
+
+def _evaluate_claims(args) -> int:
+    from .claims import TARGETS, report, run_claims
+
+    results, metrics = run_claims(notify=_stderr)
+    print(report(metrics, results))
+    out = Path(args.out) if args.out and args.dataset == ["claims"] \
+        else OUT_DIR / "claims" / "report.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"metrics": metrics, "results": [
+        {**result.record, "supported": result.supported} for result in results]},
+        indent=1, ensure_ascii=False), encoding="utf-8")
+    if args.check:
+        failures = [f"claims: {name} = {metrics[name]} is below {floor}"
+                    for name, floor in CLAIM_FLOORS.items() if metrics[name] < floor]
+        for failure in failures:
+            _stderr(f"FAIL {failure}")
+        return 1 if failures else 0
+    return 0
 
 
 def _evaluate(name: str, args) -> int:

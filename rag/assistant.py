@@ -174,19 +174,22 @@ class Assistant:
             confidence=decision.confidence, claims=tuple(claims), related=tuple(related))
         if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
             return extractive
-        return self._written(extractive, candidates, on_text)
+        return self._written(extractive, candidates, on_text, snapshot)
 
-    def _written(self, extractive: Answer, candidates: list[Candidate], on_text) -> Answer:
+    def _written(self, extractive: Answer, candidates: list[Candidate], on_text,
+                 snapshot: Snapshot) -> Answer:
         """The LLM's answer, checked claim by claim; the extractive answer
         (with one warning) when the server fails or nothing it says holds."""
-        from .claims import ClaimChecker
+        from .claims import ClaimChecker, source_context
         from .llm import LLMError, LLMServer, chat
-        from .written import assemble, build_messages, pick_sources, says_not_found
+        from .written import assemble, build_messages, pick_candidates, pick_sources, \
+            says_not_found
 
         if not self.settings.llm_url:
             return replace(extractive, warning="no LLM server configured (--llm URL)")
         server = LLMServer(self.settings.llm_url, self.settings.llm_model,
-                           self.settings.llm_api_key, self.settings.llm_timeout)
+                           self.settings.llm_api_key, self.settings.llm_timeout,
+                           max_tokens=self.settings.llm_max_tokens)
         sources = pick_sources(candidates)
         try:
             reply = chat(server, build_messages(extractive.question, sources), on_text)
@@ -195,7 +198,12 @@ class Assistant:
         if says_not_found(reply) or not sources:
             return replace(extractive, text=NOT_FOUND, citations=(), claims=(), abstained=True,
                            mode="llm")
-        checked = ClaimChecker(sources, self.embedder).check(reply)
+        # Each source is read with the sentences before it, where a quote's
+        # speaker or a pronoun's person is named.
+        sentences = snapshot.data.sentences
+        contexts = [source_context(sentences, item.sentence_id)
+                    for item in pick_candidates(candidates)]
+        checked = ClaimChecker(sources, self.embedder, contexts).check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "
                                               "lines support")

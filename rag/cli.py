@@ -309,7 +309,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "answer model was fitted on are labelled in-sample.")
     evaluate.add_argument("dataset", nargs="*", metavar="DATASET",
                           help="dataset .jsonl files or names: variants, licenses, squad "
-                               "(held out), sample (in-sample); default: all four")
+                               "(held out), sample (in-sample), claims (the LLM-answer "
+                               "checker); default: all five")
     evaluate.add_argument("--corpus", metavar="DIR",
                           help="corpus folder of a .jsonl dataset (default: <stem>_corpus beside it)")
     evaluate.add_argument("--model", metavar="NAME", help="embedding model id or folder")

@@ -117,6 +117,7 @@ class Settings:
     llm_model: str = "llama3.2"
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
+    llm_max_tokens: int = 1024  # asked of the server; a written answer is a few sentences
     # Drop claims the cited lines do not support, instead of marking them.
     drop_unsupported: bool = False
 
@@ -137,6 +138,8 @@ class Settings:
                 values[name] = os.environ[f"RAG_{name.upper()}"]
         if os.environ.get("RAG_LLM_TIMEOUT"):
             values["llm_timeout"] = float(os.environ["RAG_LLM_TIMEOUT"])
+        if os.environ.get("RAG_LLM_MAX_TOKENS"):
+            values["llm_max_tokens"] = int(os.environ["RAG_LLM_MAX_TOKENS"])
         values.update({key: value for key, value in overrides.items() if value is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])

@@ -30,14 +30,18 @@ Rules:
 5. Answer in a few short sentences."""
 
 
-def pick_sources(candidates: list[Candidate], count: int = SOURCE_COUNT) -> list[Citation]:
+def pick_candidates(candidates: list[Candidate], count: int = SOURCE_COUNT) -> list[Candidate]:
     """The best-scored sentences, in document order so neighbours sit together."""
     usable = [item for item in candidates if not addresses_the_model(item.sentence.text)]
     best = sorted(usable, key=lambda candidate: -candidate.probability)[:count]
     best.sort(key=lambda candidate: candidate.sentence_id)
+    return best
+
+
+def pick_sources(candidates: list[Candidate], count: int = SOURCE_COUNT) -> list[Citation]:
     return [Citation(item.sentence.file, item.sentence.line_start, item.sentence.line_end,
                      item.sentence.text, item.sentence.page, item.sentence.extracted)
-            for item in best]
+            for item in pick_candidates(candidates, count)]
 
 
 def _as_data(text: str) -> str:

@@ -44,7 +44,7 @@ def write(folder, name, data: bytes):
 def test_discover_walks_recursively_and_skips_other_suffixes(tmp_path):
     write(tmp_path, "a.txt", b"Alpha text.")
     write(tmp_path, "sub/deeper/b.md", b"# Beta")
-    write(tmp_path, "sub/c.docx", b"PK")
+    write(tmp_path, "sub/c.xlsx", b"PK")
     write(tmp_path, ".hidden/d.txt", b"hidden")
     found = [item[1] for item in discover([tmp_path], tmp_path)]
     assert found == ["a.txt", "sub/deeper/b.md"]

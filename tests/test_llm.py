@@ -258,6 +258,41 @@ def test_replays_the_shape_of_an_ollama_stream(fake_llm, corpus_index):
     assert answer.citations[0].line_start == 122
 
 
+F35_QUESTION = "How much has Turkey paid into the F-35 program so far?"
+
+
+def paid(messages) -> int:
+    return source_number(messages, "We have paid $900 million so far")
+
+
+@pytest.mark.parametrize("reply,supported", [
+    # Faithful: the speaker ("he said") is named in the sentences before.
+    (lambda m: f"Turkey says it has paid $900 million into the F-35 program so far [{paid(m)}].",
+     True),
+    (lambda m: f"Erdogan said Turkey has paid $900 million for the F-35 and keeps paying "
+               f"installments [{paid(m)}].", True),
+    # Corrupted: a wrong number, a denial, a wrong speaker, an invented clause.
+    (lambda m: f"Erdogan said Turkey has paid $1.2 billion into the F-35 program [{paid(m)}].",
+     False),
+    (lambda m: f"Erdogan said Turkey has not paid anything into the F-35 program [{paid(m)}].",
+     False),
+    (lambda m: f"Putin said Turkey has paid $900 million into the F-35 program [{paid(m)}].",
+     False),
+    (lambda m: f"Erdogan said Turkey has paid $900 million so far and will stop paying next "
+               f"year [{paid(m)}].", False),
+])
+def test_claims_are_read_with_their_context_and_corruptions_caught(fake_llm, corpus_index,
+                                                                     reply, supported):
+    answer, warnings = ask(fake_llm, corpus_index, ok(reply), question=F35_QUESTION)
+    if supported:
+        assert answer.mode == "llm" and answer.claims[0].supported and not warnings
+        assert (answer.citations[0].file, answer.citations[0].line_start) == \
+            ("003_7a2e542821ed9fae.txt", 12)
+    else:
+        # Nothing the model wrote holds: the extractive answer, with one warning.
+        assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
+
+
 def test_a_stream_cut_off_mid_answer_is_not_taken_for_a_short_answer(fake_llm, corpus_index):
     """The server drops the connection after a few pieces (no finish_reason,
     no [DONE]): the half-written draft is not checked as if it were whole."""

@@ -1,0 +1,130 @@
+"""`rag eval claims`: how well the LLM-answer checker tells faithful claims
+from corrupted ones.
+
+`evals/datasets/claims.jsonl` holds claims written here about the sample
+articles and two SQuAD dev articles, each with the lines it cites and a
+label: faithful (paraphrased, reordered, summarised, a pronoun or speaker
+resolved from the surrounding sentences, or split across two sources) or
+corrupted (a wrong number, date or name, a flipped negation, swapped roles,
+an unsupported addition, or outside knowledge). Nothing is fitted on it.
+
+Each claim is checked exactly as a written answer's sentence is: the cited
+sentences (found by their lines and a quoted phrase) are the numbered
+sources, their neighbours in the index the context, and the claim carries
+markers to them. Reports the share of faithful claims supported and of
+corrupted ones caught, overall and per kind.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from rag.claims import ClaimChecker, source_context
+from rag.types import Citation
+
+from .dataset import EVALS_DIR, load_dataset
+from .runner import prepare
+
+CLAIMS_DATASET = EVALS_DIR / "datasets" / "claims.jsonl"
+SQUAD_PREFIX = "squad:"
+TARGETS = {"faithful_supported": 0.90, "corrupted_caught": 0.95}
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    record: dict
+    supported: bool
+
+    @property
+    def right(self) -> bool:
+        return self.supported == (self.record["label"] == "faithful")
+
+
+def _squeeze(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _find_sentence(data, spec: dict) -> int:
+    """The index sentence on the spec's lines that holds its quoted phrase."""
+    for sentence_id, sentence in enumerate(data.sentences):
+        if (sentence.file == spec["file"] and sentence.line_start <= spec["line_end"]
+                and sentence.line_end >= spec["line_start"]
+                and _squeeze(spec["quote"]) in _squeeze(sentence.text)):
+            return sentence_id
+    raise ValueError(f"no sentence of {spec['file']}:{spec['line_start']}-{spec['line_end']} "
+                     f"holds {spec['quote']!r}")
+
+
+def run_claims(path: Path = CLAIMS_DATASET, notify=None) -> tuple[list[ClaimResult], dict]:
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
+               if line.strip()]
+    assistants = {"sample": prepare(load_dataset("sample"), notify=notify)[0],
+                  "squad": prepare(load_dataset("squad"), notify=notify)[0]}
+    results = []
+    for record in records:
+        corpus = "squad" if record["sources"][0]["file"].startswith(SQUAD_PREFIX) else "sample"
+        assistant = assistants[corpus]
+        data = assistant.data()
+        ids = [_find_sentence(data, {**spec, "file": spec["file"].removeprefix(SQUAD_PREFIX)})
+               for spec in record["sources"]]
+        sources = [Citation(data.sentences[i].file, data.sentences[i].line_start,
+                            data.sentences[i].line_end, data.sentences[i].text) for i in ids]
+        contexts = [source_context(data.sentences, i) for i in ids]
+        markers = "".join(f"[{number}]" for number in range(1, len(sources) + 1))
+        claim = record["claim"].rstrip(".") + f" {markers}."
+        checked = ClaimChecker(sources, assistant.embedder, contexts).check(claim)
+        results.append(ClaimResult(record, bool(checked) and all(c.supported for c in checked)))
+    return results, claim_metrics(results)
+
+
+def _rates(results: list[ClaimResult]) -> dict:
+    faithful = [result for result in results if result.record["label"] == "faithful"]
+    corrupted = [result for result in results if result.record["label"] != "faithful"]
+    return {
+        "claims": len(results), "faithful": len(faithful), "corrupted": len(corrupted),
+        "faithful_supported": round(sum(r.supported for r in faithful) / max(len(faithful), 1), 3),
+        "corrupted_caught": round(sum(not r.supported for r in corrupted)
+                                  / max(len(corrupted), 1), 3),
+    }
+
+
+def claim_metrics(results: list[ClaimResult]) -> dict:
+    """Rates over all claims, over those written after the checker's rules
+    (never looked at while writing them), and per kind."""
+    by_kind: dict[str, list[bool]] = defaultdict(list)
+    for result in results:
+        by_kind[f"{result.record['label']}/{result.record['kind']}"].append(result.right)
+    later = [result for result in results if result.record.get("written", "").startswith("after")]
+    return {
+        **_rates(results),
+        "written_after_the_rules": _rates(later),
+        "by_kind": {kind: {"n": len(values), "right": round(sum(values) / len(values), 3)}
+                    for kind, values in sorted(by_kind.items())},
+    }
+
+
+def report(metrics: dict, results: list[ClaimResult]) -> str:
+    later = metrics["written_after_the_rules"]
+    lines = [f"## claims: {metrics['claims']} claims (held out: nothing is fitted on them)",
+             "", "| metric | value | target |", "| --- | ---: | ---: |",
+             f"| faithful claims supported ({metrics['faithful']}) | "
+             f"{metrics['faithful_supported']:.3f} | ≥ {TARGETS['faithful_supported']} |",
+             f"| corrupted claims caught ({metrics['corrupted']}) | "
+             f"{metrics['corrupted_caught']:.3f} | ≥ {TARGETS['corrupted_caught']} |",
+             f"| of them written after the checker's rules: faithful supported "
+             f"({later['faithful']}) | {later['faithful_supported']:.3f} | |",
+             f"| of them written after the checker's rules: corrupted caught "
+             f"({later['corrupted']}) | {later['corrupted_caught']:.3f} | |",
+             "", "| kind | claims | judged right |", "| --- | ---: | ---: |"]
+    lines += [f"| {kind} | {value['n']} | {value['right']:.3f} |"
+              for kind, value in metrics["by_kind"].items()]
+    wrong = [result for result in results if not result.right]
+    if wrong:
+        lines += ["", "misjudged:"]
+        lines += [f"- {result.record['id']} ({result.record['label']}/{result.record['kind']}, "
+                  f"{'supported' if result.supported else 'unsupported'}): "
+                  f"{result.record['claim']}" for result in wrong]
+    return "\n".join(lines)

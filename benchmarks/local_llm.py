@@ -77,7 +77,7 @@ def main(argv=None) -> int:
     parser.add_argument("--limit", type=int, help="only the first N questions")
     parser.add_argument("--sample", type=int, default=20, help="answers written out for a "
                         "hand check (default 20)")
-    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "local_llm.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "out" / "local_llm.json")
     parser.add_argument("--max-tokens", type=int, default=200,
                         help="asked of the model per answer (default 200)")
     args = parser.parse_args(argv)
@@ -134,6 +134,7 @@ def main(argv=None) -> int:
             min(args.sample, sum(1 for record in written if record["claims"]))),
         "answers": records,
     }
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n",
                         encoding="utf-8")
     summary = {key: value for key, value in report.items()

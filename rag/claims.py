@@ -335,6 +335,8 @@ class ClaimChecker:
         round, or when it swaps who did what; else closeness in meaning."""
         if not indexes:
             return 0.0, "no source"
+        if not tokenize(claim):  # markup or filler ("<sources>", "Sure!") states nothing
+            return 0.0, "it states nothing the sources could hold"
         cited = " ".join(self.sources[index].text for index in indexes)
         # A pronoun inside a quotation is the quoted speaker's, named in the
         # sentence itself or not: only those outside quotes point back.

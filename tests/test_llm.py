@@ -293,6 +293,14 @@ def test_claims_are_read_with_their_context_and_corruptions_caught(fake_llm, cor
         assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
 
 
+def test_markup_echoed_by_a_small_model_is_never_a_supported_claim(fake_llm, corpus_index):
+    """Tiny local models echo the prompt's blocks; a "claim" with no content
+    words once scored as supported on embedding closeness alone."""
+    answer, warnings = ask(fake_llm, corpus_index, ok(lambda m: (
+        f"<sources>\n[{murted(m)}] Sure!")))
+    assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
+
+
 def test_a_stream_cut_off_mid_answer_is_not_taken_for_a_short_answer(fake_llm, corpus_index):
     """The server drops the connection after a few pieces (no finish_reason,
     no [DONE]): the half-written draft is not checked as if it were whole."""

@@ -63,11 +63,13 @@ def synthetic_vectors(count: int, seed: int = 0) -> np.ndarray:
     topics = rng.standard_normal((TOPICS, DIMENSION)).astype(np.float32)
     topics /= np.linalg.norm(topics, axis=1, keepdims=True)
     vectors = np.empty((count, DIMENSION), dtype=np.float32)
-    for start in range(0, count, 100_000):
-        size = min(100_000, count - start)
+    # Small blocks, in place: the temporaries stay small beside the result.
+    for start in range(0, count, 20_000):
+        size = min(20_000, count - start)
         block = topics[rng.integers(0, TOPICS, size)]
-        block += 0.08 * rng.standard_normal((size, DIMENSION)).astype(np.float32)
-        vectors[start:start + size] = block / np.linalg.norm(block, axis=1, keepdims=True)
+        block += 0.08 * rng.standard_normal((size, DIMENSION), dtype=np.float32)
+        block /= np.linalg.norm(block, axis=1, keepdims=True)
+        vectors[start:start + size] = block
     return vectors
 
 
@@ -97,13 +99,15 @@ def build(index_dir: Path, count: int) -> dict:
         files[name] = {"sha256": "", "encoding": "utf-8", "path": "",
                        "sentences": [first, len(sentences)], "chunks": [0, 0]}
     text_seconds = time.perf_counter() - started
-    vectors = synthetic_vectors(count)
     manifest = {"model": DEFAULT_MODEL, "encoder": "synthetic", "dimension": DIMENSION,
                 "chunking": {"chunk_tokens": 120, "chunk_overlap": 30}, "root": str(index_dir),
                 "files": files, "counts": {"files": len(files), "sentences": count,
                                            "chunks": len(chunks)}}
     saved = time.perf_counter()
-    generation = save_index(index_dir, IndexData(manifest, sentences, chunks, vectors))
+    # No reference kept here: once saved, the store reads the vectors from
+    # disk and their memory goes back, as in `rag index`.
+    generation = save_index(index_dir, IndexData(manifest, sentences, chunks,
+                                                 synthetic_vectors(count)))
     save_seconds = time.perf_counter() - saved
     size = sum(path.stat().st_size for path in (index_dir / generation).iterdir())
     return {"sentences": count, "chunks": len(chunks), "text_seconds": text_seconds,

@@ -119,10 +119,18 @@ def save_index(index_dir: Path, data: IndexData) -> str:
 
     _write_jsonl(staging / "sentences.jsonl", data.sentences)
     _write_jsonl(staging / "chunks.jsonl", data.chunks)
-    vectors = np.ascontiguousarray(data.sentence_vectors, dtype=np.float32)
-    np.save(staging / "sentence_vectors.npy", vectors, allow_pickle=False)
-    vector_index, description = build_vector_index(vectors)
+    vectors_path = staging / "sentence_vectors.npy"
+    np.save(vectors_path, np.ascontiguousarray(data.sentence_vectors, dtype=np.float32),
+            allow_pickle=False)
+    # From here on the saved file stands in for the array, so a caller that
+    # keeps no other reference gets its memory back (1.5 GB at a million
+    # sentences) before FAISS and BM25 are built; they read it in blocks.
+    data.sentence_vectors = np.load(vectors_path, mmap_mode="r")
+    vector_index, description = build_vector_index(vectors_path)
     faiss.write_index(vector_index, str(staging / "vectors.faiss"))
+    # Let the FAISS index go before BM25 is built: at a million sentences
+    # the two at once are what would set the peak memory.
+    del vector_index
     (staging / KEYWORDS).mkdir()
     keyword_index = KeywordIndex([chunk.text for chunk in data.chunks])
     keyword_files = [f"{KEYWORDS}/{file_name}"
@@ -148,30 +156,50 @@ def save_index(index_dir: Path, data: IndexData) -> str:
     return name
 
 
-def build_vector_index(vectors: np.ndarray):
-    """The FAISS index for `vectors` and its description for the manifest:
-    exact (flat) up to EXACT_LIMIT vectors, else IVF-SQ8 with about 2·√n
-    lists trained on a fixed-seed sample. Each save builds it afresh from the
-    stored vectors: an update embeds only changed files, and a clustering
-    that drifted from the data could never build up."""
+def _vector_blocks(path: Path, block: int = 100_000):
+    """(first row, rows) of a saved .npy of vectors, read block by block with
+    plain reads: unlike a memory map, no page stays in this process."""
+    with open(path, "rb") as handle:
+        version = np.lib.format.read_magic(handle)
+        read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                       else np.lib.format.read_array_header_2_0)
+        shape, _, _ = read_header(handle)
+        count, dimension = shape
+        for start in range(0, count, block):
+            rows = min(block, count - start)
+            yield start, np.fromfile(handle, dtype=np.float32,
+                                     count=rows * dimension).reshape(rows, dimension)
+
+
+def build_vector_index(path: Path):
+    """The FAISS index for the vectors saved at `path` and its description
+    for the manifest: exact (flat) up to EXACT_LIMIT vectors, else IVF-SQ8
+    with about 2·√n lists trained on a fixed-seed sample. Each save builds
+    it afresh from the stored vectors: an update embeds only changed files,
+    and a clustering that drifted from the data could never build up."""
     import faiss
 
-    count, dimension = vectors.shape
+    count, dimension = np.load(path, mmap_mode="r").shape
     if count <= EXACT_LIMIT:
         index = faiss.IndexFlatIP(dimension)
-        if count:
-            index.add(vectors)
+        for _, rows in _vector_blocks(path):
+            index.add(rows)
         return index, {"kind": "flat", "count": count}
     lists = int(2 * np.sqrt(count))
     quantizer = faiss.IndexFlatIP(dimension)
     index = faiss.IndexIVFScalarQuantizer(quantizer, dimension, lists,
                                           faiss.ScalarQuantizer.QT_8bit,
                                           faiss.METRIC_INNER_PRODUCT)
-    sample = np.random.default_rng(0).choice(count, size=min(count, 40 * lists), replace=False)
+    sample = np.sort(np.random.default_rng(0).choice(count, size=min(count, 40 * lists),
+                                                     replace=False))
+    training = np.concatenate([
+        rows[sample[(sample >= start) & (sample < start + len(rows))] - start]
+        for start, rows in _vector_blocks(path)])
     index.cp.seed = 0
-    index.train(vectors[np.sort(sample)])
-    for start in range(0, count, 100_000):
-        index.add(vectors[start:start + 100_000])
+    index.train(training)
+    del training
+    for _, rows in _vector_blocks(path):
+        index.add(rows)
     return index, {"kind": "ivf-sq8", "count": count, "lists": lists, "probes": IVF_PROBES}
 
 

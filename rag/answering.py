@@ -268,11 +268,15 @@ class ExtractiveAnswerer:
 
 
 def _distinct(ranked: list[Candidate]) -> list[Candidate]:
-    """Candidates with repeated texts (a header on every page) dropped."""
+    """Candidates with repeated texts (a header on every page) or lines
+    already shown (two sentences on one line read as one citation) dropped."""
     seen, kept = set(), []
     for candidate in ranked:
-        if candidate.sentence.text not in seen:
-            seen.add(candidate.sentence.text)
+        sentence = candidate.sentence
+        keys = {sentence.text, (sentence.file, sentence.page, sentence.line_start,
+                                sentence.line_end)}
+        if not keys & seen:
+            seen |= keys
             kept.append(candidate)
     return kept
 

@@ -107,6 +107,17 @@ def test_on_topic_question_without_an_answer_gets_related_lines(assistant, sampl
                                               "line_end": first.line_end, "text": first.text}
 
 
+def test_related_lines_never_cite_the_same_lines_twice(assistant):
+    """Two sentences on one line are one citation: related reading lists
+    each span of lines once (it once showed 003:11-11 twice)."""
+    for question in ("How much did Turkey pay for the S-400?", "What is the S-400?",
+                     "What did Putin and Erdogan discuss?"):
+        answer = assistant.ask(question)
+        spans = [(citation.file, citation.page, citation.line_start, citation.line_end)
+                 for citation in answer.related]
+        assert len(spans) == len(set(spans)), question
+
+
 def test_off_topic_questions_show_no_related_lines(assistant):
     result = assistant.ask("What is a good recipe for chocolate cake?")
     assert result.text == NOT_FOUND and result.related == ()

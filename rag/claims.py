@@ -17,18 +17,20 @@ they need from the sentences before them:
   its content words the sources hold).
 A claim cited to the wrong source is re-pointed to the one that supports it,
 preferring the cited source's neighbours; a claim no source supports is
-marked, or dropped on request. `rag eval claims` measures both error rates.
+marked, or dropped on request. The checks live in `claim_checks.py`;
+`rag eval claims` measures both error rates.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from .keyword import fold, stopwords, tokenize
+from .claim_checks import holds_terms, keeps_roles, points_back, same_polarity, \
+    unsupported_clause, word_share
+from .keyword import tokenize
 from .sentences import split_sentences
 from .types import Citation
 
@@ -36,13 +38,8 @@ MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
 # Markers written after the full stop ("... in 2017. [3]") belong to the
 # sentence before them, so they are moved in front of the stop first.
 TRAILING_MARKERS = re.compile(r"([.!?…][\"'”’)]*)\s*((?:\[\s*\d+\s*(?:[,;]\s*\d+\s*)*\]\s*)+)")
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9]|\b[A-Z]\b")
 # Meaning: 0.6 * cosine + 0.4 * content-word share must reach this.
 SUPPORT_SCORE = 0.5
-SENTENCE_STARTERS = frozenset("""the a an this that these those it its he she they we i in on at
-for by of as but and or if when while after before since during yes no according however
-also there their his her our some many most all both""".split())
 
 
 @dataclass
@@ -66,259 +63,26 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     return claims
 
 
-NUMBER_WORDS = {word: str(value) for value, word in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
-NUMBER_WORDS.update({word: str(value) for value, word in enumerate(
-    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)})
+CONTEXT_BEFORE = 3  # sentences before a source that may name who it quotes or speaks of
 
 
-def _number_words_hold(claim: str, source_text: str) -> bool:
-    """A number written as a word ("third batch", "two leaders") stands in
-    the source as that word or in digits."""
-    source_words = set(_words(source_text))
-    source_numbers = set(NUMBER.findall(_digits(source_text)))
-    return all(word in source_words or NUMBER_WORDS[word] in source_numbers
-               for word in _words(claim) if word in NUMBER_WORDS)
-
-
-def key_terms(claim: str) -> tuple[set[str], set[str]]:
-    """Numbers (digits only) and names (capitalized words not merely
-    starting the sentence) that a supporting source must contain."""
-    numbers = {re.sub(r"[.,]", "", number) for number in NUMBER.findall(claim)}
-    names = set()
-    for match in NAME.finditer(claim):
-        word = match.group()
-        at_start = claim[:match.start()].strip() == "" or claim[:match.start()].rstrip()[-1:] in ".!?:\"“"
-        if at_start and word.lower() in SENTENCE_STARTERS:
-            continue
-        names.add(re.sub(r"'s$", "", fold(word)))
-    return numbers, names
-
-
-def _name_in(name: str, folded_text: str) -> bool:
-    """Whether `name` (folded) is a word of `folded_text`, or shares its stem
-    with one the way a people's or a language's name does with its country's
-    ("Russian" / "Russia", "Turkish" / "Turkey"): a common start of at least
-    four letters that leaves at most three letters of either word over."""
-    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text):
-        return True
-    if len(name) < 4 or not name.isalpha():
-        return False
-    for word in set(re.findall(r"[a-z]{4,}", folded_text)):
-        common = len(os.path.commonprefix([name, word]))
-        if common >= 4 and max(len(name), len(word)) - common <= 3:
-            return True
-    return False
-
-
-def _digits(text: str) -> str:
-    return re.sub(r"(?<=\d)[.,](?=\d)", "", text)
-
-
-def _holds_terms(claim: str, number_text: str, name_text: str) -> bool:
-    """Every number of the claim is in `number_text` and every name in
-    `name_text` (the cited lines with what they need around them). Dates and
-    model numbers ("Su-57") must be in `number_text`; of the other names,
-    one (of at most two words, "Andrei Frolov") may come from around."""
-    numbers, names = key_terms(claim)
-    digits = _digits(number_text)
-    if not all(number in digits for number in numbers) or \
-            not _number_words_hold(claim, number_text):
-        return False
-    strict, around = fold(number_text), fold(name_text)
-    missing = [name for name in names if not _name_in(name, strict)]
-    return len(missing) <= 2 and all(
-        name not in CALENDAR_WORDS and not any(char.isdigit() for char in name)
-        and _name_in(name, around) for name in missing)
-
-
-# Words that deny what follows. Stop-word lists drop them, so word overlap
-# and embeddings barely see "did not" or "denied"; they are checked apart.
-NEGATIONS = frozenset("""not no never none nothing nobody neither nor without cannot cant
-dont doesnt didnt isnt arent wasnt werent wont wouldnt couldnt shouldnt hasnt havent hadnt
-deny denies denied refuse refuses refused reject rejects rejected""".split())
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+", fold(text).replace("n't", "nt").replace("n’t", "nt"))
-
-
-def _flips_a_word(claim: str, source_text: str) -> bool:
-    """The claim uses the opposite of a source word by a negating prefix
-    ("unsolvable" for "solvable", "solvable" for "unsolvable")."""
-    claim_words, source_words = set(_words(claim)), set(_words(source_text))
-
-    def opposite(words: set[str], others: set[str]) -> bool:
-        for word in words:
-            for prefix in ("un", "in", "im", "non", "dis"):
-                root = word[len(prefix):]
-                if word.startswith(prefix) and len(root) >= 4 and root in others - words:
-                    return True
-        return False
-
-    return opposite(claim_words, source_words) or opposite(source_words, claim_words)
-
-
-# Words a negation may be followed by without saying what it denies.
-FILLER = frozenset("the a an to be been is are was were it its that this of so very".split())
-
-
-def _denies_about(text: str, other_words: set[str]) -> bool:
-    """Whether `text` denies something `other_words` speak of: a negation
-    counts when the word it bears on (the next one but fillers) is among
-    them ("did not confirm" against a source that confirms; not "doesn't
-    bode well" against a claim that says nothing of boding)."""
-    words = _words(text)
-    for index, word in enumerate(words):
-        if word in NEGATIONS:
-            following = [other for other in words[index + 1:index + 4] if other not in FILLER]
-            # "... and Putin said it could not." denies what came before it.
-            if not following or following[0] in other_words or \
-                    _stem(following[0]) in other_words:
-                return True
-    return False
-
-
-def _stem(word: str) -> str:
-    tokens = tokenize(word)
-    return tokens[0] if tokens else word
-
-
-CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\b(?:and|but|while|although|though|whereas)\b")
-# Each clause of a claim with this many content words must find at least
-# this share of them in its sources: an invented clause joined by "and"
-# to a supported one is caught on its own.
-CLAUSE_WORDS = 3
-CLAUSE_SHARE = 0.5
-# A sentence that points back to a person ("he said", "we have paid", "the
-# Turkish president") may take a name or a number from the sentences before.
-QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-POINTS_BACK = re.compile(r"\b(he|she|him|her|his|we|our|i|my|me)\b|"
-                         r"\bthe (?:\w+ )?(?:president|minister|secretary|leader|official|"
-                         r"spokesman|spokeswoman|spokesperson|chief|head|director|analyst|"
-                         r"ambassador|king|queen|chancellor|general|author|company|government)\b")
-
-
-def _clauses(text: str) -> list[str]:
-    return [part for part in CLAUSE_BREAK.split(text) if part and re.search(r"\w", part)]
-
-
-def _same_polarity(claim: str, source_text: str) -> bool:
-    """The claim denies what the source denies, and affirms what it affirms,
-    with no word turned into its opposite."""
-    claim_words = set(_words(claim)) | set(tokenize(claim))
-    # A claim is short and about one thing: any denial in it counts. A
-    # source sentence may deny something else too; only a denial of what
-    # the claim speaks of counts there.
-    claim_denies = any(word in NEGATIONS for word in _words(claim))
-    return claim_denies == _denies_about(source_text, claim_words) \
-        and not _flips_a_word(claim, source_text)
-
-
-CALENDAR_WORDS = frozenset("""january february march april may june july august september october
-november december monday tuesday wednesday thursday friday saturday sunday""".split())
-SPEECH = re.compile(r"\b(said|says|say|told|tells|reported|reports|noted|added|explained|"
-                    r"according|announced|stated|called|calling)\b")
-PASSIVE = re.compile(r"\b\w+(?:ed|en)\s+by\b")
-
-
-def _first_positions(folded: str, names: list[str]) -> dict[str, int]:
-    """Where each name first stands in `folded`, for names found there."""
-    positions = {}
-    for name in names:
-        match = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded)
-        if match:
-            positions[name] = match.start()
-    return positions
-
-
-def _content_between(text: str) -> bool:
-    return any(len(word) > 3 and word not in stopwords() and word not in FILLER
-               for word in _words(text))
-
-
-def _speakers(folded: str, positions: dict[str, int]) -> set[str]:
-    """Names that are someone speaking: right before a verb of saying
-    ("Frolov said", "Ismail Demir, ..., said") or after "according to"."""
-    speakers = set()
-    for name, at in positions.items():
-        after = folded[at + len(name):at + len(name) + 80]
-        if re.match(r"[^.;:]{0,60}?\b(said|says|told|noted|added|explained|stated|announced)\b",
-                    after) or re.search(r"according to\s+(\w+\s+){0,2}$", folded[max(0, at - 30):at]):
-            speakers.add(name)
-    return speakers
-
-
-def _keeps_roles(claim: str, source_text: str) -> bool:
-    """Who did what to whom. For two names that stand in the claim and in
-    the cited lines (first mentions), with no "said" or the like between
-    them (attributions move freely), the one acting must stay the one
-    acting: the same order, unless one side is passive ("Erdogan, alerted
-    by Moscow"), which turns it around."""
-    claim_folded, source_folded = fold(claim), fold(source_text)
-    # Dates and model numbers are not actors.
-    names = sorted(name for name in key_terms(claim)[1]
-                   if name not in CALENDAR_WORDS and not any(char.isdigit() for char in name))
-    in_claim = _first_positions(claim_folded, names)
-    in_source = {name: at for name, at in _first_positions(source_folded, names).items()
-                 if len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", source_folded)) == 1}
-    # Neighbouring names in the claim with a content word (a verb) between
-    # them: an actor and the one acted on, not two words of one name, items
-    # of a list or a thing and its owner. A speaker is no actor here.
-    speakers = _speakers(claim_folded, in_claim) | _speakers(source_folded, in_source)
-    ordered = [name for name in sorted(in_claim, key=in_claim.get) if name not in speakers]
-    pairs = [(first, second) for first, second in zip(ordered, ordered[1:])
-             if first in in_source and second in in_source
-             and _content_between(claim_folded[in_claim[first] + len(first):in_claim[second]])]
-
-    def orientation(folded: str, first: int, second: int) -> bool | None:
-        low, high = sorted((first, second))
-        between = folded[low:high]
-        if SPEECH.search(between):
-            return None
-        return (first < second) != bool(PASSIVE.search(between))
-
-    for first, second in pairs:
-        claim_way = orientation(claim_folded, in_claim[first], in_claim[second])
-        source_way = orientation(source_folded, in_source[first], in_source[second])
-        if claim_way is not None and source_way is not None and claim_way != source_way:
-            return False
-    return True
-
-
-def _word_share(claim: str, source_text: str) -> float:
-    claim_tokens = set(tokenize(claim))
-    if not claim_tokens:
-        return 1.0
-    return len(claim_tokens & set(tokenize(source_text))) / len(claim_tokens)
-
-
-CONTEXT_BEFORE = 3  # sentences before a source that may name who or what it is about
-CONTEXT_AFTER = 1
-
-
-def source_context(sentences, sentence_id: int, before: int = CONTEXT_BEFORE,
-                   after: int = CONTEXT_AFTER) -> tuple[list[str], list[str]]:
-    """Texts of the sentences just before and after one, in the same file,
-    page furniture left out: nearest last before, nearest first after."""
+def source_context(sentences, sentence_id: int, before: int = CONTEXT_BEFORE) -> list[str]:
+    """Texts of the sentences just before one in the same file, page
+    furniture left out, nearest last."""
     file = sentences[sentence_id].file
-
-    def walk(step: int, count: int) -> list[str]:
-        texts, index = [], sentence_id + step
-        while 0 <= index < len(sentences) and sentences[index].file == file and len(texts) < count:
-            if not sentences[index].is_furniture:
-                texts.append(sentences[index].text)
-            index += step
-        return texts
-
-    return walk(-1, before)[::-1], walk(1, after)
+    texts, index = [], sentence_id - 1
+    while index >= 0 and sentences[index].file == file and len(texts) < before:
+        if not sentences[index].is_furniture:
+            texts.append(sentences[index].text)
+        index -= 1
+    return texts[::-1]
 
 
 class ClaimChecker:
     def __init__(self, sources: list[Citation], embedder,
-                 contexts: list[tuple[list[str], list[str]]] | None = None):
+                 contexts: list[list[str]] | None = None):
         self.sources = sources
-        self.contexts = contexts or [([], []) for _ in sources]
+        self.contexts = contexts or [[] for _ in sources]  # see `source_context`
         self.embedder = embedder
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
             if sources else np.zeros((0, 1))
@@ -328,37 +92,31 @@ class ClaimChecker:
 
     def verdict(self, claim: str, claim_vector: np.ndarray,
                 indexes: list[int]) -> tuple[float, str]:
-        """How well the sources `indexes` together support the claim: 0 when
-        a number is missing from them and their next sentences, a name from
-        them and the sentences before (a quote's speaker, the paragraph's
-        subject), when the claim denies what they affirm or the other way
-        round, or when it swaps who did what; else closeness in meaning."""
+        """How well the sources `indexes` together support the claim, and
+        why not: 0 when it fails one of `claim_checks` (read with the
+        sentences before the sources when they point back to a person),
+        else closeness in meaning."""
         if not indexes:
             return 0.0, "no source"
         if not tokenize(claim):  # markup or filler ("<sources>", "Sure!") states nothing
             return 0.0, "it states nothing the sources could hold"
         cited = " ".join(self.sources[index].text for index in indexes)
-        # A pronoun inside a quotation is the quoted speaker's, named in the
-        # sentence itself or not: only those outside quotes point back.
-        unquoted = QUOTED.sub(" ", cited.lower().replace("u.s.", ""))
-        points_back = bool(POINTS_BACK.search(unquoted))
-        before = [self.contexts[index][0] for index in indexes] if points_back else []
+        before = [self.contexts[index] for index in indexes] if points_back(cited) else []
         near = " ".join(text for texts in before for text in texts[-1:])
         around = " ".join(text for texts in before for text in texts)
-        if not _holds_terms(claim, f"{cited} {near}", f"{cited} {around}"):
+        if not holds_terms(claim, f"{cited} {near}", f"{cited} {around}"):
             return 0.0, "a number or name is not in the cited lines"
-        if not _same_polarity(claim, cited):
+        if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"
-        if not _keeps_roles(claim, cited):
+        if not keeps_roles(claim, cited):
             return 0.0, "it swaps who did what"
         window = f"{cited} {near}"
-        for clause in _clauses(claim):
-            tokens = set(tokenize(clause))
-            if len(tokens) >= CLAUSE_WORDS and _word_share(clause, window) < CLAUSE_SHARE:
-                return 0.0, f"the cited lines do not say: {clause.strip()}"
+        clause = unsupported_clause(claim, window)
+        if clause is not None:
+            return 0.0, f"the cited lines do not say: {clause}"
         vector = self.source_vectors[indexes].sum(axis=0)
         cosine = float(vector @ claim_vector / max(np.linalg.norm(vector), 1e-9))
-        return 0.6 * cosine + 0.4 * _word_share(claim, window), "meaning"
+        return 0.6 * cosine + 0.4 * word_share(claim, window), "meaning"
 
     def _candidates(self, cited: list[int]) -> list[int]:
         """Other sources to re-point to, the cited sources' neighbours first."""

@@ -22,10 +22,10 @@ from rag.access import AccessError, Credentials
 from rag.answering import RELATED_INTRO
 from rag.assistant import Assistant, QuestionError, SourceChanged
 from rag.formats import SUFFIXES
+from rag.serving import add_serve_arguments, serve_options
 from rag.settings import Settings
 from rag.store import IndexError_
 from rag.types import Answer, Citation
-from rag.serving import add_serve_arguments, serve_options
 from rag.uploads import UploadPolicy, receive_uploads
 
 CONTEXT_LINES = 8

@@ -70,8 +70,7 @@ def run_claims(path: Path = CLAIMS_DATASET, notify=None) -> tuple[list[ClaimResu
         data = assistant.data()
         ids = [_find_sentence(data, {**spec, "file": spec["file"].removeprefix(SQUAD_PREFIX)})
                for spec in record["sources"]]
-        sources = [Citation(data.sentences[i].file, data.sentences[i].line_start,
-                            data.sentences[i].line_end, data.sentences[i].text) for i in ids]
+        sources = [Citation.of(data.sentences[i]) for i in ids]
         contexts = [source_context(data.sentences, i) for i in ids]
         markers = "".join(f"[{number}]" for number in range(1, len(sources) + 1))
         claim = record["claim"].rstrip(".") + f" {markers}."

@@ -282,9 +282,7 @@ def _distinct(ranked: list[Candidate]) -> list[Candidate]:
 
 
 def citation_of(candidate: Candidate) -> Citation:
-    sentence = candidate.sentence
-    return Citation(sentence.file, sentence.line_start, sentence.line_end, sentence.text,
-                    sentence.page, sentence.extracted)
+    return Citation.of(candidate.sentence)
 
 
 def compose(decision: Decision) -> tuple[str, list[Citation], list[Claim], list[Citation]]:

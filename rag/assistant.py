@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, compose
+from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever, Ranking
@@ -182,15 +182,15 @@ class Assistant:
         (with one warning) when the server fails or nothing it says holds."""
         from .claims import ClaimChecker, source_context
         from .llm import LLMError, LLMServer, chat
-        from .written import assemble, build_messages, pick_candidates, pick_sources, \
-            says_not_found
+        from .written import assemble, build_messages, pick_candidates, says_not_found
 
         if not self.settings.llm_url:
             return replace(extractive, warning="no LLM server configured (--llm URL)")
         server = LLMServer(self.settings.llm_url, self.settings.llm_model,
                            self.settings.llm_api_key, self.settings.llm_timeout,
                            max_tokens=self.settings.llm_max_tokens)
-        sources = pick_sources(candidates)
+        picked = pick_candidates(candidates)
+        sources = [citation_of(item) for item in picked]
         try:
             reply = chat(server, build_messages(extractive.question, sources), on_text)
         except LLMError as error:
@@ -200,9 +200,7 @@ class Assistant:
                            mode="llm")
         # Each source is read with the sentences before it, where a quote's
         # speaker or a pronoun's person is named.
-        sentences = snapshot.data.sentences
-        contexts = [source_context(sentences, item.sentence_id)
-                    for item in pick_candidates(candidates)]
+        contexts = [source_context(snapshot.data.sentences, item.sentence_id) for item in picked]
         checked = ClaimChecker(sources, self.embedder, contexts).check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "

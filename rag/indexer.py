@@ -27,7 +27,7 @@ from .sentences import split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .store import IndexData, IndexError_, current_generation, load_index, save_index
 from .types import Chunk, Sentence
-from .uploads import UPLOADS_FOLDER
+from .uploads import UPLOADS_FOLDER, uploads_dir
 
 Notify = Callable[[str], None]
 
@@ -145,11 +145,6 @@ def _shift(chunk: Chunk, offset: int) -> Chunk:
 def _chunking(settings: Settings) -> dict:
     return {"chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap,
             "sentence_splitter": 3}
-
-
-def uploads_dir(settings: Settings) -> Path:
-    """Where files added through the web page are kept (`rag/uploads.py`)."""
-    return settings.index_dir / UPLOADS_FOLDER
 
 
 def _is_live_upload(entry: FileEntry, settings: Settings) -> bool:

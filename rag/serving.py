@@ -36,12 +36,12 @@ def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
 def serve_options(args: argparse.Namespace) -> tuple[Credentials | None, UploadPolicy, str | None]:
     """Login, upload policy and any warning for `args`; AccessError when the
     server must not start as asked."""
-    auth = getattr(args, "auth", None) or os.environ.get("RAG_AUTH") or None
+    auth = args.auth or os.environ.get("RAG_AUTH") or None
     credentials = Credentials.parse(auth) if auth else None
-    warning = check_exposure(args.host, credentials, getattr(args, "no_auth", False))
+    warning = check_exposure(args.host, credentials, args.no_auth)
     if min(args.max_upload_mb, args.max_uploads_mb) < 1:
         raise AccessError("--max-upload-mb and --max-uploads-mb must be at least 1")
-    policy = UploadPolicy(enabled=not getattr(args, "no_upload", False),
+    policy = UploadPolicy(enabled=not args.no_upload,
                           max_file_bytes=args.max_upload_mb * MB,
                           max_total_bytes=args.max_uploads_mb * MB)
     return credentials, policy, warning

@@ -68,6 +68,12 @@ class Citation:
     page: int | None = None
     extracted: bool = False
 
+    @classmethod
+    def of(cls, sentence: "Sentence") -> "Citation":
+        """The citation of one indexed sentence: its own lines and text."""
+        return cls(sentence.file, sentence.line_start, sentence.line_end, sentence.text,
+                   sentence.page, sentence.extracted)
+
     def label(self) -> str:
         from .formats import location_label
 

@@ -27,6 +27,11 @@ UPLOADS_FOLDER = "uploads"
 UPLOADS_PREFIX = UPLOADS_FOLDER + "/"
 
 
+def uploads_dir(settings) -> Path:
+    """Where files added through the web page are kept, inside the index folder."""
+    return settings.index_dir / UPLOADS_FOLDER
+
+
 @dataclass(frozen=True)
 class UploadPolicy:
     enabled: bool = True
@@ -93,7 +98,7 @@ def receive_uploads(assistant, sources: list[tuple[str, Path]], policy: UploadPo
 
     if not policy.enabled:
         return [f"⚠️ {policy.describe()}"]
-    folder = assistant.settings.index_dir / UPLOADS_FOLDER
+    folder = uploads_dir(assistant.settings)
     folder.mkdir(parents=True, exist_ok=True)
     lines: list[str] = []
     stored: dict[str, Path] = {}  # cited name -> stored path

@@ -38,12 +38,6 @@ def pick_candidates(candidates: list[Candidate], count: int = SOURCE_COUNT) -> l
     return best
 
 
-def pick_sources(candidates: list[Candidate], count: int = SOURCE_COUNT) -> list[Citation]:
-    return [Citation(item.sentence.file, item.sentence.line_start, item.sentence.line_end,
-                     item.sentence.text, item.sentence.page, item.sentence.extracted)
-            for item in pick_candidates(candidates, count)]
-
-
 def _as_data(text: str) -> str:
     # Keep a document from closing our blocks and opening its own.
     return re.sub(r"</?\s*(sources|source|question)\b[^>]*>", " ", text, flags=re.IGNORECASE)

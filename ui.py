@@ -438,6 +438,8 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--index-dir", metavar="DIR",
                         help="index folder (default: $RAG_INDEX_DIR or ./index)")
     parser.add_argument("--model", metavar="NAME", help="embedding model id or folder")
+    parser.add_argument("--store", metavar="URI", help="the index in Milvus: PATH.db (Milvus "
+                        "Lite) or http://HOST:19530 (default: $RAG_STORE or the index folder)")
     add_serve_arguments(parser)
     return parser.parse_args(argv)
 
@@ -455,7 +457,7 @@ def serve(args: argparse.Namespace) -> int:
     if warning:
         print(f"rag: {warning}", file=sys.stderr, flush=True)
     settings = Settings.from_env(index_dir=args.index_dir, model=args.model,
-                                 llm_url=getattr(args, "llm", None),
+                                 store=getattr(args, "store", None), llm_url=getattr(args, "llm", None),
                                  llm_model=getattr(args, "llm_model", None))
     app = build_app(settings, credentials=credentials, uploads=uploads)
     login = f"login as {credentials.user}" if credentials else "no login"

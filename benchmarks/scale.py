@@ -126,7 +126,7 @@ def search(index_dir: Path, queries: int) -> dict:
     started = time.perf_counter()
     data = load_index(index_dir, DEFAULT_MODEL)
     load_seconds = time.perf_counter() - started
-    retriever = HybridRetriever(data, data.keyword_index, Calibration.load())
+    retriever = HybridRetriever(data, Calibration.load())
 
     rng = np.random.default_rng(1)
     picked = rng.choice(len(data.sentences), size=queries, replace=False)

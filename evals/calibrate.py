@@ -146,9 +146,8 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
     scored = []
     for question_set in sets:
         assistant = question_set.assistant
-        keyword_index = assistant.retriever.keyword_index
-        retriever = HybridRetriever(assistant.data(), keyword_index, calibration)
-        answerer = ExtractiveAnswerer(assistant.data(), keyword_index, calibration)
+        retriever = HybridRetriever(assistant.data(), calibration)
+        answerer = ExtractiveAnswerer(assistant.data(), calibration)
         for item, vector in zip(question_set.items, question_set.vectors):
             ranking = retriever.rank(item.question, vector)
             candidates = answerer.candidates(item.question, vector, ranking, POOL_CHUNKS)
@@ -323,7 +322,7 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         answerer = answerers.get(id(question.answerer))
         if answerer is None:
             answerer = answerers[id(question.answerer)] = ExtractiveAnswerer(
-                question.answerer.data, question.answerer.keyword_index, calibration)
+                question.answerer.data, calibration)
         ranked = _ranked(question, answerer)
         right = bool(question.labels[ranked[0].sentence_id])
         rows.append((answerer.trigger_features(question.question, ranked),

@@ -71,7 +71,7 @@ def run_claims(path: Path = CLAIMS_DATASET, notify=None) -> tuple[list[ClaimResu
         ids = [_find_sentence(data, {**spec, "file": spec["file"].removeprefix(SQUAD_PREFIX)})
                for spec in record["sources"]]
         sources = [Citation.of(data.sentences[i]) for i in ids]
-        contexts = [source_context(data.sentences, i) for i in ids]
+        contexts = [source_context(data, i) for i in ids]
         markers = "".join(f"[{number}]" for number in range(1, len(sources) + 1))
         claim = record["claim"].rstrip(".") + f" {markers}."
         checked = ClaimChecker(sources, assistant.embedder, contexts).check(claim)

@@ -48,6 +48,6 @@ def run(dataset: Dataset, assistant: Assistant, index_seconds: float,
         if progress:
             progress(1)
     chunks = [{"file": chunk.file, "line_start": chunk.line_start, "line_end": chunk.line_end}
-              for chunk in assistant.data().chunks]
+              for chunk in assistant.data().all_chunks()]
     return RunResult(dataset, outcomes, all_metrics(outcomes, chunks, index_seconds),
                      index_seconds)

@@ -26,10 +26,10 @@ import numpy as np
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
 from .injection import addresses_the_model
-from .keyword import KeywordIndex, raw_tokens, tokenize, weighted_tokens
+from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
 from .settings import Calibration
-from .store import IndexData
+from .storage import IndexView
 from .types import Citation, Claim, Sentence
 
 NOT_FOUND = "Not found in the indexed documents."
@@ -101,9 +101,8 @@ def _weights(fitted: dict[str, float], names: Sequence[str],
 
 
 class ExtractiveAnswerer:
-    def __init__(self, data: IndexData, keyword_index: KeywordIndex, calibration: Calibration):
+    def __init__(self, data: IndexView, calibration: Calibration):
         self.data = data
-        self.keyword_index = keyword_index
         fitted = bool(calibration.scorer_weights)
         self.weights = _weights(calibration.scorer_weights, FEATURES, DEFAULT_WEIGHTS)
         self.bias = calibration.scorer_bias if fitted else DEFAULT_BIAS
@@ -122,16 +121,19 @@ class ExtractiveAnswerer:
         tokens = self._sentence_tokens.get(sentence_id)
         if tokens is None:
             tokens = self._sentence_tokens[sentence_id] = set(
-                tokenize(self.data.sentences[sentence_id].text))
+                tokenize(self.data.sentence(sentence_id).text))
         return tokens
+
+    def _file_of(self, sentence_id: int) -> str | None:
+        sentence = self.data.sentence(sentence_id)
+        return sentence.file if sentence is not None else None
 
     def _neighbours(self, sentence_id: int) -> tuple[int | None, list[int]]:
         """The previous sentence of the same file (or None) and the window of
         the sentence with its neighbours on either side."""
-        sentences = self.data.sentences
-        file = sentences[sentence_id].file
+        file = self.data.sentence(sentence_id).file
         window = [neighbour for neighbour in (sentence_id - 1, sentence_id, sentence_id + 1)
-                  if 0 <= neighbour < len(sentences) and sentences[neighbour].file == file]
+                  if self._file_of(neighbour) == file]
         previous = sentence_id - 1 if window[0] == sentence_id - 1 else None
         return previous, window
 
@@ -139,10 +141,15 @@ class ExtractiveAnswerer:
         """Answerable sentences of the top `pool` chunks, each with the best
         fused score of a chunk that holds it."""
         best_chunk_score: dict[int, float] = {}
-        for chunk_id, score in zip(ranking.chunk_ids[:pool], ranking.fused[:pool]):
-            chunk = self.data.chunks[int(chunk_id)]
+        chunk_ids = [int(chunk_id) for chunk_id in ranking.chunk_ids[:pool]]
+        self.data.prefetch(chunk_ids=chunk_ids)
+        chunks = [self.data.chunk(chunk_id) for chunk_id in chunk_ids]
+        # The pool's sentences and their neighbours, in one go from a remote store.
+        self.data.prefetch(sentence_ids=[sentence_id for chunk in chunks for sentence_id in
+                                         range(chunk.sentence_start - 1, chunk.sentence_end + 1)])
+        for chunk, score in zip(chunks, ranking.fused[:pool]):
             for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-                sentence = self.data.sentences[sentence_id]
+                sentence = self.data.sentence(sentence_id)
                 if not sentence.is_furniture and not addresses_the_model(sentence.text):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
@@ -157,17 +164,20 @@ class ExtractiveAnswerer:
         question_weights = weighted_tokens(question)
         # Rarity in this collection, beside rarity in English: in a folder
         # of licenses "license" says little, however rare it is elsewhere.
-        question_idf = self.keyword_index.idf(question_weights)
+        question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
         question_words = set(raw_tokens(question))
-        vectors = self.data.sentence_vectors
         ids = sorted(best_chunk_score)
-        dense = vectors[ids] @ query_vector
+        neighbourhoods = {sentence_id: self._neighbours(sentence_id) for sentence_id in ids}
+        known = sorted({neighbour for _, window in neighbourhoods.values() for neighbour in window})
+        row_of = {sentence_id: row for row, sentence_id in enumerate(known)}
+        vectors = self.data.vectors(known)
+        dense = vectors[[row_of[sentence_id] for sentence_id in ids]] @ query_vector
         rows = []
         for row, sentence_id in enumerate(ids):
-            sentence = self.data.sentences[sentence_id]
-            previous, window = self._neighbours(sentence_id)
-            window_vector = vectors[window].sum(axis=0)
+            sentence = self.data.sentence(sentence_id)
+            previous, window = neighbourhoods[sentence_id]
+            window_vector = vectors[[row_of[neighbour] for neighbour in window]].sum(axis=0)
             window_vector /= max(float(np.linalg.norm(window_vector)), 1e-9)
             tokens = self._tokens(sentence_id)
             window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window))
@@ -175,7 +185,7 @@ class ExtractiveAnswerer:
             rows.append([
                 float(dense[row]),
                 float(window_vector @ query_vector),
-                float(vectors[previous] @ query_vector) if previous is not None else 0.0,
+                float(vectors[row_of[previous]] @ query_vector) if previous is not None else 0.0,
                 0.0,  # dense_gap, below
                 _weighted_share(question_weights, tokens),
                 _weighted_share(question_weights, window_tokens),
@@ -198,7 +208,7 @@ class ExtractiveAnswerer:
             values = features[:, FEATURES.index(source)]
             features[:, FEATURES.index(gap)] = values - values.max()
         probabilities = self.score(features)
-        return [Candidate(sentence_id, self.data.sentences[sentence_id], features[row],
+        return [Candidate(sentence_id, self.data.sentence(sentence_id), features[row],
                           float(probabilities[row])) for row, sentence_id in enumerate(ids)]
 
     def score(self, features: np.ndarray) -> np.ndarray:

@@ -20,7 +20,8 @@ from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever, Ranking
 from .settings import Settings
-from .store import IndexData, NoIndex, check_compatible, current_generation, load_index
+from .storage import IndexView, Store, open_store
+from .store import NoIndex, check_compatible
 from .types import Answer, Retrieved
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -57,7 +58,7 @@ class Snapshot:
     swapped in meanwhile (an upload, `rag index`) cannot mix chunk ids of
     two indexes."""
 
-    data: IndexData
+    data: IndexView
     retriever: HybridRetriever
     answerer: ExtractiveAnswerer
 
@@ -69,6 +70,7 @@ class Assistant:
         self._embedder: Embedder | None = None
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
+        self._store: Store | None = None
         self.warmed_up = False
 
     # -- loading ---------------------------------------------------------
@@ -78,6 +80,13 @@ class Assistant:
             self._embedder = load_embedder(self.settings.model, self.settings.encoder,
                                            self.settings.cache_dir, self.notify)
         return self._embedder
+
+    @property
+    def store(self) -> Store:
+        """Where the index lives (the folder, or Milvus with `settings.store`)."""
+        if self._store is None:
+            self._store = open_store(self.settings)
+        return self._store
 
     def index(self, paths: list[Path] | None = None, rebuild: bool = False,
               progress_factory=None, add_only: bool = False,
@@ -90,9 +99,9 @@ class Assistant:
 
     def ensure_index(self, progress_factory=None) -> IndexReport | None:
         """Index the bundled sample articles when there is no index yet."""
-        if current_generation(self.settings.index_dir) is not None:
+        if self.store.generation() is not None:
             return None
-        self.notify(f"no index in {self.settings.index_dir}; indexing the bundled "
+        self.notify(f"no index in {self.store.location}; indexing the bundled "
                     f"sample articles first")
         report = self.index(None, progress_factory=progress_factory)
         self.notify(report.summary())
@@ -102,22 +111,21 @@ class Assistant:
         """The live index with its retriever and answerer, reloaded when a
         newer generation was swapped in."""
         with self._lock:
-            live = current_generation(self.settings.index_dir)
+            live = self.store.generation()
             if live is None:
-                raise NoIndex(f"no index in {self.settings.index_dir}; run: rag index")
+                raise NoIndex(f"no index in {self.store.location}; run: rag index")
             if self._snapshot is None or self._snapshot.data.generation != live:
                 # The index first, so one of another model is reported as
                 # such before that model is loaded (or found missing).
-                data = load_index(self.settings.index_dir, self.settings.model)
-                check_compatible(data.manifest, self.settings.model, self.settings.index_dir,
+                data = self.store.open(self.settings.model)
+                check_compatible(data.manifest, self.settings.model, Path(self.store.location),
                                  self.embedder.encoder_id)
                 calibration = self.settings.calibration
-                self._snapshot = Snapshot(
-                    data, HybridRetriever(data, data.keyword_index, calibration),
-                    ExtractiveAnswerer(data, data.keyword_index, calibration))
+                self._snapshot = Snapshot(data, HybridRetriever(data, calibration),
+                                          ExtractiveAnswerer(data, calibration))
             return self._snapshot
 
-    def data(self) -> IndexData:
+    def data(self) -> IndexView:
         """The live index (see `snapshot`)."""
         return self.snapshot().data
 
@@ -200,7 +208,7 @@ class Assistant:
                            mode="llm")
         # Each source is read with the sentences before it, where a quote's
         # speaker or a pronoun's person is named.
-        contexts = [source_context(snapshot.data.sentences, item.sentence_id) for item in picked]
+        contexts = [source_context(snapshot.data, item.sentence_id) for item in picked]
         checked = ClaimChecker(sources, self.embedder, contexts).check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "

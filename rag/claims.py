@@ -66,14 +66,18 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
 CONTEXT_BEFORE = 3  # sentences before a source that may name who it quotes or speaks of
 
 
-def source_context(sentences, sentence_id: int, before: int = CONTEXT_BEFORE) -> list[str]:
+def source_context(data, sentence_id: int, before: int = CONTEXT_BEFORE) -> list[str]:
     """Texts of the sentences just before one in the same file, page
-    furniture left out, nearest last."""
-    file = sentences[sentence_id].file
+    furniture left out, nearest last. `data` is an index view."""
+    data.prefetch(sentence_ids=range(sentence_id - before - 1, sentence_id + 1))
+    file = data.sentence(sentence_id).file
     texts, index = [], sentence_id - 1
-    while index >= 0 and sentences[index].file == file and len(texts) < before:
-        if not sentences[index].is_furniture:
-            texts.append(sentences[index].text)
+    while len(texts) < before:
+        sentence = data.sentence(index)
+        if sentence is None or sentence.file != file:
+            break
+        if not sentence.is_furniture:
+            texts.append(sentence.text)
         index -= 1
     return texts[::-1]
 

@@ -21,13 +21,16 @@ EPILOG = """examples:
   rag ask "Who is Mark Esper?" --json
   rag ask --batch questions.txt > answers.jsonl
   rag search "Su-30SM" -k 3
+  rag index ~/docs --store docs.db --ray   Milvus Lite, embedded by a local Ray
   rag eval evals/datasets/sample_articles.jsonl
   rag serve --port 7860             the chat page (also: python ui.py)
   rag model                         prepare (once) and show the ONNX encoder
 
 environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model),
   RAG_ENCODER (onnx-int8, onnx or torch), RAG_CACHE_DIR (exported encoders;
-  default ~/.cache/rag), RAG_LLM_URL, RAG_LLM_MODEL, RAG_LLM_API_KEY"""
+  default ~/.cache/rag), RAG_LLM_URL, RAG_LLM_MODEL, RAG_LLM_API_KEY,
+  RAG_STORE (Milvus: PATH.db or http://HOST:19530), RAG_MILVUS_TOKEN,
+  RAG_RAY_ADDRESS (index on Ray: an address or local)"""
 
 
 def _stderr(message: str) -> None:
@@ -51,7 +54,8 @@ def _assistant(args):
         index_dir=getattr(args, "index_dir", None), model=args.model,
         encoder=getattr(args, "encoder", None), llm_url=getattr(args, "llm", None),
         llm_model=getattr(args, "llm_model", None), llm_timeout=getattr(args, "llm_timeout", None),
-        drop_unsupported=getattr(args, "drop_unsupported", None) or None)
+        drop_unsupported=getattr(args, "drop_unsupported", None) or None,
+        store=getattr(args, "store", None), ray_address=getattr(args, "ray", None))
     return Assistant(settings, notify=_stderr)
 
 
@@ -170,13 +174,12 @@ def command_search(args) -> int:
     assistant = _assistant(args)
     assistant.ensure_index(progress_factory=_progress_factory("embedding"))
     results = assistant.search(" ".join(args.query), k=args.k)
-    data = assistant.data()
     if args.json:
-        print(json.dumps([{**item.to_json(), "text": data.chunks[item.chunk_id].text}
+        print(json.dumps([{**item.to_json(), "text": item.text}
                           for item in results], ensure_ascii=False))
         return 0
     for rank, item in enumerate(results, 1):
-        text = data.chunks[item.chunk_id].text
+        text = item.text
         where = location_label(item.file, item.line_start, item.line_end, item.page,
                                item.extracted)
         print(f"{rank}. {where}  score {item.score:.4f}")
@@ -241,6 +244,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--model", metavar="NAME",
                         help="embedding model id or folder (default: $RAG_MODEL or "
                              "sentence-transformers/all-MiniLM-L6-v2, loaded offline)")
+    common.add_argument("--store", metavar="URI",
+                        help="keep the index in Milvus instead of the index folder: PATH.db "
+                             "for Milvus Lite, http://HOST:19530 for a Milvus server; "
+                             "collections are named after --index-dir (default: $RAG_STORE; "
+                             "needs pip install -e '.[scale]')")
     common.add_argument("--encoder", choices=("onnx-int8", "onnx", "torch"),
                         help="how the model runs (default: $RAG_ENCODER or onnx-int8, "
                              "exported once from the model; torch: sentence-transformers)")
@@ -253,6 +261,10 @@ def build_parser() -> argparse.ArgumentParser:
     index.add_argument("paths", nargs="*", metavar="PATH")
     index.add_argument("--rebuild", action="store_true", help="embed every file again")
     index.add_argument("--json", action="store_true", help="print the summary as JSON")
+    index.add_argument("--ray", nargs="?", const="local", metavar="ADDRESS",
+                       help="read, split and embed the files on a Ray cluster (ADDRESS, e.g. "
+                            "ray://head:10001; alone or 'local': a Ray of this machine); "
+                            "default: $RAG_RAY_ADDRESS or in this process")
     index.set_defaults(handler=command_index)
 
     ask = commands.add_parser("ask", parents=[common], help="answer a question with citations",
@@ -356,6 +368,12 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as error:  # a Milvus server or Ray cluster failing mid-run
+        if type(error).__module__.split(".")[0] not in ("pymilvus", "grpc", "ray"):
+            raise
+        engine = "Ray" if type(error).__module__.startswith("ray") else "Milvus"
+        _stderr(f"rag: error: {engine}: {(str(error).splitlines() or [''])[0][:300]}")
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,36 +4,34 @@ Runs the stages in order (documents -> sentences -> chunks -> vectors ->
 store). Files whose content hash is unchanged since the live index keep their
 sentences, chunks and vectors; only new and changed files are embedded. A
 change of model or chunk settings (or `rebuild=True`) embeds everything.
+Reading, splitting and embedding run here, or on a Ray cluster
+(`rag/ray_indexing.py`); the store (`rag/storage.py`) only ever sees whole
+files, and readers see nothing of an update until it has landed.
 """
 
 from __future__ import annotations
 
-import fcntl
 import platform
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
-import numpy as np
 
 from . import __version__
 from .chunks import chunk_sentences
 from .documents import Document, Skipped, common_root, discover, read_document
 from .embedding import Embedder, load_embedder
+from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
 from .sentences import split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
-from .store import IndexData, IndexError_, current_generation, load_index, save_index
+from .storage import FileEntry, Store, open_store
+from .store import IndexError_, check_compatible
 from .types import Chunk, Sentence
 from .uploads import UPLOADS_FOLDER, uploads_dir
 
 Notify = Callable[[str], None]
-
-
-class IndexBusy(RuntimeError):
-    pass
 
 
 class NothingIndexed(RuntimeError):
@@ -70,76 +68,20 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-@dataclass
-class FileEntry:
-    """One file's share of the index, fresh or carried over."""
-
-    file: str
-    sha256: str
-    encoding: str
-    sentences: list[Sentence]
-    chunks: list[Chunk]  # sentence ids relative to this file's first sentence
-    sentence_vectors: np.ndarray | None = None
-    path: str = ""  # absolute path of the file on disk
-
-
-@contextmanager
-def index_lock(index_dir: Path, wait: float = 0.0, notify: Notify | None = None):
-    """One writer at a time per index folder. A second one waits up to
-    `wait` seconds (saying so once) for the first to finish, then gives up
-    with IndexBusy: an upload from the page holds the lock for seconds, a
-    `rag index` of a large folder for minutes."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / ".lock", "w")
-    deadline = time.monotonic() + wait
-    try:
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    raise IndexBusy(f"another writer (`rag index` or an upload from the chat "
-                                    f"page) is updating {index_dir}; try again when it has "
-                                    f"finished") from None
-                if notify is not None:
-                    notify(f"waiting up to {wait:.0f} s for another writer of {index_dir} "
-                           f"to finish")
-                    notify = None
-                time.sleep(0.2)
-        yield
-    finally:
-        handle.close()
-
-
-def _previous_entries(settings: Settings,
-                      encoder_id: str) -> tuple[str | None, dict[str, FileEntry]]:
-    """The live index's root and per-file data, when they can be reused
-    (same model, same encoder, same chunking)."""
-    if current_generation(settings.index_dir) is None:
+def _previous_files(store: Store, settings: Settings,
+                    encoder_id: str) -> tuple[str | None, dict[str, dict]]:
+    """The live index's root and manifest entry per file, when its files can
+    be carried over (same model, encoder and chunking)."""
+    if store.generation() is None:
         return None, {}
     try:
-        data = load_index(settings.index_dir, settings.model, encoder_id)
+        manifest = store.manifest()
+        check_compatible(manifest, settings.model, Path(store.location), encoder_id)
     except IndexError_:
         return None, {}
-    manifest = data.manifest
     if manifest.get("chunking") != _chunking(settings):
         return manifest.get("root"), {}
-    entries = {}
-    for file, info in manifest["files"].items():
-        first, last = info["sentences"]
-        chunk_first, chunk_last = info["chunks"]
-        chunks = [_shift(chunk, -first) for chunk in data.chunks[chunk_first:chunk_last]]
-        entries[file] = FileEntry(file, info["sha256"], info.get("encoding", "utf-8"),
-                                  data.sentences[first:last], chunks,
-                                  data.sentence_vectors[first:last],
-                                  path=info.get("path", ""))
-    return manifest.get("root"), entries
-
-
-def _shift(chunk: Chunk, offset: int) -> Chunk:
-    return replace(chunk, sentence_start=chunk.sentence_start + offset,
-                   sentence_end=chunk.sentence_end + offset)
+    return manifest.get("root"), dict(manifest.get("files", {}))
 
 
 def _chunking(settings: Settings) -> dict:
@@ -147,9 +89,35 @@ def _chunking(settings: Settings) -> dict:
             "sentence_splitter": 3}
 
 
-def _is_live_upload(entry: FileEntry, settings: Settings) -> bool:
-    path = Path(entry.path)
+def _is_live_upload(info: dict, settings: Settings) -> bool:
+    path = Path(info.get("path", ""))
     return path.is_relative_to(uploads_dir(settings).resolve()) and path.is_file()
+
+
+@dataclass
+class Prepared:
+    """What reading one file came to: carried over unchanged, a fresh entry
+    (embedded once `entry.sentence_vectors` is set), or skipped with a reason."""
+
+    file: str
+    status: str  # "unchanged", "fresh" or "skipped"
+    entry: FileEntry | None = None
+    message: str = ""  # why it was skipped, or a warning about a file still used
+
+
+def prepare_file(path: Path, file: str, old: dict | None, settings: Settings) -> Prepared:
+    """Read, hash and split one file (in this process or on a Ray worker);
+    `old` is its entry in the live manifest, if any."""
+    document, message = read_document(path, file)
+    if document is None:
+        return Prepared(file, "skipped", message=message)
+    if old is not None and old.get("sha256") == document.sha256 \
+            and old.get("path") == str(document.path):
+        return Prepared(file, "unchanged", message=message or "")
+    entry = _fresh_entry(document, file, settings)
+    if not entry.chunks:
+        return Prepared(file, "skipped", message="no text to index (only page furniture)")
+    return Prepared(file, "fresh", entry, message or "")
 
 
 def _fresh_entry(document: Document, file: str, settings: Settings) -> FileEntry:
@@ -168,78 +136,96 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
                 notify: Notify = print, progress_factory=None,
                 embedder: Embedder | None = None, add_only: bool = False,
                 lock_wait: float = 0.0) -> IndexReport:
-    """Bring `settings.index_dir` in line with `paths` (default: the bundled
-    sample articles): new and changed files are embedded, deleted ones
-    dropped, the rest carried over. With `add_only`, `paths` are added to
-    what is indexed and nothing is dropped (uploads from the web page).
-    Waits up to `lock_wait` seconds for another writer (see `index_lock`).
-    Raises NothingIndexed when no file could be used."""
+    """Bring the index (`settings.store`; by default the folder
+    `settings.index_dir`) in line with `paths` (default: the bundled sample
+    articles): new and changed files are embedded, deleted ones dropped, the
+    rest carried over. With `add_only`, `paths` are added to what is indexed
+    and nothing is dropped (uploads from the web page). With
+    `settings.ray_address`, files are read, split and embedded on that Ray
+    cluster. Waits up to `lock_wait` seconds for another writer (see
+    `index_lock`). Raises NothingIndexed when no file could be used."""
     started = time.perf_counter()
     paths = [Path(path).resolve() for path in (paths or [SAMPLE_CORPUS_DIR])]
-    with index_lock(settings.index_dir, lock_wait, notify):
+    store = open_store(settings)
+    with store.lock(lock_wait, notify):
+        # Loaded here even when Ray embeds: it names the encoder the index
+        # records, and exports the model once into the cache workers share.
         embedder = embedder or load_embedder(settings.model, settings.encoder,
                                              settings.cache_dir, notify)
-        previous_root, previous = _previous_entries(settings, embedder.encoder_id)
+        previous_root, previous = _previous_files(store, settings, embedder.encoder_id)
         if rebuild:
             previous = {}
         names_root = common_root(paths)
         if add_only:
             root = Path(previous_root) if previous_root else names_root
-            entries = dict(previous)
+            kept = dict(previous)
         else:
             root = names_root
             # Uploaded files stay until they are deleted from the uploads folder.
-            entries = {file: entry for file, entry in previous.items()
-                       if _is_live_upload(entry, settings)}
-        report = IndexReport(settings.index_dir, root)
-        for file, document in _read_all(paths, names_root, report, notify):
+            kept = {file: info for file, info in previous.items()
+                    if _is_live_upload(info, settings)}
+        report = IndexReport(Path(store.location), root)
+        jobs = []
+        for found in discover(paths, names_root):
+            if isinstance(found, Skipped):
+                report.skip(found, notify)
+                continue
+            path, file = found
             if add_only:
-                file = f"{UPLOADS_FOLDER}/{Path(document.path).name}"
-            elif file in entries:  # a live upload; only a folder named "uploads" can clash
+                file = f"{UPLOADS_FOLDER}/{path.name}"
+            elif file in kept:  # a live upload; only a folder named "uploads" can clash
                 notify(f"{file}: an uploaded file had this name; the one in {names_root} "
                        f"replaces it in the index (rename one of them to keep both)")
-            old = previous.get(file)
-            if old is not None and old.sha256 == document.sha256 and old.path == str(document.path):
-                entries[file] = old
-                report.unchanged.append(file)
-                continue
-            entry = _fresh_entry(document, file, settings)
-            if not entry.chunks:
-                report.skip(Skipped(file, "no text to index (only page furniture)"), notify)
-                continue
-            entries[file] = entry
-            (report.changed if old is not None else report.added).append(file)
-        if not add_only:
-            report.removed = sorted(set(previous) - set(entries))
-        usable = {file: entry for file, entry in entries.items() if entry.chunks}
-        if not usable:
-            raise NothingIndexed(f"nothing to index: no readable .txt or .md files in "
-                                 f"{', '.join(str(path) for path in paths)}")
-        _embed_missing(list(usable.values()), embedder, settings, progress_factory)
-        data = _assemble(usable, settings, root, embedder)
-        save_index(settings.index_dir, data)
-    report.files = len(usable)
-    report.chunks = len(data.chunks)
-    report.sentences = len(data.sentences)
+                del kept[file]
+            jobs.append((path, file))
+        if settings.ray_address and not add_only:
+            from .ray_indexing import prepare_on_ray
+
+            outcomes = prepare_on_ray(jobs, previous, settings, embedder.dimension, notify)
+        else:
+            outcomes = _prepare_here(jobs, previous, settings, embedder, progress_factory)
+        writer = store.writer(embedder.dimension)
+        try:
+            for prepared in outcomes:
+                file = prepared.file
+                if prepared.status == "skipped":
+                    report.skip(Skipped(file, prepared.message), notify)
+                    continue
+                if prepared.message:
+                    notify(f"warning: {file}: {prepared.message}")
+                if prepared.status == "unchanged":
+                    kept[file] = previous[file]
+                    report.unchanged.append(file)
+                    continue
+                kept.pop(file, None)
+                writer.add(prepared.entry)
+                (report.changed if file in previous else report.added).append(file)
+            if not kept and not report.added and not report.changed:
+                raise NothingIndexed(f"nothing to index: no readable files in "
+                                     f"{', '.join(str(path) for path in paths)}")
+            for file, info in kept.items():
+                writer.keep(file, info)
+            if not add_only:
+                report.removed = sorted(set(previous) - set(kept) - set(report.changed))
+            writer.commit(_manifest(settings, root, embedder))
+        except BaseException:
+            writer.abort()
+            raise
+        counts = store.manifest()["counts"]
+    report.files, report.chunks, report.sentences = (counts["files"], counts["chunks"],
+                                                     counts["sentences"])
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _read_all(paths: list[Path], root: Path, report: IndexReport, notify: Notify):
-    """(name, document) for every readable file; every other one is
-    reported once and the walk goes on."""
-    for found in discover(paths, root):
-        if isinstance(found, Skipped):
-            report.skip(found, notify)
-            continue
-        path, file = found
-        document, message = read_document(path, file)
-        if document is None:
-            report.skip(Skipped(file, message), notify)
-            continue
-        if message:
-            notify(f"warning: {file}: {message}")
-        yield file, document
+def _prepare_here(jobs: list[tuple[Path, str]], previous: dict[str, dict], settings: Settings,
+                  embedder: Embedder, progress_factory) -> Iterator[Prepared]:
+    """Read every file, then embed the fresh ones in one run (so the
+    progress bar knows the total), then hand them on."""
+    prepared = [prepare_file(path, file, previous.get(file), settings) for path, file in jobs]
+    _embed_missing([item.entry for item in prepared if item.status == "fresh"], embedder,
+                   settings, progress_factory)
+    yield from prepared
 
 
 def _embed_missing(entries: list[FileEntry], embedder: Embedder, settings: Settings,
@@ -263,36 +249,18 @@ def _embed_missing(entries: list[FileEntry], embedder: Embedder, settings: Setti
         position += len(entry.sentences)
 
 
-def _assemble(entries: dict[str, FileEntry], settings: Settings, root: Path,
-              embedder: Embedder) -> IndexData:
-    sentences: list[Sentence] = []
-    chunks: list[Chunk] = []
-    files = {}
-    for file in sorted(entries):
-        entry = entries[file]
-        first, chunk_first = len(sentences), len(chunks)
-        sentences.extend(entry.sentences)
-        chunks.extend(_shift(chunk, first) for chunk in entry.chunks)
-        files[file] = {"sha256": entry.sha256, "encoding": entry.encoding, "path": entry.path,
-                       "sentences": [first, len(sentences)], "chunks": [chunk_first, len(chunks)]}
-    ordered = [entries[file] for file in sorted(entries)]
-    dimension = embedder.dimension
-    manifest = {
+def _manifest(settings: Settings, root: Path, embedder: Embedder) -> dict:
+    """The settings half of a manifest; the store adds files and counts."""
+    return {
         "model": embedder.model_id,
         "encoder": embedder.encoder_id,
-        "dimension": dimension,
+        "dimension": embedder.dimension,
         "metric": "inner product of L2-normalized vectors (cosine)",
         "chunking": _chunking(settings),
         "root": str(root),
-        "files": files,
-        "counts": {"files": len(files), "sentences": len(sentences), "chunks": len(chunks)},
         "versions": _library_versions(),
         "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }
-    return IndexData(
-        manifest=manifest, sentences=sentences, chunks=chunks,
-        sentence_vectors=np.vstack([entry.sentence_vectors for entry in ordered]).astype(np.float32),
-    )
 
 
 def _library_versions() -> dict:

@@ -1,6 +1,6 @@
 """Stage 6: hybrid retrieval of chunks.
 
-Dense search (FAISS inner product over normalized sentence vectors) finds
+Dense search (inner product over normalized sentence vectors) finds
 paraphrases: a chunk scores the cosine of its best sentence, so one sentence
 that matches the question is not averaged away by the rest of its chunk.
 BM25 finds exact names, numbers and rare terms. The two rankings are fused by
@@ -18,9 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .keyword import KeywordIndex
 from .settings import Calibration
-from .store import IndexData
+from .storage import IndexView
 from .types import Retrieved
 
 CANDIDATES = 100  # how deep each side's ranking goes before fusion
@@ -41,23 +40,16 @@ class Ranking:
 
 
 class HybridRetriever:
-    def __init__(self, data: IndexData, keyword_index: KeywordIndex, calibration: Calibration):
+    def __init__(self, data: IndexView, calibration: Calibration):
         self.data = data
-        self.keyword_index = keyword_index
         self.calibration = calibration
-        self.chunks_of_sentence = chunks_of_sentences(data)
 
     def dense_ranking(self, query_vector: np.ndarray, depth: int) -> list[int]:
         """Chunk ids by the cosine of their best sentence, best first."""
-        total = self.data.vector_index.ntotal if self.data.vector_index is not None else 0
-        if not len(self.data.chunks) or not total:
-            return []
-        _, ids = self.data.vector_index.search(query_vector.reshape(1, -1).astype(np.float32),
-                                               min(depth * SENTENCES_PER_CHUNK, total))
         ranking: list[int] = []
         seen: set[int] = set()
-        for sentence_id in ids[0]:
-            for chunk_id in self.chunks_of_sentence.get(int(sentence_id), ()):
+        for _, chunk_ids in self.data.dense_search(query_vector, depth * SENTENCES_PER_CHUNK):
+            for chunk_id in chunk_ids:
                 if chunk_id not in seen:
                     seen.add(chunk_id)
                     ranking.append(chunk_id)
@@ -66,10 +58,7 @@ class HybridRetriever:
         return ranking[:depth]
 
     def keyword_ranking(self, query: str, depth: int) -> list[int]:
-        scores = self.keyword_index.scores(query)
-        positive = np.flatnonzero(scores > 0)
-        order = positive[np.argsort(-scores[positive], kind="stable")]
-        return [int(chunk_id) for chunk_id in order[:depth]]
+        return self.data.keyword_search(query, depth)
 
     def rank(self, query: str, query_vector: np.ndarray, depth: int = CANDIDATES) -> Ranking:
         dense = self.dense_ranking(query_vector, depth)
@@ -90,20 +79,11 @@ class HybridRetriever:
 
     def retrieved(self, ranking: Ranking, k: int) -> list[Retrieved]:
         results = []
+        self.data.prefetch(chunk_ids=[int(chunk_id) for chunk_id in ranking.chunk_ids[:k]])
         for chunk_id, score in zip(ranking.chunk_ids[:k], ranking.fused[:k]):
-            chunk = self.data.chunks[int(chunk_id)]
+            chunk = self.data.chunk(int(chunk_id))
             results.append(Retrieved(chunk.file, chunk.line_start, chunk.line_end, float(score),
                                      chunk_id=int(chunk_id), page=chunk.page,
                                      extracted=chunk.extracted, text=chunk.text))
         return results
 
-
-def chunks_of_sentences(data: IndexData) -> dict[int, tuple[int, ...]]:
-    """For each sentence, the chunks it is part of (one, or two where chunks
-    overlap). Furniture sentences belong to none, so they never rank a chunk."""
-    members: dict[int, list[int]] = {}
-    for chunk_id, chunk in enumerate(data.chunks):
-        for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-            if not data.sentences[sentence_id].is_furniture:
-                members.setdefault(sentence_id, []).append(chunk_id)
-    return {sentence_id: tuple(chunk_ids) for sentence_id, chunk_ids in members.items()}

@@ -120,6 +120,11 @@ class Settings:
     llm_max_tokens: int = 1024  # asked of the server; a written answer is a few sentences
     # Drop claims the cited lines do not support, instead of marking them.
     drop_unsupported: bool = False
+    # Where the index lives: empty for the index folder (FAISS + bm25s);
+    # "PATH.db" for Milvus Lite, "http://HOST:19530" for a Milvus server.
+    store: str = ""
+    # Index with Ray Data on this cluster ("local" starts one); empty: in process.
+    ray_address: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "index_dir", Path(self.index_dir))
@@ -133,7 +138,7 @@ class Settings:
             values["model"] = os.environ["RAG_MODEL"]
         if os.environ.get("RAG_ENCODER"):
             values["encoder"] = os.environ["RAG_ENCODER"]
-        for name in ("llm_url", "llm_model", "llm_api_key"):
+        for name in ("llm_url", "llm_model", "llm_api_key", "store", "ray_address"):
             if os.environ.get(f"RAG_{name.upper()}"):
                 values[name] = os.environ[f"RAG_{name.upper()}"]
         if os.environ.get("RAG_LLM_TIMEOUT"):

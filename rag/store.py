@@ -29,7 +29,7 @@ import json
 import os
 import re
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +60,9 @@ class NoIndex(IndexError_):
 
 @dataclass
 class IndexData:
+    """One generation of an index folder, held by this process: the folder
+    store's side of the read interface (`rag.storage.IndexView`)."""
+
     manifest: dict
     sentences: list[Sentence]
     chunks: list[Chunk]
@@ -67,10 +70,62 @@ class IndexData:
     generation: str = ""
     vector_index: object = None  # faiss index over sentence_vectors
     keyword_index: object = None  # KeywordIndex over the chunks' text
+    _chunks_of_sentence: dict | None = field(default=None, repr=False)
 
     @property
     def root(self) -> Path:
         return Path(self.manifest["root"])
+
+    # -- the read interface (see rag/storage.py) ---------------------------
+    def sentence(self, sentence_id: int) -> Sentence | None:
+        return self.sentences[sentence_id] if 0 <= sentence_id < len(self.sentences) else None
+
+    def chunk(self, chunk_id: int) -> Chunk:
+        return self.chunks[chunk_id]
+
+    def vectors(self, sentence_ids) -> np.ndarray:
+        return np.asarray(self.sentence_vectors[list(sentence_ids)], dtype=np.float32)
+
+    def prefetch(self, sentence_ids=(), chunk_ids=()) -> None:
+        """Everything is in this process already."""
+
+    def all_chunks(self) -> list[Chunk]:
+        return list(self.chunks)
+
+    def dense_search(self, query_vector: np.ndarray, count: int) -> list[tuple[int, tuple]]:
+        """The `count` sentences nearest the query, best first, each with the
+        chunks it belongs to (none for page furniture)."""
+        total = self.vector_index.ntotal if self.vector_index is not None else 0
+        if not total or not self.chunks:
+            return []
+        if self._chunks_of_sentence is None:
+            self._chunks_of_sentence = chunks_of_sentences(self.sentences, self.chunks)
+        _, ids = self.vector_index.search(query_vector.reshape(1, -1).astype(np.float32),
+                                          min(count, total))
+        return [(int(sentence_id), self._chunks_of_sentence.get(int(sentence_id), ()))
+                for sentence_id in ids[0] if sentence_id >= 0]
+
+    def keyword_search(self, query: str, count: int) -> list[int]:
+        """Ids of the `count` chunks BM25 scores highest, best first."""
+        scores = self.keyword_index.scores(query)
+        positive = np.flatnonzero(scores > 0)
+        order = positive[np.argsort(-scores[positive], kind="stable")]
+        return [int(chunk_id) for chunk_id in order[:count]]
+
+    def idf(self, tokens) -> dict[str, float]:
+        return self.keyword_index.idf(tokens)
+
+
+def chunks_of_sentences(sentences: list[Sentence],
+                        chunks: list[Chunk]) -> dict[int, tuple[int, ...]]:
+    """For each sentence, the chunks it is part of (one, or two where chunks
+    overlap). Furniture sentences belong to none, so they never rank a chunk."""
+    members: dict[int, list[int]] = {}
+    for chunk_id, chunk in enumerate(chunks):
+        for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
+            if not sentences[sentence_id].is_furniture:
+                members.setdefault(sentence_id, []).append(chunk_id)
+    return {sentence_id: tuple(chunk_ids) for sentence_id, chunk_ids in members.items()}
 
 
 def file_sha256(path: Path) -> str:
@@ -285,3 +340,98 @@ def load_index(index_dir: Path, model: str, encoder: str | None = None) -> Index
         raise IndexError_(damaged.format("vector and table sizes differ"))
     return IndexData(manifest, sentences, chunks, sentence_vectors, generation=name,
                      vector_index=vector_index, keyword_index=keyword_index)
+
+
+class FolderStore:
+    """The index folder as a store (see rag/storage.py): the default."""
+
+    def __init__(self, index_dir: Path):
+        self.index_dir = Path(index_dir)
+        self.location = str(self.index_dir)
+
+    def generation(self) -> str | None:
+        return current_generation(self.index_dir)
+
+    def manifest(self) -> dict:
+        return read_manifest(self.index_dir)
+
+    def open(self, model: str, encoder: str | None = None) -> IndexData:
+        return load_index(self.index_dir, model, encoder)
+
+    def writer(self, dimension: int) -> "FolderWriter":
+        return FolderWriter(self.index_dir, dimension)
+
+    def lock(self, wait: float = 0.0, notify=None):
+        from .locking import index_lock
+
+        return index_lock(self.index_dir, wait, notify)
+
+
+class FolderWriter:
+    """Gathers an update in memory and writes it as one new generation: the
+    kept files' rows are copied from the live generation, so the new one
+    stands alone and the old one can go."""
+
+    def __init__(self, index_dir: Path, dimension: int):
+        self.index_dir = index_dir
+        self.dimension = dimension
+        self.kept: dict[str, dict] = {}
+        self.added: dict = {}
+
+    def keep(self, file: str, info: dict) -> None:
+        self.kept[file] = info
+
+    def add(self, entry) -> None:
+        self.added[entry.file] = entry
+
+    def commit(self, manifest: dict) -> str:
+        entries = dict(self.added)
+        if self.kept:
+            entries.update(self._kept_entries(manifest))
+        return save_index(self.index_dir, assemble(entries, manifest, self.dimension))
+
+    def abort(self) -> None:
+        self.kept.clear()
+        self.added.clear()
+
+    def _kept_entries(self, manifest: dict) -> dict:
+        from .storage import FileEntry
+
+        live = load_index(self.index_dir, manifest["model"], manifest.get("encoder"))
+        entries = {}
+        for file, info in self.kept.items():
+            first, last = info["sentences"]
+            chunk_first, chunk_last = info["chunks"]
+            chunks = [shift_chunk(chunk, -first) for chunk in live.chunks[chunk_first:chunk_last]]
+            entries[file] = FileEntry(file, info["sha256"], info.get("encoding", "utf-8"),
+                                      live.sentences[first:last], chunks,
+                                      live.sentence_vectors[first:last],
+                                      path=info.get("path", ""))
+        return entries
+
+
+def shift_chunk(chunk: Chunk, offset: int) -> Chunk:
+    return replace(chunk, sentence_start=chunk.sentence_start + offset,
+                   sentence_end=chunk.sentence_end + offset)
+
+
+def assemble(entries: dict, manifest: dict, dimension: int) -> IndexData:
+    """One table of sentences and one of chunks from per-file entries, in
+    file order, with each file's ranges in the manifest."""
+    sentences: list[Sentence] = []
+    chunks: list[Chunk] = []
+    files = {}
+    for file in sorted(entries):
+        entry = entries[file]
+        first, chunk_first = len(sentences), len(chunks)
+        sentences.extend(entry.sentences)
+        chunks.extend(shift_chunk(chunk, first) for chunk in entry.chunks)
+        files[file] = {"sha256": entry.sha256, "encoding": entry.encoding, "path": entry.path,
+                       "sentences": [first, len(sentences)], "chunks": [chunk_first, len(chunks)]}
+    vectors = [entries[file].sentence_vectors for file in sorted(entries)]
+    manifest = {**manifest, "files": files,
+                "counts": {"files": len(files), "sentences": len(sentences),
+                           "chunks": len(chunks)}}
+    return IndexData(manifest=manifest, sentences=sentences, chunks=chunks,
+                     sentence_vectors=(np.vstack(vectors).astype(np.float32) if vectors
+                                       else np.zeros((0, dimension), dtype=np.float32)))

@@ -186,8 +186,12 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
             outcomes = _prepare_here(jobs, previous, settings, embedder, progress_factory)
         writer = store.writer(embedder.dimension)
         try:
+            done: set[str] = set()
             for prepared in outcomes:
                 file = prepared.file
+                if file in done:  # a batch a cluster ran twice after a worker died
+                    continue
+                done.add(file)
                 if prepared.status == "skipped":
                     report.skip(Skipped(file, prepared.message), notify)
                     continue

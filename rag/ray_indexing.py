@@ -17,8 +17,10 @@ volume on a real cluster) or exported on the worker.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterator
@@ -42,10 +44,16 @@ class IndexFiles:
     """The Ray Data actor: one encoder, many batches of files."""
 
     def __init__(self, settings: Settings):
+        import os
+
+        import ray
+
         from .embedding import load_embedder
 
         self.settings = settings
         self.embedder = load_embedder(settings.model, settings.encoder, settings.cache_dir)
+        # Which node and process did the work, for the run's summary.
+        self.worker = f"{ray.get_runtime_context().get_node_id()}:{os.getpid()}"
 
     def __call__(self, batch: dict) -> dict:
         from .indexer import Prepared, _embed_missing, prepare_file
@@ -70,7 +78,20 @@ class IndexFiles:
             "entry": [_entry_json(item.entry) if item.entry else "" for item in prepared],
             "vectors": [np.ascontiguousarray(item.entry.sentence_vectors, dtype=np.float32)
                         .tobytes() if item.entry else b"" for item in prepared],
+            "worker": [self.worker] * len(prepared),
         }
+
+
+def _with_settings(settings: Settings) -> type:
+    """IndexFiles with `settings` built in. Ray would otherwise put the
+    constructor's arguments in its object store, from which an actor that
+    dies cannot always be restarted (and says so on every run)."""
+
+    class IndexFilesWithSettings(IndexFiles):
+        def __init__(self):
+            super().__init__(settings)
+
+    return IndexFilesWithSettings
 
 
 def _entry_json(entry: FileEntry) -> str:
@@ -141,11 +162,11 @@ def prepare_on_ray(jobs: list[tuple[Path, str]], previous: dict, settings: Setti
             raise RayUnavailable(f"cannot reach the Ray cluster {address!r}: "
                                  f"{str(error)[:200]}") from None
     try:
-        _quiet_ray_logs()
         context = ray.data.DataContext.get_current()
+        _quiet_ray_logs()  # after ray.data is imported: it sets up its own logging
         context.enable_progress_bars = False
         workers = max(1, int(ray.cluster_resources().get("CPU", 1)))
-        notify(f"indexing {len(jobs)} files on Ray ({address}): {workers} encoder actors")
+        notify(f"indexing {len(jobs)} files on Ray ({address}): up to {workers} encoder actors")
         items = [{"path": str(path), "file": file,
                   "old_sha256": previous.get(file, {}).get("sha256", ""),
                   "old_path": previous.get(file, {}).get("path", "")} for path, file in jobs]
@@ -153,12 +174,20 @@ def prepare_on_ray(jobs: list[tuple[Path, str]], previous: dict, settings: Setti
         # Ray Data restarts an actor that dies and retries its batch (its
         # default for actor pools); the store sees only finished files.
         dataset = dataset.map_batches(
-            IndexFiles, fn_constructor_kwargs={"settings": settings},
-            batch_size=FILES_PER_BATCH, compute=ray.data.ActorPoolStrategy(size=workers),
-            num_cpus=1)
-        for batch in dataset.iter_batches(batch_size=FILES_PER_BATCH, batch_format="pandas"):
-            for row in batch.to_dict("records"):
-                yield _prepared_of(row, dimension)
+            _with_settings(settings), batch_size=FILES_PER_BATCH,
+            compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1)
+        used = set()
+        # Ray's driver prints cluster events ("a worker died ...") to
+        # stdout, which `rag index --json` keeps for its summary.
+        with contextlib.redirect_stdout(sys.stderr):
+            for batch in dataset.iter_batches(batch_size=FILES_PER_BATCH,
+                                              batch_format="pandas"):
+                for row in batch.to_dict("records"):
+                    used.add(row["worker"])
+                    yield _prepared_of(row, dimension)
+        nodes = {worker.split(":")[0] for worker in used}
+        notify(f"Ray: the files were read and embedded by {len(used)} actor(s) on "
+               f"{len(nodes)} node(s)")
     finally:
         if started_here:
             ray.shutdown()

@@ -214,3 +214,53 @@ def test_an_unreachable_ray_cluster_is_one_line_and_changes_nothing(sample_index
     error = capsys.readouterr().err.strip().splitlines()[-1]
     assert error.startswith("rag: error: cannot reach the Ray cluster '127.0.0.1:1'")
     assert (index_dir / "CURRENT").read_text() == generation
+
+
+def _index_actor_pids() -> list[int]:
+    """Processes of Ray actors running rag's indexing stage (Ray names each
+    worker process after what it runs)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                command = (entry / "cmdline").read_bytes().decode("utf-8", "replace")
+            except OSError:
+                continue
+            if command.startswith("ray::") and "IndexFiles" in command:
+                pids.append(int(entry.name))
+    return pids
+
+
+def test_a_ray_worker_killed_mid_run_is_replaced_and_the_index_lands(sample_corpus, tmp_path):
+    import signal
+    import time
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(8):
+        for path in sorted(sample_corpus.glob("*.txt")):
+            (corpus / f"copy{copy}_{path.name}").write_bytes(path.read_bytes())
+    store = str(tmp_path / "killed.db")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rag.cli", "index", str(corpus), "--store", store, "--ray",
+         "local", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=tmp_path, env={**os.environ, "RAG_INDEX_DIR": str(tmp_path / "index")})
+    killed, seen_since = None, {}
+    deadline = time.monotonic() + 600
+    while process.poll() is None and time.monotonic() < deadline and killed is None:
+        for pid in _index_actor_pids():
+            seen_since.setdefault(pid, time.monotonic())
+            if time.monotonic() - seen_since[pid] >= 2.0:  # its encoder is loaded: at work
+                os.kill(pid, signal.SIGKILL)
+                killed = pid
+                break
+        time.sleep(0.2)
+    out, err = process.communicate(timeout=600)
+    assert killed is not None, "the run ended before a worker could be killed"
+    assert process.returncode == 0, err
+    report = json.loads(out)  # Ray's own news of the dead worker goes to stderr
+    assert report["files"] == 40 and not report["skipped"]
+    milvus = MilvusStore(store, tmp_path / "index")
+    counts = milvus.manifest()["counts"]
+    assert _rows(milvus, "sentences") == counts["sentences"]  # no file landed twice
+    assert _rows(milvus, "chunks") == counts["chunks"]

@@ -173,15 +173,19 @@ def prepare_on_ray(jobs: list[tuple[Path, str]], previous: dict, settings: Setti
         dataset = ray.data.from_items(items, override_num_blocks=min(len(jobs), 4 * workers))
         # Ray Data restarts an actor that dies and retries its batch (its
         # default for actor pools); the store sees only finished files.
+        # Small runs are cut so that every actor gets a share.
+        batch_size = max(1, min(FILES_PER_BATCH, -(-len(jobs) // workers)))
         dataset = dataset.map_batches(
-            _with_settings(settings), batch_size=FILES_PER_BATCH,
-            compute=ray.data.ActorPoolStrategy(size=workers), num_cpus=1)
+            _with_settings(settings), batch_size=batch_size,
+            # One batch at a time per actor: a batch is seconds of CPU work, and
+            # an actor still loading its encoder then gets its share.
+            compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),
+            num_cpus=1)
         used = set()
         # Ray's driver prints cluster events ("a worker died ...") to
         # stdout, which `rag index --json` keeps for its summary.
         with contextlib.redirect_stdout(sys.stderr):
-            for batch in dataset.iter_batches(batch_size=FILES_PER_BATCH,
-                                              batch_format="pandas"):
+            for batch in dataset.iter_batches(batch_size=batch_size, batch_format="pandas"):
                 for row in batch.to_dict("records"):
                     used.add(row["worker"])
                     yield _prepared_of(row, dimension)

@@ -2,8 +2,9 @@
 from corrupted ones.
 
 `evals/datasets/claims.jsonl` holds claims written here about the sample
-articles and two SQuAD dev articles, each with the lines it cites and a
-label: faithful (paraphrased, reordered, summarised, a pronoun or speaker
+articles and two SQuAD dev articles, in batches (field `written`: before
+the checker's rules, after them, and a second batch after their last
+change), each with the lines it cites and a label: faithful (paraphrased, reordered, summarised, a pronoun or speaker
 resolved from the surrounding sentences, or split across two sources) or
 corrupted (a wrong number, date or name, a flipped negation, swapped roles,
 an unsupported addition, or outside knowledge). Nothing is fitted on it.
@@ -91,14 +92,18 @@ def _rates(results: list[ClaimResult]) -> dict:
 
 
 def claim_metrics(results: list[ClaimResult]) -> dict:
-    """Rates over all claims, over those written after the checker's rules
-    (never looked at while writing them), and per kind."""
+    """Rates over all claims, per batch (when each was written: before the
+    checker's rules, after them, after their second revision; a batch is
+    held out from every rule written before it), and per kind."""
     by_kind: dict[str, list[bool]] = defaultdict(list)
+    batches: dict[str, list[ClaimResult]] = defaultdict(list)
     for result in results:
         by_kind[f"{result.record['label']}/{result.record['kind']}"].append(result.right)
+        batches[result.record.get("written", "before")].append(result)
     later = [result for result in results if result.record.get("written", "").startswith("after")]
     return {
         **_rates(results),
+        "by_batch": {batch: _rates(items) for batch, items in batches.items()},
         "written_after_the_rules": _rates(later),
         "by_kind": {kind: {"n": len(values), "right": round(sum(values) / len(values), 3)}
                     for kind, values in sorted(by_kind.items())},
@@ -117,7 +122,12 @@ def report(metrics: dict, results: list[ClaimResult]) -> str:
              f"({later['faithful']}) | {later['faithful_supported']:.3f} | |",
              f"| of them written after the checker's rules: corrupted caught "
              f"({later['corrupted']}) | {later['corrupted_caught']:.3f} | |",
-             "", "| kind | claims | judged right |", "| --- | ---: | ---: |"]
+             "", "| batch (when written) | faithful supported | corrupted caught |",
+             "| --- | ---: | ---: |"]
+    lines += [f"| {batch} | {rates['faithful_supported']:.3f} ({rates['faithful']}) | "
+              f"{rates['corrupted_caught']:.3f} ({rates['corrupted']}) |"
+              for batch, rates in metrics["by_batch"].items()]
+    lines += ["", "| kind | claims | judged right |", "| --- | ---: | ---: |"]
     lines += [f"| {kind} | {value['n']} | {value['right']:.3f} |"
               for kind, value in metrics["by_kind"].items()]
     wrong = [result for result in results if not result.right]

@@ -73,7 +73,8 @@ def _client(uri: str):
         from pymilvus import MilvusClient
     except ImportError:
         raise StoreUnavailable(f"--store {uri} needs the Milvus client: {EXTRA}") from None
-    logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+    for name in ("pymilvus", "milvus_lite"):  # rag says what failed, in one line
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
     try:
         if uri.endswith(".db"):
             Path(uri).parent.mkdir(parents=True, exist_ok=True)

@@ -273,3 +273,16 @@ def test_a_ray_worker_killed_mid_run_is_replaced_and_the_index_lands(sample_corp
     counts = milvus.manifest()["counts"]
     assert _rows(milvus, "sentences") == counts["sentences"]  # no file landed twice
     assert _rows(milvus, "chunks") == counts["chunks"]
+
+
+def test_a_milvus_lite_file_in_use_by_another_process_is_one_line(sample_corpus, tmp_path,
+                                                                  embedder):
+    settings = Settings(index_dir=tmp_path / "index", store=str(tmp_path / "busy.db"))
+    build_index([sample_corpus], settings, embedder=embedder, notify=lambda _: None)
+    holder = MilvusStore(settings.store, settings.index_dir)
+    assert holder.generation()  # this process now holds the file open
+    asked = _rag("ask", "--store", settings.store, "What is the S-400?",
+                 env={"RAG_INDEX_DIR": str(settings.index_dir)}, cwd=tmp_path)
+    assert asked.returncode == 1
+    lines = asked.stderr.strip().splitlines()
+    assert len(lines) == 1 and "one process at a time" in lines[0], asked.stderr

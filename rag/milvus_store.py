@@ -16,9 +16,11 @@ Ids are handed out per file from a counter kept in the header and never
 reused, so a row's id names it for good. An update inserts the rows of new
 and changed files under fresh ids (invisible: readers only take ids inside
 the ranges of their manifest), then replaces the one header row, which is
-the moment the update lands, then deletes the rows of changed and removed
-files. A run that dies before the header is replaced leaves the previous
-index answering; its rows (ids past the counter) are deleted by the next.
+the moment the update lands. The rows of changed and removed files stay
+until the next update (a question still running on the previous generation
+can finish), which deletes them first. A run that dies before the header is
+replaced leaves the previous index answering; its rows (ids past the
+counter) are deleted by the next.
 
 Keyword search feeds Milvus the terms of rag's own tokenizer (stemmed,
 without stop words), each term's other characters turned into "_" so that
@@ -487,7 +489,8 @@ class MilvusWriter:
         client.upsert(manifest_name, [{"id": HEADER_ID, "text": json.dumps(header),
                                        "unused": [0.0, 0.0]}])
         client.flush(manifest_name)
-        self._delete_ranges(garbage)
+        # The replaced files' rows stay until the next update, as the folder
+        # keeps the previous generation: a question that began on it ends on it.
         old_parts = self.previous_header.get("parts", [])
         if old_parts:
             client.delete(manifest_name, ids=old_parts)

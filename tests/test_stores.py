@@ -142,6 +142,8 @@ def test_milvus_update_embeds_only_what_changed_and_drops_old_rows(sample_corpus
     assert sorted(first.added) == names[:3]
     store = MilvusStore(settings.store, settings.index_dir)
     kept_before = store.manifest()["files"][names[2]]
+    removed_first = store.manifest()["files"][names[1]]["sentences"][0]
+    old_view = store.open(settings.model)  # a reader of the first generation
 
     changed = corpus / names[0]
     changed.write_text(changed.read_text(encoding="utf-8") + "\nThe zebra count at the "
@@ -154,8 +156,14 @@ def test_milvus_update_embeds_only_what_changed_and_drops_old_rows(sample_corpus
 
     manifest = store.manifest()
     assert manifest["files"][names[2]] == kept_before  # the same rows: not embedded again
-    counts = manifest["counts"]
-    assert _rows(store, "sentences") == counts["sentences"]  # old versions' rows are gone
+    # The previous generation's rows stay for readers still on it...
+    assert old_view.sentence(removed_first).file == names[1]
+    assert _rows(store, "sentences") > manifest["counts"]["sentences"]
+    # ...until the next update, which leaves only the live rows.
+    third = build_index([corpus], settings, embedder=embedder, notify=lambda _: None)
+    assert sorted(third.unchanged) == sorted([names[0], names[2], names[3]])
+    counts = store.manifest()["counts"]
+    assert _rows(store, "sentences") == counts["sentences"]
     assert _rows(store, "chunks") == counts["chunks"]
     answer = make_assistant(settings.index_dir, store=settings.store).ask(
         "How many zebras were counted at the harbour?")

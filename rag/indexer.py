@@ -165,19 +165,7 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
             kept = {file: info for file, info in previous.items()
                     if _is_live_upload(info, settings)}
         report = IndexReport(Path(store.location), root)
-        jobs = []
-        for found in discover(paths, names_root):
-            if isinstance(found, Skipped):
-                report.skip(found, notify)
-                continue
-            path, file = found
-            if add_only:
-                file = f"{UPLOADS_FOLDER}/{path.name}"
-            elif file in kept:  # a live upload; only a folder named "uploads" can clash
-                notify(f"{file}: an uploaded file had this name; the one in {names_root} "
-                       f"replaces it in the index (rename one of them to keep both)")
-                del kept[file]
-            jobs.append((path, file))
+        jobs = _jobs(paths, names_root, add_only, kept, report, notify)
         if settings.ray_address and not add_only:
             from .ray_indexing import prepare_on_ray
 
@@ -186,24 +174,7 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
             outcomes = _prepare_here(jobs, previous, settings, embedder, progress_factory)
         writer = store.writer(embedder.dimension)
         try:
-            done: set[str] = set()
-            for prepared in outcomes:
-                file = prepared.file
-                if file in done:  # a batch a cluster ran twice after a worker died
-                    continue
-                done.add(file)
-                if prepared.status == "skipped":
-                    report.skip(Skipped(file, prepared.message), notify)
-                    continue
-                if prepared.message:
-                    notify(f"warning: {file}: {prepared.message}")
-                if prepared.status == "unchanged":
-                    kept[file] = previous[file]
-                    report.unchanged.append(file)
-                    continue
-                kept.pop(file, None)
-                writer.add(prepared.entry)
-                (report.changed if file in previous else report.added).append(file)
+            _write(outcomes, writer, kept, previous, report, notify)
             if not kept and not report.added and not report.changed:
                 raise NothingIndexed(f"nothing to index: no readable files in "
                                      f"{', '.join(str(path) for path in paths)}")
@@ -220,6 +191,51 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
                                                      counts["sentences"])
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _jobs(paths: list[Path], names_root: Path, add_only: bool, kept: dict[str, dict],
+          report: IndexReport, notify: Notify) -> list[tuple[Path, str]]:
+    """(path, name in the index) of every file found; files that cannot be
+    used are reported. A folder file named like a live upload replaces it
+    (dropped from `kept`)."""
+    jobs = []
+    for found in discover(paths, names_root):
+        if isinstance(found, Skipped):
+            report.skip(found, notify)
+            continue
+        path, file = found
+        if add_only:
+            file = f"{UPLOADS_FOLDER}/{path.name}"
+        elif file in kept:  # a live upload; only a folder named "uploads" can clash
+            notify(f"{file}: an uploaded file had this name; the one in {names_root} "
+                   f"replaces it in the index (rename one of them to keep both)")
+            del kept[file]
+        jobs.append((path, file))
+    return jobs
+
+
+def _write(outcomes: Iterator[Prepared], writer, kept: dict[str, dict],
+           previous: dict[str, dict], report: IndexReport, notify: Notify) -> None:
+    """Hand each file's outcome to the store's writer as it comes: fresh
+    files are written, unchanged ones join `kept`, the rest are reported."""
+    done: set[str] = set()
+    for prepared in outcomes:
+        file = prepared.file
+        if file in done:  # a batch a cluster ran twice after a worker died
+            continue
+        done.add(file)
+        if prepared.status == "skipped":
+            report.skip(Skipped(file, prepared.message), notify)
+            continue
+        if prepared.message:
+            notify(f"warning: {file}: {prepared.message}")
+        if prepared.status == "unchanged":
+            kept[file] = previous[file]
+            report.unchanged.append(file)
+            continue
+        kept.pop(file, None)
+        writer.add(prepared.entry)
+        (report.changed if file in previous else report.added).append(file)
 
 
 def _prepare_here(jobs: list[tuple[Path, str]], previous: dict[str, dict], settings: Settings,

@@ -27,7 +27,7 @@ from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by
 from .sentences import split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .storage import FileEntry, Store, open_store
-from .store import IndexError_, check_compatible
+from .store import IndexError_
 from .types import Chunk, Sentence
 from .uploads import UPLOADS_FOLDER, uploads_dir
 
@@ -74,9 +74,8 @@ def _previous_files(store: Store, settings: Settings,
     be carried over (same model, encoder and chunking)."""
     if store.generation() is None:
         return None, {}
-    try:
-        manifest = store.manifest()
-        check_compatible(manifest, settings.model, Path(store.location), encoder_id)
+    try:  # opened, not just read: a damaged index is embedded afresh
+        manifest = store.open(settings.model, encoder_id).manifest
     except IndexError_:
         return None, {}
     if manifest.get("chunking") != _chunking(settings):

@@ -348,6 +348,7 @@ class FolderStore:
     def __init__(self, index_dir: Path):
         self.index_dir = Path(index_dir)
         self.location = str(self.index_dir)
+        self._live: IndexData | None = None  # the generation `open` verified last
 
     def generation(self) -> str | None:
         return current_generation(self.index_dir)
@@ -356,10 +357,16 @@ class FolderStore:
         return read_manifest(self.index_dir)
 
     def open(self, model: str, encoder: str | None = None) -> IndexData:
-        return load_index(self.index_dir, model, encoder)
+        """The live generation, verified; loaded once per generation (an
+        update asks for it to decide what changed, then to copy what did not)."""
+        live = self._live
+        if live is None or live.generation != current_generation(self.index_dir):
+            live = self._live = load_index(self.index_dir, model, encoder)
+        check_compatible(live.manifest, model, self.index_dir, encoder)
+        return live
 
     def writer(self, dimension: int) -> "FolderWriter":
-        return FolderWriter(self.index_dir, dimension)
+        return FolderWriter(self, dimension)
 
     def lock(self, wait: float = 0.0, notify=None):
         from .locking import index_lock
@@ -372,8 +379,8 @@ class FolderWriter:
     kept files' rows are copied from the live generation, so the new one
     stands alone and the old one can go."""
 
-    def __init__(self, index_dir: Path, dimension: int):
-        self.index_dir = index_dir
+    def __init__(self, store: FolderStore, dimension: int):
+        self.store = store
         self.dimension = dimension
         self.kept: dict[str, dict] = {}
         self.added: dict = {}
@@ -388,7 +395,7 @@ class FolderWriter:
         entries = dict(self.added)
         if self.kept:
             entries.update(self._kept_entries(manifest))
-        return save_index(self.index_dir, assemble(entries, manifest, self.dimension))
+        return save_index(self.store.index_dir, assemble(entries, manifest, self.dimension))
 
     def abort(self) -> None:
         self.kept.clear()
@@ -397,7 +404,7 @@ class FolderWriter:
     def _kept_entries(self, manifest: dict) -> dict:
         from .storage import FileEntry
 
-        live = load_index(self.index_dir, manifest["model"], manifest.get("encoder"))
+        live = self.store.open(manifest["model"], manifest.get("encoder"))
         entries = {}
         for file, info in self.kept.items():
             first, last = info["sentences"]

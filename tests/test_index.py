@@ -73,6 +73,18 @@ def test_truncated_or_altered_files_give_a_clear_error(sample_index, tmp_path, e
         load_index(index_dir, embedder.model_id)
 
 
+def test_plain_index_run_over_a_damaged_index_embeds_everything_again(sample_index,
+                                                                       sample_corpus, tmp_path,
+                                                                       embedder):
+    index_dir = copy_index(sample_index, tmp_path / "index")
+    path = index_dir / current_generation(index_dir) / "chunks.jsonl"
+    path.write_bytes(path.read_bytes()[:100])
+    report = build_index([sample_corpus], Settings(index_dir=index_dir),
+                         notify=lambda message: None, embedder=embedder)
+    assert len(report.added) == 5 and not report.unchanged
+    assert len(load_index(index_dir, embedder.model_id).chunks) == report.chunks
+
+
 def test_missing_index_says_to_index(tmp_path):
     with pytest.raises(IndexError_, match="no index"):
         make_assistant(tmp_path / "none").data()

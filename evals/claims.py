@@ -4,8 +4,9 @@ from corrupted ones.
 `evals/datasets/claims.jsonl` holds claims written here about the sample
 articles and two SQuAD dev articles, in batches (field `written`: before
 the checker's rules, after them, and a second batch after their last
-change), each with the lines it cites and a label: faithful (paraphrased, reordered, summarised, a pronoun or speaker
-resolved from the surrounding sentences, or split across two sources) or
+change), each with the lines it cites and a label: faithful (paraphrased,
+reordered, summarised, a pronoun or speaker resolved from the surrounding
+sentences, or split across two sources) or
 corrupted (a wrong number, date or name, a flipped negation, swapped roles,
 an unsupported addition, or outside knowledge). Nothing is fitted on it.
 
@@ -93,8 +94,8 @@ def _rates(results: list[ClaimResult]) -> dict:
 
 def claim_metrics(results: list[ClaimResult]) -> dict:
     """Rates over all claims, per batch (when each was written: before the
-    checker's rules, after them, after their second revision; a batch is
-    held out from every rule written before it), and per kind."""
+    checker's rules or after them; a batch is held out from every rule
+    written before it), and per kind."""
     by_kind: dict[str, list[bool]] = defaultdict(list)
     batches: dict[str, list[ClaimResult]] = defaultdict(list)
     for result in results:

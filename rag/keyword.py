@@ -92,6 +92,12 @@ def weighted_tokens(text: str) -> dict[str, float]:
     return weights
 
 
+def bm25_idf(texts: int, frequency: int) -> float:
+    """BM25's inverse document frequency of a token found in `frequency` of
+    `texts` texts (Lucene's form, as bm25s and Milvus use)."""
+    return math.log(1.0 + (texts - frequency + 0.5) / (frequency + 0.5))
+
+
 class KeywordIndex:
     """BM25 over a list of texts; scores every text for a query.
 
@@ -151,9 +157,8 @@ class KeywordIndex:
     def idf(self, tokens) -> dict[str, float]:
         """BM25's inverse document frequency of each token over the indexed
         texts (a token in no text gets the highest)."""
-        return {token: math.log(1.0 + (self.size - frequency + 0.5) / (frequency + 0.5))
-                for token in tokens
-                for frequency in [self.document_frequency.get(token, 0)]}
+        return {token: bm25_idf(self.size, self.document_frequency.get(token, 0))
+                for token in tokens}
 
     def scores(self, query: str) -> np.ndarray:
         tokens = [token for token in tokenize(query) if token in self.document_frequency]

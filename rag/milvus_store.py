@@ -39,8 +39,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .keyword import tokenize
-from .store import FORMAT_VERSION, IndexError_, NoIndex, check_compatible
+from .keyword import bm25_idf, tokenize
+from .store import FORMAT_VERSION, IndexError_, NoIndex, check_compatible, chunks_of_sentences
 from .types import Chunk, Sentence
 
 EXTRA = "pip install -e '.[scale]'"
@@ -62,9 +62,15 @@ class StoreUnavailable(IndexError_):
     """The store cannot be reached or its client is not installed."""
 
 
+def milvus_term(token: str) -> str:
+    """A keyword term of rag's spelled so Milvus's standard tokenizer keeps
+    it whole ("s-400" -> "s_400")."""
+    return re.sub(r"\W", "_", token)
+
+
 def milvus_terms(text: str) -> str:
-    """rag's keyword terms of `text`, spelled so Milvus keeps each whole."""
-    return " ".join(re.sub(r"\W", "_", token) for token in tokenize(text))
+    """rag's keyword terms of `text`, spelled for Milvus."""
+    return " ".join(milvus_term(token) for token in tokenize(text))
 
 
 def _client(uri: str):
@@ -125,7 +131,9 @@ class MilvusStore:
     # -- reading --------------------------------------------------------------
     def header(self) -> dict | None:
         name = self.collection("manifest")
-        if not self.client.has_collection(name):
+        # Asked before every question: once loaded, the collection is known
+        # to exist (it is never dropped), so only the header is fetched.
+        if name not in self._loaded and not self.client.has_collection(name):
             return None
         rows = self.client.get(self.loaded(name), ids=[HEADER_ID], output_fields=["text"])
         return json.loads(rows[0]["text"]) if rows else None
@@ -271,22 +279,21 @@ class MilvusView:
         return Path(self.manifest["root"])
 
     def prefetch(self, sentence_ids=(), chunk_ids=()) -> None:
-        client = self.store.client
-        wanted = sorted({int(i) for i in sentence_ids
-                         if i not in self._sentences and i in self.live_sentences})
+        self._fetch(self.sentences_name, sentence_ids, self.live_sentences, self._sentences,
+                    SENTENCE_FIELDS, _sentence_of)
+        self._fetch(self.chunks_name, chunk_ids, self.live_chunks, self._chunks,
+                    CHUNK_FIELDS, _chunk_of)
+
+    def _fetch(self, name: str, ids, live: LiveIds, cache: dict, fields: list[str],
+               convert) -> None:
+        """Rows of `ids` that are live and not yet in `cache`, in batches."""
+        if len(cache) > self.CACHE_ROWS:  # a long-running server: start afresh
+            cache.clear()
+        wanted = sorted({int(i) for i in ids if i not in cache and i in live})
         for start in range(0, len(wanted), BATCH):
-            for row in client.get(self.sentences_name, ids=wanted[start:start + BATCH],
-                                  output_fields=SENTENCE_FIELDS):
-                self._sentences[row["id"]] = _sentence_of(row)
-        wanted = sorted({int(i) for i in chunk_ids
-                         if i not in self._chunks and i in self.live_chunks})
-        for start in range(0, len(wanted), BATCH):
-            for row in client.get(self.chunks_name, ids=wanted[start:start + BATCH],
-                                  output_fields=CHUNK_FIELDS):
-                self._chunks[row["id"]] = _chunk_of(row)
-        for cache in (self._sentences, self._chunks):
-            if len(cache) > self.CACHE_ROWS:  # a long-running server: start afresh
-                cache.clear()
+            for row in self.store.client.get(name, ids=wanted[start:start + BATCH],
+                                             output_fields=fields):
+                cache[row["id"]] = convert(row)
 
     def all_chunks(self) -> list[Chunk]:
         iterator = self.store.client.query_iterator(self.chunks_name, batch_size=BATCH,
@@ -348,14 +355,13 @@ class MilvusView:
         size = self.manifest["counts"]["chunks"]
         result = {}
         for token in tokens:
-            term = re.sub(r"\W", "_", token)
+            term = milvus_term(token)
             if term not in self._frequency:
                 rows = self.store.client.query(self.chunks_name,
                                                filter=f"TEXT_MATCH(terms, '{term}')",
                                                output_fields=["count(*)"])
                 self._frequency[term] = int(rows[0]["count(*)"]) if rows else 0
-            frequency = self._frequency[term]
-            result[token] = float(np.log(1.0 + (size - frequency + 0.5) / (frequency + 0.5)))
+            result[token] = bm25_idf(size, self._frequency[term])
         return result
 
 
@@ -417,18 +423,15 @@ class MilvusWriter:
         sentence_base = self.next_id
         chunk_base = sentence_base + len(entry.sentences)
         self.next_id = chunk_base + len(entry.chunks)
-        members: dict[int, list[int]] = {}
-        for number, chunk in enumerate(entry.chunks):
-            for local in range(chunk.sentence_start, chunk.sentence_end):
-                if not entry.sentences[local].is_furniture:
-                    members.setdefault(local, []).append(chunk_base + number)
+        members = chunks_of_sentences(entry.sentences, entry.chunks)  # this file's own ids
         sentence_rows = [{
             "id": sentence_base + local, "file": sentence.file,
             "line_start": sentence.line_start, "line_end": sentence.line_end,
             "char_start": sentence.char_start, "char_end": sentence.char_end,
             "page": -1 if sentence.page is None else sentence.page, "text": sentence.text,
             "is_furniture": sentence.is_furniture, "extracted": sentence.extracted,
-            "chunk_ids": members.get(local, [])[:MAX_CHUNKS_PER_SENTENCE],
+            "chunk_ids": [chunk_base + number
+                          for number in members.get(local, ())][:MAX_CHUNKS_PER_SENTENCE],
             "dense": np.asarray(entry.sentence_vectors[local], dtype=np.float32).tolist(),
         } for local, sentence in enumerate(entry.sentences)]
         chunk_rows = [{

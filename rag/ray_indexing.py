@@ -82,18 +82,6 @@ class IndexFiles:
         }
 
 
-def _with_settings(settings: Settings) -> type:
-    """IndexFiles with `settings` built in. Ray would otherwise put the
-    constructor's arguments in its object store, from which an actor that
-    dies cannot always be restarted (and says so on every run)."""
-
-    class IndexFilesWithSettings(IndexFiles):
-        def __init__(self):
-            super().__init__(settings)
-
-    return IndexFilesWithSettings
-
-
 def _entry_json(entry: FileEntry) -> str:
     return json.dumps({"file": entry.file, "sha256": entry.sha256, "encoding": entry.encoding,
                        "path": entry.path,
@@ -176,7 +164,7 @@ def prepare_on_ray(jobs: list[tuple[Path, str]], previous: dict, settings: Setti
         # Small runs are cut so that every actor gets a share.
         batch_size = max(1, min(FILES_PER_BATCH, -(-len(jobs) // workers)))
         dataset = dataset.map_batches(
-            _with_settings(settings), batch_size=batch_size,
+            IndexFiles, fn_constructor_kwargs={"settings": settings}, batch_size=batch_size,
             # One batch at a time per actor: a batch is seconds of CPU work, and
             # an actor still loading its encoder then gets its share.
             compute=ray.data.ActorPoolStrategy(size=workers, max_tasks_in_flight_per_actor=1),

@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answering import FEATURES, RELEVANCE_FEATURES, TRIGGER_FEATURES, Candidate, \
-    ExtractiveAnswerer, sigmoid
+from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES, \
+    Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
 from rag.assistant import Assistant
 from rag.keyword import fold, stopwords
 from rag.retrieval import HybridRetriever
@@ -62,6 +62,11 @@ RRF_KS = (5.0, 20.0, 60.0)
 # A wrong answer with a citation misleads; an abstention only disappoints.
 WRONG_ANSWER_COST = 0.5
 POOL_CHUNKS = 8
+# The relevance model's probability at which the documents count as about the
+# question: its classes are balanced in the fit, so even odds.
+RELATED_AT = 0.5
+# L2 penalty of the reranker's ranking objective (per unit of question weight).
+RERANK_L2 = 1e-3
 
 
 @dataclass
@@ -86,6 +91,8 @@ class Scored:
     features: np.ndarray
     labels: np.ndarray
     answerer: ExtractiveAnswerer
+    token_scores: np.ndarray  # token_match coverage per candidate (content, all words)
+    sentences: list  # per candidate
 
 
 def _is_answer(item: EvalItem, sentence) -> bool:
@@ -147,7 +154,7 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
     for question_set in sets:
         assistant = question_set.assistant
         retriever = HybridRetriever(assistant.data(), calibration)
-        answerer = ExtractiveAnswerer(assistant.data(), calibration)
+        answerer = ExtractiveAnswerer(assistant.data(), calibration, assistant.embedder)
         for item, vector in zip(question_set.items, question_set.vectors):
             ranking = retriever.rank(item.question, vector)
             candidates = answerer.candidates(item.question, vector, ranking, POOL_CHUNKS)
@@ -161,7 +168,10 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
                                  np.array([not question_set.off_topic
                                            and _is_answer(item, candidate.sentence)
                                            for candidate in candidates]),
-                                 answerer))
+                                 answerer,
+                                 answerer.token_scores(item.question, [candidate.sentence_id
+                                                                       for candidate in candidates]),
+                                 [candidate.sentence for candidate in candidates]))
     return scored
 
 
@@ -198,13 +208,76 @@ def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
 
 
 def _ranked(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
-    """The question's candidates re-scored by `answerer`'s scorer, best first.
-    Only features and probabilities are needed here, so each candidate's
-    `sentence_id` holds its row in `question.features` (and no sentence)."""
+    """The question's candidates scored by `answerer` (its first model, then
+    its reranker on the best few) and ordered as when answering. Only
+    features and probabilities are needed here, so each candidate's
+    `sentence_id` holds its row in `question.features`."""
     probabilities = answerer.score(question.features)
-    candidates = [Candidate(row, None, question.features[row], float(probability))
-                  for row, probability in enumerate(probabilities)]
-    return sorted(candidates, key=lambda candidate: -candidate.probability)
+    candidates = [Candidate(row, question.sentences[row], question.features[row],
+                            float(probability)) for row, probability in enumerate(probabilities)]
+    if answerer.rerank_weights is None:
+        return ordered(candidates)
+    top, rest = split_for_reranking(candidates)
+    rows = [candidate.sentence_id for candidate in top]
+    return ordered(answerer.reranked(top, question.token_scores[rows]) + rest)
+
+
+def _conditional_logit(groups: list[np.ndarray], labels: list[np.ndarray],
+                       weights: np.ndarray, l2: float = RERANK_L2) -> np.ndarray:
+    """Weights of a linear score whose softmax over each question's rows puts
+    the most probability on its right rows (a ranking objective: it learns
+    which sentence of a question answers, not which questions are easy)."""
+    from scipy.optimize import minimize
+
+    rows = np.concatenate(groups)
+    right = np.concatenate(labels).astype(np.float64)
+    starts = np.cumsum([0] + [len(group) for group in groups])[:-1]
+    member = np.repeat(np.arange(len(groups)), [len(group) for group in groups])
+    weights = weights / weights.sum()
+
+    def loss(coefficients):
+        scores = rows @ coefficients
+        scores = np.exp(scores - np.maximum.reduceat(scores, starts)[member])
+        total = np.add.reduceat(scores, starts)
+        on_right = np.add.reduceat(scores * right, starts)
+        value = -np.sum(weights * (np.log(on_right) - np.log(total))) + l2 * coefficients @ coefficients
+        expected_all = np.add.reduceat(scores[:, None] * rows, starts) / total[:, None]
+        expected_right = np.add.reduceat((scores * right)[:, None] * rows, starts) / on_right[:, None]
+        gradient = (weights[:, None] * (expected_all - expected_right)).sum(axis=0) + 2 * l2 * coefficients
+        return value, gradient
+
+    return minimize(loss, np.zeros(rows.shape[1]), jac=True, method="L-BFGS-B").x
+
+
+def fit_reranker(scored: list[Scored], answerers) -> tuple[dict, float]:
+    """The reranker over each on-topic question's best RERANK_DEPTH sentences
+    by the fitted first model: ranking weights by `_conditional_logit`, then
+    one scale and bias (Platt scaling) so its logit is a probability."""
+    on_topic = [question for question in scored if question.group != "off_topic"]
+    shares = {**DATASET_SHARE, **{f"{name}~typed": TYPED_SHARE * share
+                                  for name, share in DATASET_SHARE.items()}}
+    per_question = _group_weights(on_topic, shares, lambda question: question.dataset)
+    groups, labels, weights = [], [], []
+    for question, weight in zip(on_topic, per_question):
+        answerer = answerers(question)
+        probabilities = answerer.score(question.features)
+        top, _ = split_for_reranking([Candidate(row, question.sentences[row],
+                                                question.features[row], float(p))
+                                      for row, p in enumerate(probabilities)])
+        rows = [candidate.sentence_id for candidate in top]
+        groups.append(answerer.rerank_rows(question.features[rows], question.token_scores[rows]))
+        labels.append(question.labels[rows])
+        weights.append(weight)
+    weights = np.array(weights)
+    ranks = [index for index, right in enumerate(labels) if right.any()]
+    coefficients = _conditional_logit([groups[index] for index in ranks],
+                                      [labels[index] for index in ranks], weights[ranks])
+    scores = np.concatenate([group @ coefficients for group in groups])[:, None]
+    row_weights = np.concatenate([np.full(len(group), weight)
+                                  for group, weight in zip(groups, weights)])
+    scale, bias = _logistic(scores, np.concatenate(labels), row_weights, ["scale"])
+    return ({name: float(value * scale["scale"]) for name, value in
+             zip(RERANK_FEATURES, coefficients)}, bias)
 
 
 def fit_threshold(confidences, right, unanswerable, weights,
@@ -236,7 +309,7 @@ def _training_data_sha256(sources: list[Path]) -> str:
 
 
 def _version() -> str:
-    names = "|".join(FEATURES + TRIGGER_FEATURES + RELEVANCE_FEATURES)
+    names = "|".join(FEATURES + RERANK_FEATURES + TRIGGER_FEATURES + RELEVANCE_FEATURES)
     return f"{CALIBRATION_FORMAT}-{hashlib.sha256(names.encode()).hexdigest()[:12]}"
 
 
@@ -315,14 +388,23 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     scored = _score_candidates(sets, calibration)
     scorer_weights, scorer_bias = fit_scorer(scored)
     calibration = replace(calibration, scorer_weights=scorer_weights, scorer_bias=scorer_bias)
-    # One answerer with the fitted scorer per corpus, not per question.
+    # One answerer with the fitted models per corpus, not per question.
     answerers: dict[int, ExtractiveAnswerer] = {}
-    rows = []
-    for question in scored:
+
+    def answerer_of(question: Scored) -> ExtractiveAnswerer:
         answerer = answerers.get(id(question.answerer))
         if answerer is None:
             answerer = answerers[id(question.answerer)] = ExtractiveAnswerer(
-                question.answerer.data, calibration)
+                question.answerer.data, calibration, question.answerer.embedder)
+        return answerer
+
+    reranker_weights, reranker_bias = fit_reranker(scored, answerer_of)
+    calibration = replace(calibration, reranker_weights=reranker_weights,
+                          reranker_bias=reranker_bias)
+    answerers.clear()
+    rows = []
+    for question in scored:
+        answerer = answerer_of(question)
         ranked = _ranked(question, answerer)
         right = bool(question.labels[ranked[0].sentence_id])
         rows.append((answerer.trigger_features(question.question, ranked),
@@ -337,18 +419,22 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         + f"; best sentence right on {right[groups == 'answerable'].mean():.3f} of answerable")
     trigger_weights, trigger_bias = _logistic(trigger, right, weights, TRIGGER_FEATURES)
     logits = trigger @ np.array([trigger_weights[name] for name in TRIGGER_FEATURES])
-    confidences = sigmoid(logits + trigger_bias)
-    threshold = fit_threshold(confidences, right, ~np.isin(groups, ANSWERABLE_GROUPS), weights)
     on_topic_label = groups != "off_topic"
     balanced = np.where(on_topic_label, 0.5 / on_topic_label.sum(),
                         0.5 / max((~on_topic_label).sum(), 1))
     relevance_weights, relevance_bias = _logistic(relevance, on_topic_label, balanced,
                                                   RELEVANCE_FEATURES)
+    relevant = sigmoid(relevance @ np.array([relevance_weights[name] for name in
+                                             RELEVANCE_FEATURES]) + relevance_bias) >= RELATED_AT
+    # The answerer answers only questions the documents are about (see
+    # ExtractiveAnswerer.decide), so the threshold is fitted on those.
+    confidences = np.where(relevant, sigmoid(logits + trigger_bias), 0.0)
+    threshold = fit_threshold(confidences, right, ~np.isin(groups, ANSWERABLE_GROUPS), weights)
     sources = [squad.TRAIN_SOURCE, squad.DEFAULT_SOURCE, SAMPLE_DATASET]
     calibration = replace(
         calibration, trigger_weights=trigger_weights, trigger_bias=trigger_bias,
         abstain_threshold=threshold, relevance_weights=relevance_weights,
-        relevance_bias=relevance_bias, related_threshold=0.5,
+        relevance_bias=relevance_bias, related_threshold=RELATED_AT,
         fitted_on=" + ".join(FITTED_ON) + " + off-topic pairs" + (
             f" (first {limit} questions each)" if limit else ""),
         version=_version(), training_data_sha256=_training_data_sha256(sources), seed=SEED)

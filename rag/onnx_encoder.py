@@ -20,6 +20,7 @@ import numpy as np
 from .embedding import Embedder, ModelNotAvailable
 from .onnx_export import META_FILE
 from .store import file_sha256
+from .token_match import TOKEN_VECTOR_LIMIT, TokenVectors
 
 
 class OnnxEmbedder(Embedder):
@@ -80,15 +81,50 @@ class OnnxEmbedder(Embedder):
             self._executor = ThreadPoolExecutor(self.workers, thread_name_prefix="encoder")
         return self._executor
 
-    def _run(self, texts: list[str]) -> np.ndarray:
+    def token_vectors(self, texts: list[str]) -> list[TokenVectors]:
+        # One text per run, as in embed_batch: a text's token vectors then
+        # depend on it alone, so a cached sentence matches a fresh one.
+        def one(text: str) -> TokenVectors:
+            encodings, hidden = self._hidden([text], TOKEN_VECTOR_LIMIT)
+            pieces = encodings[0].tokens
+            if len(pieces) > hidden.shape[1]:  # cut as _hidden cut the ids
+                pieces = pieces[:hidden.shape[1] - 1] + pieces[-1:]
+            return TokenVectors.of(pieces, hidden[0])
+
+        if len(texts) > 1:
+            return list(self._pool().map(one, texts))
+        return [one(text) for text in texts]
+
+    def encode_query_and_tokens(self, text: str) -> tuple[np.ndarray, TokenVectors]:
+        encodings, hidden = self._hidden([text])
+        if len(encodings[0].ids) > TOKEN_VECTOR_LIMIT:  # token vectors read less of it
+            return self._pooled(encodings, hidden)[0], self.token_vectors([text])[0]
+        return self._pooled(encodings, hidden)[0], TokenVectors.of(encodings[0].tokens, hidden[0])
+
+    def _hidden(self, texts: list[str], limit: int | None = None):
+        """The tokenizer's encodings and the transformer's last hidden states,
+        of at most `limit` tokens per text (the end marker kept)."""
         encodings = self.tokenizer.encode_batch(texts)
-        ids = np.array([encoding.ids for encoding in encodings], dtype=np.int64)
-        mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
-        feeds = {"input_ids": ids, "attention_mask": mask,
-                 "token_type_ids": np.array([encoding.type_ids for encoding in encodings],
-                                            dtype=np.int64)}
+        ids = [encoding.ids for encoding in encodings]
+        mask = [encoding.attention_mask for encoding in encodings]
+        types = [encoding.type_ids for encoding in encodings]
+        if limit is not None and max(map(len, ids)) > limit:
+            ids = [row[:limit - 1] + row[-1:] if len(row) > limit else row for row in ids]
+            mask = [row[:limit] for row in mask]
+            types = [row[:limit] for row in types]
+        feeds = {"input_ids": np.array(ids, dtype=np.int64),
+                 "attention_mask": np.array(mask, dtype=np.int64),
+                 "token_type_ids": np.array(types, dtype=np.int64)}
         hidden = self.session.run(None, {name: value for name, value in feeds.items()
                                          if name in self._inputs})[0]
+        return encodings, hidden
+
+    def _run(self, texts: list[str]) -> np.ndarray:
+        return self._pooled(*self._hidden(texts))
+
+    def _pooled(self, encodings, hidden: np.ndarray) -> np.ndarray:
+        """Sentence vectors from the hidden states, as sentence-transformers pools."""
+        mask = np.array([encoding.attention_mask for encoding in encodings], dtype=np.int64)
         if self.meta["pooling"] == "cls":
             vectors = hidden[:, 0, :]
         else:

@@ -26,7 +26,7 @@ class CalibrationError(RuntimeError):
     """The shipped answer model is damaged or of another format."""
 
 
-CALIBRATION_FORMAT = 2
+CALIBRATION_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ class Calibration:
     # Logistic sentence scorer over `answering.FEATURES`.
     scorer_weights: dict[str, float] = field(default_factory=dict)
     scorer_bias: float = 0.0
+    # Logistic reranker of the scorer's best few over `answering.RERANK_FEATURES`.
+    reranker_weights: dict[str, float] = field(default_factory=dict)
+    reranker_bias: float = 0.0
     # Logistic model of "the best sentence answers" over
     # `answering.TRIGGER_FEATURES`; empty means "use the scorer's probability".
     trigger_weights: dict[str, float] = field(default_factory=dict)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from .answering import NOT_FOUND, Candidate
+from .answering import NOT_FOUND, Candidate, ordered
 from .claims import CheckedClaim
 from .injection import addresses_the_model
 from .types import Citation, Claim
@@ -33,7 +33,7 @@ Rules:
 def pick_candidates(candidates: list[Candidate], count: int = SOURCE_COUNT) -> list[Candidate]:
     """The best-scored sentences, in document order so neighbours sit together."""
     usable = [item for item in candidates if not addresses_the_model(item.sentence.text)]
-    best = sorted(usable, key=lambda candidate: -candidate.probability)[:count]
+    best = ordered(usable)[:count]
     best.sort(key=lambda candidate: candidate.sentence_id)
     return best
 

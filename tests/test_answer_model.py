@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from evals import squad
-from rag.answering import FEATURES, RELEVANCE_FEATURES, TRIGGER_FEATURES
+from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES
 from rag.cli import main
 from rag.settings import CALIBRATION_FILE, Calibration, CalibrationError
 
@@ -22,6 +22,7 @@ def test_shipped_model_loads_and_matches_its_hash():
     calibration = Calibration.load()
     assert calibration.sha256 == calibration.contents_sha256()
     assert set(calibration.scorer_weights) == set(FEATURES)
+    assert set(calibration.reranker_weights) == set(RERANK_FEATURES)
     assert set(calibration.trigger_weights) == set(TRIGGER_FEATURES)
     assert set(calibration.relevance_weights) == set(RELEVANCE_FEATURES)
     assert re.fullmatch(r"[0-9a-f]{64}", calibration.training_data_sha256)
@@ -79,6 +80,7 @@ def test_training_command_runs_on_a_tiny_slice(tmp_path, capsys):
     assert main(["eval", "--fit", "--limit", "6", "--out", str(out)]) == 0
     trained = Calibration.load(out)
     assert set(trained.scorer_weights) == set(FEATURES)
+    assert set(trained.reranker_weights) == set(RERANK_FEATURES)
     assert 0.0 < trained.abstain_threshold <= 1.0
     assert "first 6 questions" in trained.fitted_on
     assert trained.training_data_sha256 == Calibration.load().training_data_sha256
@@ -103,3 +105,4 @@ def test_typed_rewrites_are_shorter_lowercase_questions():
         assert set(words) <= set(question.lower().rstrip("?").split())
     assert sum(len(rewrite.split()) for rewrite in rewrites) < 20 * len(question.split())
     assert len(set(rewrites)) > 5
+

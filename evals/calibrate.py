@@ -35,6 +35,7 @@ import numpy as np
 
 from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES, \
     Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
+from rag.answer_shape import QUESTION_WORDS
 from rag.assistant import Assistant
 from rag.keyword import fold, stopwords
 from rag.retrieval import HybridRetriever
@@ -56,7 +57,7 @@ TYPED_SHARE = 0.5
 GROUP_SHARE = {"answerable": 1.0, "typed": TYPED_SHARE, "off_topic": 0.25, "adversarial": 0.1}
 ANSWERABLE_GROUPS = ("answerable", "typed")
 OFF_TOPIC_PER_SET = 300
-WH_WORDS = frozenset({"who", "whom", "whose", "when", "where", "why", "how", "what", "which"})
+WH_WORDS = frozenset(QUESTION_WORDS)
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 RRF_KS = (5.0, 20.0, 60.0)
 # A wrong answer with a citation misleads; an abstention only disappoints.
@@ -194,12 +195,17 @@ def _group_weights(scored: list[Scored], shares: dict[str, float], key) -> np.nd
     return np.array([shares[key(question)] / counts[key(question)] for question in scored])
 
 
-def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
+def _on_topic(scored: list[Scored]) -> tuple[list[Scored], np.ndarray]:
+    """The on-topic questions and each one's weight by its training set's share."""
     on_topic = [question for question in scored if question.group != "off_topic"]
     # A typed rewrite counts TYPED_SHARE of a question of the set it rewrites.
     shares = {**DATASET_SHARE, **{f"{name}~typed": TYPED_SHARE * share
                                   for name, share in DATASET_SHARE.items()}}
-    per_question = _group_weights(on_topic, shares, lambda question: question.dataset)
+    return on_topic, _group_weights(on_topic, shares, lambda question: question.dataset)
+
+
+def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
+    on_topic, per_question = _on_topic(scored)
     features = np.concatenate([question.features for question in on_topic])
     labels = np.concatenate([question.labels for question in on_topic])
     weights = np.concatenate([np.full(len(question.labels), weight)
@@ -207,15 +213,20 @@ def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
     return _logistic(features, labels, weights, FEATURES)
 
 
+def _first_scored(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
+    """The question's candidates with `answerer`'s first-model probabilities.
+    Each candidate's `sentence_id` holds its row in `question.features`."""
+    probabilities = answerer.score(question.features)
+    return [Candidate(row, question.sentences[row], question.features[row], float(probability))
+            for row, probability in enumerate(probabilities)]
+
+
 def _ranked(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
     """The question's candidates scored by `answerer` (its first model, then
-    its reranker on the best few) and ordered as when answering. Only
-    features and probabilities are needed here, so each candidate's
-    `sentence_id` holds its row in `question.features`."""
-    probabilities = answerer.score(question.features)
-    candidates = [Candidate(row, question.sentences[row], question.features[row],
-                            float(probability)) for row, probability in enumerate(probabilities)]
-    if answerer.rerank_weights is None:
+    its reranker on the best few) and ordered as when answering; see
+    `_first_scored` for what `sentence_id` holds."""
+    candidates = _first_scored(question, answerer)
+    if not answerer.reranks:
         return ordered(candidates)
     top, rest = split_for_reranking(candidates)
     rows = [candidate.sentence_id for candidate in top]
@@ -253,17 +264,11 @@ def fit_reranker(scored: list[Scored], answerers) -> tuple[dict, float]:
     """The reranker over each on-topic question's best RERANK_DEPTH sentences
     by the fitted first model: ranking weights by `_conditional_logit`, then
     one scale and bias (Platt scaling) so its logit is a probability."""
-    on_topic = [question for question in scored if question.group != "off_topic"]
-    shares = {**DATASET_SHARE, **{f"{name}~typed": TYPED_SHARE * share
-                                  for name, share in DATASET_SHARE.items()}}
-    per_question = _group_weights(on_topic, shares, lambda question: question.dataset)
+    on_topic, per_question = _on_topic(scored)
     groups, labels, weights = [], [], []
     for question, weight in zip(on_topic, per_question):
         answerer = answerers(question)
-        probabilities = answerer.score(question.features)
-        top, _ = split_for_reranking([Candidate(row, question.sentences[row],
-                                                question.features[row], float(p))
-                                      for row, p in enumerate(probabilities)])
+        top, _ = split_for_reranking(_first_scored(question, answerer))
         rows = [candidate.sentence_id for candidate in top]
         groups.append(answerer.rerank_rows(question.features[rows], question.token_scores[rows]))
         labels.append(question.labels[rows])

@@ -19,7 +19,8 @@ from .keyword import fold, raw_tokens
 QUESTION_CLASSES = ("who", "when", "where", "quantity", "why", "how", "what", "other")
 SHAPES = ("number", "year", "month", "money_percent", "name")
 
-WH_WORD = re.compile(r"\b(who|whom|whose|when|where|why|how|what|which)\b")
+QUESTION_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "what", "which")
+WH_WORD = re.compile(rf"\b({'|'.join(QUESTION_WORDS)})\b")
 # Words after "how" that ask for an amount ("how many", "how long ago").
 AMOUNT_AFTER_HOW = {"many", "much", "long", "old", "far", "big", "large", "tall", "high",
                     "often", "fast", "deep", "wide", "heavy"}

@@ -248,7 +248,7 @@ class ExtractiveAnswerer:
         probabilities = self.score(features)
         candidates = [Candidate(sentence_id, self.data.sentence(sentence_id), features[row],
                                 float(probabilities[row])) for row, sentence_id in enumerate(ids)]
-        if self.rerank_weights is None:
+        if not self.reranks:
             return candidates
         return self.rerank(question, candidates, asked)
 

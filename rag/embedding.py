@@ -131,7 +131,7 @@ class SentenceTransformerEmbedder(Embedder):
         # The model's own limit, lowered for this call only (not thread-safe;
         # this runtime is the reference, not the one servers use).
         default_limit = self.model.max_seq_length
-        self.model.max_seq_length = min(default_limit, TOKEN_VECTOR_LIMIT)
+        limit = self.model.max_seq_length = min(default_limit, TOKEN_VECTOR_LIMIT)
         try:
             hidden = self.model.encode(texts, batch_size=len(texts),
                                        output_value="token_embeddings", convert_to_numpy=False,
@@ -139,7 +139,6 @@ class SentenceTransformerEmbedder(Embedder):
         finally:
             self.model.max_seq_length = default_limit
         tokenizer = self.model.tokenizer
-        limit = min(self.model.get_max_seq_length(), TOKEN_VECTOR_LIMIT)
         out = []
         for text, states in zip(texts, hidden):
             ids = tokenizer(text, truncation=True, max_length=limit)["input_ids"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .answer_shape import QUESTION_WORDS
 from .keyword import stopwords
 
 # Word pieces that are (parts of) words or numbers; punctuation and the
@@ -29,8 +30,6 @@ WORD_PIECE = re.compile(r"(##)?[^\W_]+")
 # sentence's first 128 pieces (about 90 words) hold what a question can
 # match in all but the longest legal sentences.
 TOKEN_VECTOR_LIMIT = 128
-QUESTION_WORDS = frozenset({"who", "whom", "whose", "when", "where", "why", "how", "what",
-                            "which"})
 
 
 @dataclass(frozen=True)

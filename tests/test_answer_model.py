@@ -105,4 +105,3 @@ def test_typed_rewrites_are_shorter_lowercase_questions():
         assert set(words) <= set(question.lower().rstrip("?").split())
     assert sum(len(rewrite.split()) for rewrite in rewrites) < 20 * len(question.split())
     assert len(set(rewrites)) > 5
-

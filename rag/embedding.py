@@ -124,26 +124,27 @@ class SentenceTransformerEmbedder(Embedder):
         return np.asarray(vectors, dtype=np.float32)
 
     def token_vectors(self, texts: list[str]) -> list["TokenVectors"]:
+        import torch
+
         from .token_match import TOKEN_VECTOR_LIMIT, TokenVectors
 
         if not texts:
             return []
-        # The model's own limit, lowered for this call only (not thread-safe;
-        # this runtime is the reference, not the one servers use).
-        default_limit = self.model.max_seq_length
-        limit = self.model.max_seq_length = min(default_limit, TOKEN_VECTOR_LIMIT)
-        try:
-            hidden = self.model.encode(texts, batch_size=len(texts),
-                                       output_value="token_embeddings", convert_to_numpy=False,
-                                       show_progress_bar=False)
-        finally:
-            self.model.max_seq_length = default_limit
-        tokenizer = self.model.tokenizer
+        # The transformer module is run directly, with its own tokenizer and
+        # a limit for this call only: lowering the model's max_seq_length
+        # instead would cut the sentence vectors of any other thread
+        # encoding meanwhile, and the pieces come from the same encoding.
+        transformer = self.model[0]
+        encoded = transformer.tokenizer(
+            texts, truncation=True, padding=True, return_tensors="pt",
+            max_length=min(self.model.max_seq_length, TOKEN_VECTOR_LIMIT))
+        with torch.inference_mode():
+            hidden = transformer.auto_model(**encoded).last_hidden_state.float().numpy()
         out = []
-        for text, states in zip(texts, hidden):
-            ids = tokenizer(text, truncation=True, max_length=limit)["input_ids"]
-            pieces = tokenizer.convert_ids_to_tokens(ids)
-            out.append(TokenVectors.of(pieces, states.float().numpy()[:len(pieces)]))
+        for row, ids in enumerate(encoded["input_ids"]):
+            length = int(encoded["attention_mask"][row].sum())
+            pieces = transformer.tokenizer.convert_ids_to_tokens(ids[:length].tolist())
+            out.append(TokenVectors.of(pieces, hidden[row, :length]))
         return out
 
 

@@ -6,8 +6,10 @@ The held-out sets (`dataset.HELD_OUT`) are never read here.
 
 1. fusion weights (dense vs. keyword, RRF constant) by MRR@10 of the chunk
    that holds the evidence;
-2. the sentence scorer: logistic regression on candidate sentences, positive
-   when the sentence holds a gold answer on the evidence lines;
+2. the sentence scorer (first model) and then the reranker over its best
+   few, each fitted to rank within a question (a conditional logit: which
+   of a question's sentences holds a gold answer on the evidence lines, not
+   which questions are easy), then scaled to a probability;
 3. the answer model: logistic regression on the best sentence of each
    question, positive when it is a right answer;
 4. the answer threshold, maximizing a score in which a right answer or a
@@ -205,12 +207,17 @@ def _on_topic(scored: list[Scored]) -> tuple[list[Scored], np.ndarray]:
 
 
 def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
+    """The first model: which sentences of a question's pool answer it, by a
+    ranking objective (`_conditional_logit`, as the reranker), then Platt
+    scaled. Its job is to put the answer among the best RERANK_DEPTH that
+    the reranker reads, a question at a time."""
     on_topic, per_question = _on_topic(scored)
-    features = np.concatenate([question.features for question in on_topic])
-    labels = np.concatenate([question.labels for question in on_topic])
-    weights = np.concatenate([np.full(len(question.labels), weight)
-                              for question, weight in zip(on_topic, per_question)])
-    return _logistic(features, labels, weights, FEATURES)
+    groups = [question.features for question in on_topic]
+    labels = [question.labels for question in on_topic]
+    ranks = [index for index, right in enumerate(labels) if right.any()]
+    coefficients = _conditional_logit([groups[index] for index in ranks],
+                                      [labels[index] for index in ranks], per_question[ranks])
+    return _platt(groups, labels, per_question, coefficients, FEATURES)
 
 
 def _first_scored(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
@@ -277,12 +284,17 @@ def fit_reranker(scored: list[Scored], answerers) -> tuple[dict, float]:
     ranks = [index for index, right in enumerate(labels) if right.any()]
     coefficients = _conditional_logit([groups[index] for index in ranks],
                                       [labels[index] for index in ranks], weights[ranks])
+    return _platt(groups, labels, weights, coefficients, RERANK_FEATURES)
+
+
+def _platt(groups, labels, weights, coefficients, names) -> tuple[dict, float]:
+    """Ranking weights scaled, with a bias, so their logit is a probability."""
     scores = np.concatenate([group @ coefficients for group in groups])[:, None]
     row_weights = np.concatenate([np.full(len(group), weight)
                                   for group, weight in zip(groups, weights)])
     scale, bias = _logistic(scores, np.concatenate(labels), row_weights, ["scale"])
     return ({name: float(value * scale["scale"]) for name, value in
-             zip(RERANK_FEATURES, coefficients)}, bias)
+             zip(names, coefficients)}, bias)
 
 
 def fit_threshold(confidences, right, unanswerable, weights,

@@ -1,7 +1,7 @@
 """Stage 7: the extractive answerer.
 
 Reads the sentences of the top retrieved chunks and scores each as "this
-sentence answers the question" with a logistic model over general signals:
+sentence answers the question" with a linear model over general signals:
 meaning (cosine of the sentence and of its neighbourhood to the question),
 word overlap weighted by rarity, how far each is behind the best candidate,
 how well its chunk ranked, and learned pairings of the question's class with
@@ -10,7 +10,7 @@ the shapes of answer the sentence holds (`answer_shape.py`).
 The few best sentences by that model are then read again, word by word:
 `token_match.py` measures how much of the question each one speaks to in
 the encoder's per-word output, which sees paraphrase ("doctor" for
-"physician") where word overlap cannot. A second logistic model (the
+"physician") where word overlap cannot. A second linear model (the
 reranker) weighs that with the first model's signals and orders them.
 
 Three outcomes, each decided by a model fitted on data (`evals/calibrate.py`):

@@ -68,8 +68,9 @@ POOL_CHUNKS = 8
 # The relevance model's probability at which the documents count as about the
 # question: its classes are balanced in the fit, so even odds.
 RELATED_AT = 0.5
-# L2 penalty of the reranker's ranking objective (per unit of question weight).
-RERANK_L2 = 1e-3
+# L2 penalty of the ranking objective of the scorer and the reranker (per unit
+# of question weight).
+RANKING_L2 = 1e-3
 
 
 @dataclass
@@ -212,12 +213,8 @@ def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
     scaled. Its job is to put the answer among the best RERANK_DEPTH that
     the reranker reads, a question at a time."""
     on_topic, per_question = _on_topic(scored)
-    groups = [question.features for question in on_topic]
-    labels = [question.labels for question in on_topic]
-    ranks = [index for index, right in enumerate(labels) if right.any()]
-    coefficients = _conditional_logit([groups[index] for index in ranks],
-                                      [labels[index] for index in ranks], per_question[ranks])
-    return _platt(groups, labels, per_question, coefficients, FEATURES)
+    return _fit_ranking([question.features for question in on_topic],
+                        [question.labels for question in on_topic], per_question, FEATURES)
 
 
 def _first_scored(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
@@ -241,7 +238,7 @@ def _ranked(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
 
 
 def _conditional_logit(groups: list[np.ndarray], labels: list[np.ndarray],
-                       weights: np.ndarray, l2: float = RERANK_L2) -> np.ndarray:
+                       weights: np.ndarray, l2: float = RANKING_L2) -> np.ndarray:
     """Weights of a linear score whose softmax over each question's rows puts
     the most probability on its right rows (a ranking objective: it learns
     which sentence of a question answers, not which questions are easy)."""
@@ -272,23 +269,24 @@ def fit_reranker(scored: list[Scored], answerers) -> tuple[dict, float]:
     by the fitted first model: ranking weights by `_conditional_logit`, then
     one scale and bias (Platt scaling) so its logit is a probability."""
     on_topic, per_question = _on_topic(scored)
-    groups, labels, weights = [], [], []
-    for question, weight in zip(on_topic, per_question):
+    groups, labels = [], []
+    for question in on_topic:
         answerer = answerers(question)
         top, _ = split_for_reranking(_first_scored(question, answerer))
         rows = [candidate.sentence_id for candidate in top]
         groups.append(answerer.rerank_rows(question.features[rows], question.token_scores[rows]))
         labels.append(question.labels[rows])
-        weights.append(weight)
-    weights = np.array(weights)
+    return _fit_ranking(groups, labels, per_question, RERANK_FEATURES)
+
+
+def _fit_ranking(groups: list[np.ndarray], labels: list[np.ndarray], weights: np.ndarray,
+                 names) -> tuple[dict, float]:
+    """Ranking weights fitted on the questions that have a right row
+    (`_conditional_logit`), then scaled with a bias over every row (Platt
+    scaling) so their logit is a probability."""
     ranks = [index for index, right in enumerate(labels) if right.any()]
     coefficients = _conditional_logit([groups[index] for index in ranks],
                                       [labels[index] for index in ranks], weights[ranks])
-    return _platt(groups, labels, weights, coefficients, RERANK_FEATURES)
-
-
-def _platt(groups, labels, weights, coefficients, names) -> tuple[dict, float]:
-    """Ranking weights scaled, with a bias, so their logit is a probability."""
     scores = np.concatenate([group @ coefficients for group in groups])[:, None]
     row_weights = np.concatenate([np.full(len(group), weight)
                                   for group, weight in zip(groups, weights)])

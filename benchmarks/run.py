@@ -216,6 +216,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each cold start; the median is shown (default 3)")
     parser.add_argument("--out", type=Path, help="also write the table (markdown) here")
+    parser.add_argument("--only", nargs="+", choices=PARTS, default=list(PARTS),
+                        help="measure only these parts (default: all)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("rest", nargs="*", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -242,17 +244,33 @@ def main() -> None:
         args.out.write_text(report, encoding="utf-8")
 
 
-def measure(args, scratch: Path) -> Table:
-    from benchmarks.incremental_index import make_corpus
-    from evals.dataset import load_dataset
+PARTS = ("cold", "page", "index", "warm", "agreement")
 
+
+def measure(args, scratch: Path) -> Table:
     sides = (BEFORE, AFTER)
     table = Table()
-    print("preparing: one sample index per side (and the ONNX export)", flush=True)
-    sample_index = {side: scratch / f"sample-{side}" for side in sides}
-    for side in sides:
-        run_child("cli", "index", "--index-dir", str(sample_index[side]), side=side)
+    sample_index: dict = {}
+    if {"cold", "page"} & set(args.only):
+        print("preparing: one sample index per side (and the ONNX export)", flush=True)
+        sample_index = {side: scratch / f"sample-{side}" for side in sides}
+        for side in sides:
+            run_child("cli", "index", "--index-dir", str(sample_index[side]), side=side)
+    if "cold" in args.only:
+        measure_cold(args, table, sample_index)
+    if "page" in args.only:
+        measure_page(table, sample_index)
+    if "index" in args.only:
+        measure_indexing(args, table, scratch)
+    if "warm" in args.only:
+        measure_warm(args, table, scratch)
+    if "agreement" in args.only:
+        measure_agreement(args, table)
+    return table
 
+
+def measure_cold(args, table: Table, sample_index: dict) -> None:
+    sides = (BEFORE, AFTER)
     print("cold start: `rag ask` on an existing index", flush=True)
     cold = {side: [run_child("cli", "ask", "--index-dir", str(sample_index[side]), QUESTION,
                              side=side) for _ in range(args.repeat)] for side in sides}
@@ -262,6 +280,9 @@ def measure(args, scratch: Path) -> Table:
     table.add("`rag ask`, peak RSS", *(max(run["peak_rss_mb"] for run in cold[side])
                                        for side in sides), "MB", "≤ 350 MB", digits=0)
 
+
+def measure_page(table: Table, sample_index: dict) -> None:
+    sides = (BEFORE, AFTER)
     print("chat page: start, then the first and second question", flush=True)
     page = {side: run_child("page", str(sample_index[side]), "warm", side=side) for side in sides}
     table.add("chat page: start until Ready", page[BEFORE]["ready"], page[AFTER]["ready"], "s")
@@ -269,6 +290,11 @@ def measure(args, scratch: Path) -> Table:
               page[AFTER]["first"], "s", "as fast as the second")
     table.add("chat page: second question", page[BEFORE]["second"], page[AFTER]["second"], "s")
 
+
+def measure_indexing(args, table: Table, scratch: Path) -> None:
+    from benchmarks.incremental_index import make_corpus
+
+    sides = (BEFORE, AFTER)
     print(f"indexing {args.files} generated articles, whole process", flush=True)
     corpus = scratch / "corpus"
     corpus.mkdir()
@@ -280,6 +306,11 @@ def measure(args, scratch: Path) -> Table:
     table.add(f"`rag index` {args.files} files, peak RSS", builds[BEFORE]["peak_rss_mb"],
               builds[AFTER]["peak_rss_mb"], "MB", "≤ 600 MB", digits=0)
 
+
+def measure_warm(args, table: Table, scratch: Path) -> None:
+    from evals.dataset import load_dataset
+
+    sides = (BEFORE, AFTER)
     print("warm time per question", flush=True)
     for dataset in ("sample", "variants", "licenses") + (() if args.skip_squad else ("squad",)):
         warm = {}
@@ -294,13 +325,14 @@ def measure(args, scratch: Path) -> Table:
         table.add(f"warm p95 per question, {dataset}", warm[BEFORE]["p95"] * 1000,
                   warm[AFTER]["p95"] * 1000, "ms", "≤ 100 ms", digits=1)
 
+
+def measure_agreement(args, table: Table) -> None:
     print("agreement of the ONNX vectors with sentence-transformers", flush=True)
     agreement = run_child("agreement", "skip-squad" if args.skip_squad else "squad", side=AFTER)
     for name, figures in agreement.items():
         if isinstance(figures, dict):
             table.note(f"cosine with torch vectors, {name} ({figures['sentences']} sentences)",
                        f"mean {figures['mean']:.4f}, worst {figures['worst']:.4f}")
-    return table
 
 
 if __name__ == "__main__":

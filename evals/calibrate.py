@@ -6,10 +6,13 @@ The held-out sets (`dataset.HELD_OUT`) are never read here.
 
 1. fusion weights (dense vs. keyword, RRF constant) by MRR@10 of the chunk
    that holds the evidence;
-2. the sentence scorer (first model) and then the reranker over its best
-   few, each fitted to rank within a question (a conditional logit: which
-   of a question's sentences holds a gold answer on the evidence lines, not
-   which questions are easy), then scaled to a probability;
+2. the sentence scorer (first model), then the token encoder's layers
+   (`token_training.py`: trained so that word-by-word coverage ranks the
+   answer first among the scorer's best few), then the reranker over those
+   few; the scorer and the reranker are each fitted to rank within a
+   question (a conditional logit: which of a question's sentences holds a
+   gold answer on the evidence lines, not which questions are easy), then
+   scaled to a probability;
 3. the answer model: logistic regression on the best sentence of each
    question, positive when it is a right answer;
 4. the answer threshold, maximizing a score in which a right answer or a
@@ -30,6 +33,8 @@ from __future__ import annotations
 
 import hashlib
 import random
+import shutil
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,13 +44,16 @@ from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER
     Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
 from rag.answer_shape import QUESTION_WORDS
 from rag.assistant import Assistant
+from rag.embedding import Embedder, load_embedder
 from rag.keyword import fold, stopwords
 from rag.retrieval import HybridRetriever
 from rag.settings import CALIBRATION_FILE, CALIBRATION_FORMAT, Calibration, Settings
+from rag.token_encoder import LAYERS_FILE
 
 from . import squad
 from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, load_dataset, _squad_train
 from .runner import prepare
+from .token_training import TRAIN_STEPS, RankingExample, train_layers
 
 SEED = 20261123
 # How much each training set counts in the sentence scorer; the sample
@@ -95,8 +103,11 @@ class Scored:
     features: np.ndarray
     labels: np.ndarray
     answerer: ExtractiveAnswerer
-    token_scores: np.ndarray  # token_match coverage per candidate (content, all words)
     sentences: list  # per candidate
+    sentence_ids: list[int]  # per candidate, in the answerer's index
+    # token_match coverage (content, all words) per candidate, set for the
+    # ones the reranker reads once the token encoder is trained (zero elsewhere).
+    token_scores: np.ndarray | None = None
 
 
 def _is_answer(item: EvalItem, sentence) -> bool:
@@ -158,7 +169,8 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
     for question_set in sets:
         assistant = question_set.assistant
         retriever = HybridRetriever(assistant.data(), calibration)
-        answerer = ExtractiveAnswerer(assistant.data(), calibration, assistant.embedder)
+        # The first model only: the reranker is fitted later, on these.
+        answerer = ExtractiveAnswerer(assistant.data(), calibration)
         for item, vector in zip(question_set.items, question_set.vectors):
             ranking = retriever.rank(item.question, vector)
             candidates = answerer.candidates(item.question, vector, ranking, POOL_CHUNKS)
@@ -172,11 +184,45 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
                                  np.array([not question_set.off_topic
                                            and _is_answer(item, candidate.sentence)
                                            for candidate in candidates]),
-                                 answerer,
-                                 answerer.token_scores(item.question, [candidate.sentence_id
-                                                                       for candidate in candidates]),
-                                 [candidate.sentence for candidate in candidates]))
+                                 answerer, [candidate.sentence for candidate in candidates],
+                                 [candidate.sentence_id for candidate in candidates]))
     return scored
+
+
+def _reranked_rows(question: Scored, answerer: ExtractiveAnswerer) -> list[int]:
+    """Rows of the question's candidates that the reranker reads."""
+    top, _ = split_for_reranking(_first_scored(question, answerer))
+    return [candidate.sentence_id for candidate in top]
+
+
+def ranking_examples(scored: list[Scored], answerers) -> list[RankingExample]:
+    """What the token encoder learns from: each answerable question (and
+    typed rewrite) with the first model's best few, when one answers it."""
+    examples = []
+    for question in scored:
+        if question.group not in ANSWERABLE_GROUPS:
+            continue
+        rows = _reranked_rows(question, answerers(question))
+        if question.labels[rows].any():
+            examples.append(RankingExample(question.question,
+                                           tuple(question.sentences[row].text for row in rows),
+                                           tuple(bool(question.labels[row]) for row in rows)))
+    return examples
+
+
+def set_token_scores(scored: list[Scored], answerers, token_encoder: Embedder) -> None:
+    """Each question's coverages by the sentences the reranker reads, from
+    `token_encoder`; one answerer (and its token cache) per index."""
+    readers: dict[int, ExtractiveAnswerer] = {}
+    for question in scored:
+        data = question.answerer.data
+        reader = readers.get(id(data))
+        if reader is None:
+            reader = readers[id(data)] = ExtractiveAnswerer(data, Calibration(), token_encoder)
+        rows = _reranked_rows(question, answerers(question))
+        question.token_scores = np.zeros((len(question.labels), 2))
+        question.token_scores[rows] = reader.token_scores(
+            question.question, [question.sentence_ids[row] for row in rows])
 
 
 def _logistic(features: np.ndarray, labels: np.ndarray, weights: np.ndarray,
@@ -386,9 +432,12 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
     return sets
 
 
-def fit(settings: Settings | None = None, limit: int | None = None, notify=print) -> Calibration:
+def fit(settings: Settings | None = None, limit: int | None = None, notify=print,
+        layers_out: Path | None = None) -> Calibration:
     """Train every part of the answer model; `limit` takes the first `limit`
-    questions of each set and one SQuAD train article (for a quick test)."""
+    questions of each set and one SQuAD train article, and trains the token
+    encoder for a few steps (for a quick test). The token encoder's layers
+    are written to `layers_out` (the calibration names the file)."""
     base = settings or Settings.from_env()
     datasets = [load_dataset(name) if name != "squad-train" or not limit
                 else _squad_train(articles=1) for name in FITTED_ON]
@@ -410,9 +459,21 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         answerer = answerers.get(id(question.answerer))
         if answerer is None:
             answerer = answerers[id(question.answerer)] = ExtractiveAnswerer(
-                question.answerer.data, calibration, question.answerer.embedder)
+                question.answerer.data, calibration, token_encoder)
         return answerer
 
+    token_encoder = None  # the first model's order, until the layers are trained
+    examples = ranking_examples(scored, answerer_of)
+    steps = TRAIN_STEPS if not limit else 2
+    notify(f"training the token encoder on {len(examples)} questions, {steps} steps")
+    layers_out = layers_out or Path(tempfile.mkdtemp(prefix="rag-fit-")) / LAYERS_FILE
+    layers_sha256 = train_layers(examples, base.model, layers_out, steps, SEED, notify)
+    token_encoder = load_embedder(base.model, base.encoder, base.cache_dir, notify,
+                                  layers=layers_out, layers_sha256=layers_sha256)
+    calibration = replace(calibration, token_encoder=layers_out.name,
+                          token_encoder_sha256=layers_sha256, folder=layers_out.parent)
+    answerers.clear()
+    set_token_scores(scored, answerer_of, token_encoder)
     reranker_weights, reranker_bias = fit_reranker(scored, answerer_of)
     calibration = replace(calibration, reranker_weights=reranker_weights,
                           reranker_bias=reranker_bias)
@@ -464,6 +525,17 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
 
 def fit_and_save(notify=print, settings: Settings | None = None, limit: int | None = None,
                  path: Path = CALIBRATION_FILE) -> Calibration:
-    calibration = fit(settings, limit, notify).save(path)
+    """Fit, then put the token encoder's layers beside `path` and save the
+    model there: a fit that fails leaves the previous model whole."""
+    workspace = Path(tempfile.mkdtemp(prefix="rag-fit-"))
+    try:
+        calibration = fit(settings, limit, notify, workspace / LAYERS_FILE)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        layers = path.parent / LAYERS_FILE
+        shutil.move(str(workspace / LAYERS_FILE), str(layers))
+        layers.chmod(0o644)  # safetensors writes it private; the package ships it
+        calibration = calibration.save(path)
+    finally:
+        shutil.rmtree(workspace, ignore_errors=True)
     notify(f"saved {path} (version {calibration.version}, sha256 {calibration.sha256[:12]})")
     return calibration

@@ -131,16 +131,17 @@ def _weights(fitted: dict[str, float], names: Sequence[str],
 
 
 class ExtractiveAnswerer:
-    def __init__(self, data: IndexView, calibration: Calibration, embedder=None):
+    def __init__(self, data: IndexView, calibration: Calibration, token_encoder=None):
         self.data = data
-        self.embedder = embedder
+        # The encoder whose token vectors the reranker reads (token_encoder.py).
+        self.token_encoder = token_encoder
         fitted = bool(calibration.scorer_weights)
         self.weights = _weights(calibration.scorer_weights, FEATURES, DEFAULT_WEIGHTS)
         self.bias = calibration.scorer_bias if fitted else DEFAULT_BIAS
         # Without an encoder that gives token vectors, or before a fit, the
         # first model's order stands.
         self.rerank_weights = _weights(calibration.reranker_weights, RERANK_FEATURES) \
-            if embedder is not None else None
+            if token_encoder is not None else None
         self.rerank_bias = calibration.reranker_bias
         self.trigger_weights = _weights(calibration.trigger_weights, TRIGGER_FEATURES)
         self.trigger_bias = calibration.trigger_bias
@@ -271,9 +272,9 @@ class ExtractiveAnswerer:
         # The question with the sentences, so the encoder runs them side by side.
         texts = [self.data.sentence(sentence_id).text for sentence_id in missing]
         if asked is None:
-            asked, *read = self.embedder.token_vectors([question] + texts)
+            asked, *read = self.token_encoder.token_vectors([question] + texts)
         else:
-            read = self.embedder.token_vectors(texts)
+            read = self.token_encoder.token_vectors(texts)
         known.update(zip(missing, read))
         self._token_vectors.update(zip(missing, read))
         content, every = asked.content(), asked.vectors

@@ -68,6 +68,7 @@ class Assistant:
         self.settings = settings or Settings.from_env()
         self.notify = notify or (lambda message: None)
         self._embedder: Embedder | None = None
+        self._token_encoder: Embedder | None = None
         self._snapshot: Snapshot | None = None
         self._lock = threading.Lock()
         self._store: Store | None = None
@@ -80,6 +81,15 @@ class Assistant:
             self._embedder = load_embedder(self.settings.model, self.settings.encoder,
                                            self.settings.cache_dir, self.notify)
         return self._embedder
+
+    @property
+    def token_encoder(self) -> Embedder:
+        """The encoder whose token vectors the reranker reads (`token_encoder.py`)."""
+        if self._token_encoder is None:
+            from .token_encoder import load_token_encoder
+
+            self._token_encoder = load_token_encoder(self.settings, self.embedder, self.notify)
+        return self._token_encoder
 
     @property
     def store(self) -> Store:
@@ -122,7 +132,8 @@ class Assistant:
                                  self.embedder.encoder_id)
                 calibration = self.settings.calibration
                 self._snapshot = Snapshot(data, HybridRetriever(data, calibration),
-                                          ExtractiveAnswerer(data, calibration, self.embedder))
+                                          ExtractiveAnswerer(data, calibration,
+                                                             self.token_encoder))
             return self._snapshot
 
     def data(self) -> IndexView:
@@ -147,8 +158,9 @@ class Assistant:
     # -- asking ----------------------------------------------------------
     def _rank(self, snapshot: Snapshot, question: str):
         """The question's vector, the retrieval ranking and, when the answerer
-        reranks, the question's token vectors (from the same run of the model)."""
-        if snapshot.answerer.reranks:
+        reranks with the retrieval encoder's token vectors, those of the
+        question (from the same run of the model)."""
+        if snapshot.answerer.reranks and snapshot.answerer.token_encoder is self.embedder:
             query_vector, asked = self.embedder.encode_query_and_tokens(question)
         else:
             query_vector, asked = self.embedder.encode_query(question), None

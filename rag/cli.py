@@ -199,13 +199,23 @@ def command_serve(args) -> int:
 def command_model(args) -> int:
     from .embedding import default_cache_dir, encoder_folder, load_embedder, prepare_encoder
 
+    from .token_encoder import checked_layers
+
     settings = _assistant(args).settings
     cache = settings.cache_dir or default_cache_dir()
+    layers = checked_layers(settings.calibration)
+    layers_sha256 = settings.calibration.token_encoder_sha256 if layers else ""
     if args.rebuild and settings.encoder != "torch":
         prepare_encoder(settings.model, settings.encoder, cache, notify=_stderr, rebuild=True)
+        if layers:
+            prepare_encoder(settings.model, settings.encoder, cache, _stderr, True,
+                            layers, layers_sha256)
     embedder = load_embedder(settings.model, settings.encoder, cache, _stderr)
     info = {"model": embedder.model_id, "encoder": embedder.encoder_id,
             "dimension": embedder.dimension}
+    if layers:
+        info["token_encoder"] = load_embedder(settings.model, settings.encoder, cache, _stderr,
+                                              layers, layers_sha256).encoder_id
     if settings.encoder != "torch":
         folder = encoder_folder(settings.model, settings.encoder, cache)
         info.update({"folder": str(folder), "onnx_sha256": embedder.meta["onnx_sha256"],

@@ -110,12 +110,18 @@ def sentence_transformer_dimension(model) -> int:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model_id: str):
+    def __init__(self, model_id: str, layers: Path | None = None):
         import sentence_transformers
 
         self.model = load_sentence_transformer(model_id)
         self.model_id = model_id
         self.encoder_id = f"torch:sentence-transformers-{sentence_transformers.__version__}"
+        if layers is not None:
+            from .store import file_sha256
+            from .token_encoder import apply_layers
+
+            apply_layers(self.model, layers)
+            self.encoder_id += f"+layers:{file_sha256(layers)[:16]}"
         self.dimension = sentence_transformer_dimension(self.model)
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
@@ -185,20 +191,25 @@ def default_cache_dir() -> Path:
     return Path(base).expanduser() / "rag"
 
 
-def encoder_folder(model_id: str, encoder: str, cache_dir: Path) -> Path:
+def encoder_folder(model_id: str, encoder: str, cache_dir: Path,
+                   layers_sha256: str = "") -> Path:
     """Where the exported encoder of `model_id` lives in the cache. A model
     given as a folder gets a hash of its absolute path, so two folders with
-    the same name do not share an export."""
+    the same name do not share an export; trained layers get their hash."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_id).strip("-.")[-80:]
     if Path(model_id).expanduser().is_dir():
         where = str(Path(model_id).expanduser().resolve())
         slug += "-" + hashlib.sha256(where.encode("utf-8")).hexdigest()[:10]
+    if layers_sha256:
+        slug += f"+layers-{layers_sha256[:12]}"
     return cache_dir / "encoders" / f"{slug}.{encoder}"
 
 
 def prepare_encoder(model_id: str, encoder: str, cache_dir: Path,
-                    notify=None, rebuild: bool = False) -> Path:
-    """The cached ONNX export of `model_id`, built first if it is missing,
+                    notify=None, rebuild: bool = False,
+                    layers: Path | None = None, layers_sha256: str = "") -> Path:
+    """The cached ONNX export of `model_id` (with the trained `layers`, whose
+    hash the caller has checked, in place), built first if it is missing,
     stale (the model's weights changed, or the export recipe) or `rebuild`."""
     from .onnx_export import META_FILE, RECIPE, export_encoder, source_stamp
 
@@ -207,19 +218,22 @@ def prepare_encoder(model_id: str, encoder: str, cache_dir: Path,
         raise ModelNotAvailable(f"model {model_id!r} is not a local folder or a packaged "
                                 f"model, so it cannot be exported to ONNX; use a folder, "
                                 f"or RAG_ENCODER=torch to load it from the Hugging Face cache")
-    folder = encoder_folder(model_id, encoder, cache_dir)
+    folder = encoder_folder(model_id, encoder, cache_dir, layers_sha256)
     if not rebuild:
         try:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-            if meta.get("recipe") == RECIPE and meta.get("source_stamp") == source_stamp(model_dir):
+            if (meta.get("recipe") == RECIPE and meta.get("source_stamp") == source_stamp(model_dir)
+                    and meta.get("layers_sha256", "") == layers_sha256):
                 return folder
         except (OSError, ValueError):
             pass
     if notify:
-        notify(f"preparing the {encoder} encoder for {model_id} in {folder} "
+        what = "encoder" if layers is None else "token encoder (trained layers)"
+        notify(f"preparing the {encoder} {what} for {model_id} in {folder} "
                f"(once per model; about 10 seconds)")
     try:
-        export_encoder(model_id, model_dir, folder, quantize=encoder == "onnx-int8")
+        export_encoder(model_id, model_dir, folder, quantize=encoder == "onnx-int8",
+                       layers=layers)
     except ImportError as error:
         raise ModelNotAvailable(f"exporting {model_id!r} to ONNX needs {error.name}: "
                                 f"pip install torch==2.13.0 onnx onnxruntime") from None
@@ -230,27 +244,32 @@ def prepare_encoder(model_id: str, encoder: str, cache_dir: Path,
 
 
 def load_embedder(model_id: str = DEFAULT_MODEL, encoder: str = "onnx-int8",
-                  cache_dir: Path | None = None, notify=None) -> Embedder:
-    """The embedder for `model_id` on runtime `encoder`, loaded once per process."""
+                  cache_dir: Path | None = None, notify=None,
+                  layers: Path | None = None, layers_sha256: str = "") -> Embedder:
+    """The embedder for `model_id` on runtime `encoder`, loaded once per
+    process; with `layers` (hash `layers_sha256`, checked by the caller),
+    the model with those trained layers in place."""
     if encoder not in ENCODERS:
         raise ModelNotAvailable(f"unknown encoder {encoder!r}; choose one of "
                                 f"{', '.join(ENCODERS)}")
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
-    key = (model_id, encoder, str(cache_dir))
+    key = (model_id, encoder, str(cache_dir), layers_sha256)
     with _loading:
         if key not in _loaded:
             if encoder == "torch":
-                _loaded[key] = SentenceTransformerEmbedder(model_id)
+                _loaded[key] = SentenceTransformerEmbedder(model_id, layers)
             else:
                 from .onnx_encoder import OnnxEmbedder
 
-                folder = prepare_encoder(model_id, encoder, cache_dir, notify)
+                def prepare(rebuild: bool = False) -> Path:
+                    return prepare_encoder(model_id, encoder, cache_dir, notify, rebuild,
+                                           layers, layers_sha256)
+
                 try:
-                    _loaded[key] = OnnxEmbedder(folder)
+                    _loaded[key] = OnnxEmbedder(prepare())
                 except ModelNotAvailable as problem:
                     # A damaged cache is ours to repair, not the user's.
                     if notify:
                         notify(f"warning: {problem}; exporting it again")
-                    folder = prepare_encoder(model_id, encoder, cache_dir, notify, rebuild=True)
-                    _loaded[key] = OnnxEmbedder(folder)
+                    _loaded[key] = OnnxEmbedder(prepare(rebuild=True))
         return _loaded[key]

@@ -49,14 +49,19 @@ def source_stamp(model_dir: Path) -> dict:
     return stamp
 
 
-def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool) -> dict:
+def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool,
+                   layers: Path | None = None) -> dict:
     """Export `model_dir` into the folder `target` (replaced atomically) and
-    return its metadata. Needs torch and sentence-transformers."""
+    return its metadata; with `layers`, the model with those trained layers
+    in place (`token_encoder.py`). Needs torch and sentence-transformers."""
     import torch
 
     from .embedding import load_sentence_transformer, sentence_transformer_dimension
+    from .token_encoder import apply_layers
 
     model = load_sentence_transformer(str(model_dir))
+    if layers is not None:
+        apply_layers(model, layers)
     transformer, pooling = model[0], (model[1] if len(model) > 1 else None)
     pooling_mode = _pooling_mode(pooling)
     tokenizer_file = Path(model_dir) / "tokenizer.json"
@@ -119,6 +124,7 @@ def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool)
             "pooling": pooling_mode,
             "source": str(model_dir),
             "source_stamp": source_stamp(Path(model_dir)),
+            "layers_sha256": file_sha256(layers) if layers is not None else "",
             "versions": {"torch": torch.__version__, "onnxruntime": _onnxruntime_version()},
         }
         (workspace / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

@@ -26,7 +26,7 @@ class CalibrationError(RuntimeError):
     """The shipped answer model is damaged or of another format."""
 
 
-CALIBRATION_FORMAT = 3
+CALIBRATION_FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,25 @@ class Calibration:
     relevance_weights: dict[str, float] = field(default_factory=dict)
     relevance_bias: float = 0.0
     related_threshold: float = 0.5
+    # The encoder layers trained to read questions against sentences word
+    # by word (`token_encoder.py`): a safetensors file beside this model's
+    # JSON, and its hash; empty means the token vectors come from the
+    # retrieval encoder as it is.
+    token_encoder: str = ""
+    token_encoder_sha256: str = ""
     fitted_on: str = "defaults"
     version: str = ""
     training_data_sha256: str = ""
     seed: int = 0
     sha256: str = ""
+    # Where the JSON was read from (not part of the model): files it names
+    # are found beside it.
+    folder: Path = field(default=CALIBRATION_FILE.parent, compare=False, repr=False)
 
     def contents_sha256(self) -> str:
         """Hash of every field but `sha256` itself, in a canonical form."""
-        body = {name: value for name, value in self.__dict__.items() if name != "sha256"}
+        body = self.contents()
+        body.pop("sha256")
         canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -83,17 +93,24 @@ class Calibration:
             raise CalibrationError(f"the answer model {path} has format {data.get('format')}, "
                                    f"this rag reads format {CALIBRATION_FORMAT}; run: rag eval --fit")
         calibration = cls(**{name: data[name] for name in cls.__dataclass_fields__
-                             if name in data})
+                             if name in data and name != "folder"}, folder=path.parent)
         if calibration.sha256 != calibration.contents_sha256():
             raise CalibrationError(f"the answer model {path} does not match its recorded hash "
                                    f"(edited or damaged); reinstall rag or run: rag eval --fit")
         return calibration
 
     def save(self, path: Path = CALIBRATION_FILE) -> "Calibration":
-        sealed = replace(self, sha256=self.contents_sha256())
-        path.write_text(json.dumps(sealed.__dict__, indent=2, sort_keys=True) + "\n",
+        sealed = replace(self, sha256=self.contents_sha256(), folder=path.parent)
+        path.write_text(json.dumps(sealed.contents(), indent=2, sort_keys=True) + "\n",
                         encoding="utf-8")
         return sealed
+
+    def contents(self) -> dict:
+        """The model's fields as saved (all but `folder`)."""
+        return {name: value for name, value in self.__dict__.items() if name != "folder"}
+
+    def token_encoder_path(self) -> Path | None:
+        return self.folder / self.token_encoder if self.token_encoder else None
 
 
 @dataclass(frozen=True)

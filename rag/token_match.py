@@ -6,9 +6,9 @@ answer while the rest of the sentence is about something else. The encoder's
 output for each word piece, before pooling, carries that word's meaning in
 its sentence. For every word piece of the question, its best cosine with any
 word piece of the sentence, averaged over the question ("late interaction",
-as in ColBERT, here with the encoder as it is, untrained for it), measures
-how much of the question the sentence speaks to, word by word, whatever the
-words. Measured on the held-out sets it ranks answer sentences better than
+as in ColBERT, here by the token encoder whose layers `rag eval --fit`
+trains for it: `token_encoder.py`), measures how much of the question the
+sentence speaks to, word by word, whatever the words. Measured on the held-out sets it ranks answer sentences better than
 the sentence cosine alone; the answer model (`answering.py`) weighs it with
 the other signals.
 """
@@ -42,8 +42,7 @@ class TokenVectors:
     @classmethod
     def of(cls, pieces: list[str], hidden: np.ndarray) -> "TokenVectors":
         """From the encoder's per-token output, keeping word pieces only."""
-        keep = [row for row, piece in enumerate(pieces)
-                if not piece.startswith("[") and WORD_PIECE.fullmatch(piece)]
+        keep = [row for row, piece in enumerate(pieces) if is_word_piece(piece)]
         if not keep:  # a text of punctuation only: match on whatever it has
             keep = list(range(min(1, len(pieces))))
         vectors = np.asarray(hidden[keep], dtype=np.float32)
@@ -52,10 +51,18 @@ class TokenVectors:
 
     def content(self) -> np.ndarray:
         """Vectors of the pieces that are not function or question words."""
-        function = stopwords()
-        rows = [row for row, piece in enumerate(self.pieces)
-                if piece not in function and piece not in QUESTION_WORDS]
+        rows = [row for row, piece in enumerate(self.pieces) if is_content_piece(piece)]
         return self.vectors[rows] if rows else self.vectors
+
+
+def is_word_piece(piece: str) -> bool:
+    """A (part of a) word or number, not punctuation or a special token."""
+    return not piece.startswith("[") and WORD_PIECE.fullmatch(piece) is not None
+
+
+def is_content_piece(piece: str) -> bool:
+    """A word piece that is not a function or question word."""
+    return is_word_piece(piece) and piece not in stopwords() and piece not in QUESTION_WORDS
 
 
 def coverage(question: np.ndarray, sentence: TokenVectors) -> float:

@@ -32,7 +32,11 @@ def sample_corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, sample_corpus, embedder) -> Path:
     index_dir = tmp_path_factory.mktemp("index")
-    Assistant(Settings(index_dir=index_dir)).index([sample_corpus])
+    assistant = Assistant(Settings(index_dir=index_dir))
+    assistant.index([sample_corpus])
+    # Export the token encoder too, as the first question would: tests that
+    # answer in a fresh process then find it cached.
+    assert assistant.token_encoder is not None
     return index_dir
 
 

@@ -14,6 +14,7 @@ from evals import squad
 from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES
 from rag.cli import main
 from rag.settings import CALIBRATION_FILE, Calibration, CalibrationError
+from rag.token_encoder import checked_layers
 
 RAG_DIR = Path(__file__).resolve().parent.parent / "rag"
 
@@ -27,7 +28,9 @@ def test_shipped_model_loads_and_matches_its_hash():
     assert set(calibration.relevance_weights) == set(RELEVANCE_FEATURES)
     assert re.fullmatch(r"[0-9a-f]{64}", calibration.training_data_sha256)
     assert calibration.version and "sample" in calibration.fitted_on
-    assert CALIBRATION_FILE.stat().st_size < 25 * 1024 * 1024
+    layers = checked_layers(calibration)  # raises unless the file matches its hash
+    assert layers == CALIBRATION_FILE.parent / calibration.token_encoder
+    assert CALIBRATION_FILE.stat().st_size + layers.stat().st_size < 25 * 1024 * 1024
 
 
 def test_a_damaged_model_is_refused(tmp_path):
@@ -40,6 +43,20 @@ def test_a_damaged_model_is_refused(tmp_path):
     damaged.write_text("{not json", encoding="utf-8")
     with pytest.raises(CalibrationError, match="cannot read"):
         Calibration.load(damaged)
+
+
+def test_damaged_or_missing_token_encoder_is_refused(tmp_path):
+    shipped = Calibration.load()
+    (tmp_path / "calibration.json").write_text(CALIBRATION_FILE.read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    copy = Calibration.load(tmp_path / "calibration.json")
+    with pytest.raises(CalibrationError, match="cannot read the token encoder"):
+        checked_layers(copy)
+    damaged = bytearray(shipped.token_encoder_path().read_bytes())
+    damaged[-1] ^= 1
+    (tmp_path / shipped.token_encoder).write_bytes(bytes(damaged))
+    with pytest.raises(CalibrationError, match="does not match the hash"):
+        checked_layers(copy)
 
 
 def test_known_pair_scores_as_expected(assistant):
@@ -84,6 +101,9 @@ def test_training_command_runs_on_a_tiny_slice(tmp_path, capsys):
     assert 0.0 < trained.abstain_threshold <= 1.0
     assert "first 6 questions" in trained.fitted_on
     assert trained.training_data_sha256 == Calibration.load().training_data_sha256
+    # The token encoder's layers were trained, written beside it and hashed.
+    assert checked_layers(trained) == tmp_path / "token_encoder.safetensors"
+    assert trained.token_encoder_sha256 != Calibration.load().token_encoder_sha256
 
 
 def test_typed_rewrites_are_shorter_lowercase_questions():

@@ -56,7 +56,9 @@ def test_answering_reranks_the_first_models_best(assistant):
     first = sorted(candidates, key=lambda candidate: -float(sigmoid(
         candidate.features @ answerer.weights + answerer.bias)))
     assert {c.sentence_id for c in reranked} == {c.sentence_id for c in first[:RERANK_DEPTH]}
-    asked, *read = assistant.embedder.token_vectors(
+    # The trained token encoder's vectors, not the retrieval encoder's.
+    assert answerer.token_encoder is assistant.token_encoder is not assistant.embedder
+    asked, *read = assistant.token_encoder.token_vectors(
         [question] + [candidate.sentence.text for candidate in reranked])
     weights = np.array([assistant.settings.calibration.reranker_weights[name]
                         for name in RERANK_FEATURES])
@@ -113,3 +115,38 @@ def test_copied_files_do_not_make_answers_uncertain(sample_corpus, tmp_path):
     assert len({candidate.sentence.text for candidate in reranked}) == len(reranked)
     answer = assistant.ask(question)
     assert not answer.abstained and "Murted" in answer.text
+
+
+def test_token_encoder_is_the_shipped_trained_model(assistant, embedder):
+    """The answer model's trained layers are in the token encoder: its
+    token vectors differ from the retrieval encoder's, its sentence vectors
+    are not used for retrieval, and the torch runtime with the same layers
+    gives the same token vectors as the ONNX export."""
+    from rag.token_encoder import checked_layers
+
+    layers = checked_layers(assistant.settings.calibration)
+    token_encoder = assistant.token_encoder
+    assert layers is not None and token_encoder.encoder_id != embedder.encoder_id
+    texts = ["The harbour froze over in January.", "Dock workers struck for higher pay."]
+    trained, base = token_encoder.token_vectors(texts), embedder.token_vectors(texts)
+    assert [vectors.pieces for vectors in trained] == [vectors.pieces for vectors in base]
+    assert np.mean(np.sum(trained[0].vectors * base[0].vectors, axis=1)) < 0.99
+    reference = load_embedder(DEFAULT_MODEL, encoder="torch", layers=layers,
+                              layers_sha256=assistant.settings.calibration.token_encoder_sha256)
+    for fast, slow in zip(trained, reference.token_vectors(texts)):
+        assert fast.pieces == slow.pieces
+        assert np.min(np.sum(fast.vectors * slow.vectors, axis=1)) > 0.9
+
+
+def test_layers_of_another_shape_are_refused(tmp_path):
+    import torch
+    from safetensors.torch import save_file
+
+    from rag.embedding import ModelNotAvailable, load_sentence_transformer
+    from rag.token_encoder import apply_layers
+
+    model = load_sentence_transformer(DEFAULT_MODEL)
+    wrong = tmp_path / "layers.safetensors"
+    save_file({"encoder.layer.0.attention.self.query.weight": torch.zeros(8, 8)}, str(wrong))
+    with pytest.raises(ModelNotAvailable, match="does not fit"):
+        apply_layers(model, wrong)

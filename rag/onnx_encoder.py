@@ -91,9 +91,9 @@ class OnnxEmbedder(Embedder):
                 pieces = pieces[:hidden.shape[1] - 1] + pieces[-1:]
             return TokenVectors.of(pieces, hidden[0])
 
-        if len(texts) > 1:
+        if self.per_text and len(texts) > 1:
             return list(self._pool().map(one, texts))
-        return [one(text) for text in texts]
+        return [one(text) for text in texts]  # a float run already uses every core
 
     def encode_query_and_tokens(self, text: str) -> tuple[np.ndarray, TokenVectors]:
         encodings, hidden = self._hidden([text])

@@ -11,6 +11,8 @@ import sys
 import numpy as np
 import pytest
 
+from rag.assistant import Assistant
+
 from rag.embedding import default_cache_dir, encoder_folder, load_embedder
 from rag.indexer import build_index
 from rag.onnx_export import META_FILE
@@ -102,6 +104,10 @@ def test_changing_the_encoder_embeds_everything_again(tmp_path, sample_corpus):
                       load_embedder(DEFAULT_MODEL, "onnx").encoder_id)
     fresh = load_embedder(DEFAULT_MODEL, "onnx").encode_documents([data.sentences[7].text])[0]
     assert np.allclose(fresh, data.sentence_vectors[7], atol=1e-5)
+    # And the float runtime answers, its token encoder reading several sentences.
+    answer = Assistant(settings.with_(encoder="onnx")).ask(
+        "How much has Turkey paid so far for the F-35?")
+    assert not answer.abstained and "$900 million" in answer.text
 
 
 LEAN_CHECK = """

@@ -130,6 +130,23 @@ def _quiet_ray_logs() -> None:
             handler.setLevel(logging.ERROR)
 
 
+def _start_ray(ray, address: str) -> None:
+    """Connect to the cluster at `address`, or start a local one. Ray gives
+    a local node 30 seconds to register, which a busy two-core machine can
+    miss; a local start that fails is tried once more, from a clean slate."""
+    attempts = 2 if address == "local" else 1
+    for attempt in range(1, attempts + 1):
+        try:
+            ray.init(address=address, include_dashboard=False, log_to_driver=False,
+                     logging_level=logging.ERROR)
+            return
+        except Exception as error:  # ConnectionError and Ray's own errors
+            ray.shutdown()
+            if attempt == attempts:
+                raise RayUnavailable(f"cannot reach the Ray cluster {address!r}: "
+                                     f"{str(error)[:200]}") from None
+
+
 def prepare_on_ray(jobs: list[tuple[Path, str]], previous: dict, settings: Settings,
                    dimension: int, notify) -> Iterator:
     """`indexer.Prepared` for every (path, name) job, worked out on Ray."""
@@ -143,12 +160,7 @@ def prepare_on_ray(jobs: list[tuple[Path, str]], previous: dict, settings: Setti
     started_here = not ray.is_initialized()
     if started_here:
         _check_reachable(address)
-        try:
-            ray.init(address=address, include_dashboard=False, log_to_driver=False,
-                     logging_level=logging.ERROR)
-        except Exception as error:  # ConnectionError and Ray's own errors
-            raise RayUnavailable(f"cannot reach the Ray cluster {address!r}: "
-                                 f"{str(error)[:200]}") from None
+        _start_ray(ray, address)
     try:
         context = ray.data.DataContext.get_current()
         _quiet_ray_logs()  # after ray.data is imported: it sets up its own logging

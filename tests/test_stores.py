@@ -295,3 +295,35 @@ def test_a_milvus_lite_file_in_use_by_another_process_is_one_line(sample_corpus,
     assert asked.returncode == 1
     lines = asked.stderr.strip().splitlines()
     assert len(lines) == 1 and "one process at a time" in lines[0], asked.stderr
+
+
+class _SlowStartingRay:
+    """Ray's init as a busy machine sees it: the local node misses Ray's
+    startup deadline `failures` times, then starts."""
+
+    def __init__(self, failures: int):
+        self.failures, self.calls = failures, []
+
+    def init(self, address, **options):
+        self.calls.append(("init", address))
+        if len([call for call in self.calls if call[0] == "init"]) <= self.failures:
+            raise Exception("The current node timed out during startup.")
+
+    def shutdown(self):
+        self.calls.append(("shutdown", None))
+
+
+def test_a_local_ray_that_misses_its_startup_deadline_is_started_once_more():
+    from rag.ray_indexing import RayUnavailable, _start_ray
+
+    once = _SlowStartingRay(failures=1)
+    _start_ray(once, "local")
+    assert once.calls == [("init", "local"), ("shutdown", None), ("init", "local")]
+    twice = _SlowStartingRay(failures=2)
+    with pytest.raises(RayUnavailable, match="timed out during startup"):
+        _start_ray(twice, "local")
+    # A remote cluster is not started by us: one attempt, then the error.
+    remote = _SlowStartingRay(failures=1)
+    with pytest.raises(RayUnavailable):
+        _start_ray(remote, "ray://head:10001")
+    assert [call for call in remote.calls if call[0] == "init"] == [("init", "ray://head:10001")]

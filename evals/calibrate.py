@@ -53,7 +53,7 @@ from rag.token_encoder import LAYERS_FILE
 from . import squad
 from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, load_dataset, _squad_train
 from .runner import prepare
-from .token_training import TRAIN_STEPS, RankingExample, train_layers
+from .token_training import TRAINING_CANDIDATES, TRAIN_STEPS, RankingExample, train_layers
 
 SEED = 20261123
 # How much each training set counts in the sentence scorer; the sample
@@ -197,12 +197,13 @@ def _reranked_rows(question: Scored, answerer: ExtractiveAnswerer) -> list[int]:
 
 def ranking_examples(scored: list[Scored], answerers) -> list[RankingExample]:
     """What the token encoder learns from: each answerable question (and
-    typed rewrite) with the first model's best few, when one answers it."""
+    typed rewrite) with the first model's best TRAINING_CANDIDATES, when one
+    answers it."""
     examples = []
     for question in scored:
         if question.group not in ANSWERABLE_GROUPS:
             continue
-        rows = _reranked_rows(question, answerers(question))
+        rows = _reranked_rows(question, answerers(question))[:TRAINING_CANDIDATES]
         if question.labels[rows].any():
             examples.append(RankingExample(question.question,
                                            tuple(question.sentences[row].text for row in rows),

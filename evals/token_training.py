@@ -37,6 +37,9 @@ SCALE = 20.0
 # Parameters trained and shipped: the transformer layers, not the embeddings.
 TRAINED_PREFIX = "encoder."
 REPORT_EVERY = 50
+# Candidates per training question: the first model's best four, the hardest
+# negatives (more would make each step slower in proportion).
+TRAINING_CANDIDATES = 4
 
 
 @dataclass(frozen=True)

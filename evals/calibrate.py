@@ -319,8 +319,7 @@ def fit_reranker(scored: list[Scored], answerers) -> tuple[dict, float]:
     groups, labels = [], []
     for question in on_topic:
         answerer = answerers(question)
-        top, _ = split_for_reranking(_first_scored(question, answerer))
-        rows = [candidate.sentence_id for candidate in top]
+        rows = _reranked_rows(question, answerer)
         groups.append(answerer.rerank_rows(question.features[rows], question.token_scores[rows]))
         labels.append(question.labels[rows])
     return _fit_ranking(groups, labels, per_question, RERANK_FEATURES)

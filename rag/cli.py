@@ -198,7 +198,6 @@ def command_serve(args) -> int:
 
 def command_model(args) -> int:
     from .embedding import default_cache_dir, encoder_folder, load_embedder, prepare_encoder
-
     from .token_encoder import checked_layers
 
     settings = _assistant(args).settings

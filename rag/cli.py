@@ -198,7 +198,7 @@ def command_serve(args) -> int:
 
 def command_model(args) -> int:
     from .embedding import default_cache_dir, encoder_folder, load_embedder, prepare_encoder
-    from .token_encoder import checked_layers
+    from .token_encoder import checked_layers, load_token_encoder
 
     settings = _assistant(args).settings
     cache = settings.cache_dir or default_cache_dir()
@@ -213,8 +213,7 @@ def command_model(args) -> int:
     info = {"model": embedder.model_id, "encoder": embedder.encoder_id,
             "dimension": embedder.dimension}
     if layers:
-        info["token_encoder"] = load_embedder(settings.model, settings.encoder, cache, _stderr,
-                                              layers, layers_sha256).encoder_id
+        info["token_encoder"] = load_token_encoder(settings, embedder, _stderr).encoder_id
     if settings.encoder != "torch":
         folder = encoder_folder(settings.model, settings.encoder, cache)
         info.update({"folder": str(folder), "onnx_sha256": embedder.meta["onnx_sha256"],

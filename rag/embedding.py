@@ -110,18 +110,17 @@ def sentence_transformer_dimension(model) -> int:
 
 
 class SentenceTransformerEmbedder(Embedder):
-    def __init__(self, model_id: str, layers: Path | None = None):
+    def __init__(self, model_id: str, layers: Path | None = None, layers_sha256: str = ""):
         import sentence_transformers
 
         self.model = load_sentence_transformer(model_id)
         self.model_id = model_id
         self.encoder_id = f"torch:sentence-transformers-{sentence_transformers.__version__}"
         if layers is not None:
-            from .store import file_sha256
             from .token_encoder import apply_layers
 
             apply_layers(self.model, layers)
-            self.encoder_id += f"+layers:{file_sha256(layers)[:16]}"
+            self.encoder_id += f"+layers:{layers_sha256[:16]}"
         self.dimension = sentence_transformer_dimension(self.model)
 
     def embed_batch(self, texts: list[str]) -> np.ndarray:
@@ -240,7 +239,7 @@ def prepare_encoder(model_id: str, encoder: str, cache_dir: Path,
                f"(once per model; about 10 seconds)")
     try:
         export_encoder(model_id, model_dir, folder, quantize=encoder == "onnx-int8",
-                       layers=layers)
+                       layers=layers, layers_sha256=layers_sha256)
     except ImportError as error:
         raise ModelNotAvailable(f"exporting {model_id!r} to ONNX needs {error.name}: "
                                 f"pip install torch==2.13.0 onnx onnxruntime") from None
@@ -264,7 +263,7 @@ def load_embedder(model_id: str = DEFAULT_MODEL, encoder: str = "onnx-int8",
     with _loading:
         if key not in _loaded:
             if encoder == "torch":
-                _loaded[key] = SentenceTransformerEmbedder(model_id, layers)
+                _loaded[key] = SentenceTransformerEmbedder(model_id, layers, layers_sha256)
             else:
                 from .onnx_encoder import OnnxEmbedder
 

@@ -50,10 +50,11 @@ def source_stamp(model_dir: Path) -> dict:
 
 
 def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool,
-                   layers: Path | None = None) -> dict:
+                   layers: Path | None = None, layers_sha256: str = "") -> dict:
     """Export `model_dir` into the folder `target` (replaced atomically) and
-    return its metadata; with `layers`, the model with those trained layers
-    in place (`token_encoder.py`). Needs torch and sentence-transformers."""
+    return its metadata; with `layers` (whose hash `layers_sha256` the caller
+    has checked), the model with those trained layers in place
+    (`token_encoder.py`). Needs torch and sentence-transformers."""
     import torch
 
     from .embedding import load_sentence_transformer, sentence_transformer_dimension
@@ -124,7 +125,7 @@ def export_encoder(model_id: str, model_dir: Path, target: Path, quantize: bool,
             "pooling": pooling_mode,
             "source": str(model_dir),
             "source_stamp": source_stamp(Path(model_dir)),
-            "layers_sha256": file_sha256(layers) if layers is not None else "",
+            "layers_sha256": layers_sha256 if layers is not None else "",
             "versions": {"torch": torch.__version__, "onnxruntime": _onnxruntime_version()},
         }
         (workspace / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")

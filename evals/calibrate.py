@@ -105,6 +105,9 @@ class Scored:
     answerer: ExtractiveAnswerer
     sentences: list  # per candidate
     sentence_ids: list[int]  # per candidate, in the answerer's index
+    # Rows of the candidates the reranker reads (the fitted first model's
+    # best few), set once the first model is fitted (`set_reranked_rows`).
+    reranked_rows: list[int] | None = None
     # token_match coverage (content, all words) per candidate, set for the
     # ones the reranker reads once the token encoder is trained (zero elsewhere).
     token_scores: np.ndarray | None = None
@@ -189,13 +192,16 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
     return scored
 
 
-def _reranked_rows(question: Scored, answerer: ExtractiveAnswerer) -> list[int]:
-    """Rows of the question's candidates that the reranker reads."""
-    top, _ = split_for_reranking(_first_scored(question, answerer))
-    return [candidate.sentence_id for candidate in top]
+def set_reranked_rows(scored: list[Scored], answerers) -> None:
+    """Each question's rows that the reranker reads: the fitted first model's
+    best few. The token encoder's examples, its scores and the reranker's fit
+    all read these same rows, so they are found once."""
+    for question in scored:
+        top, _ = split_for_reranking(_first_scored(question, answerers(question)))
+        question.reranked_rows = [candidate.sentence_id for candidate in top]
 
 
-def ranking_examples(scored: list[Scored], answerers) -> list[RankingExample]:
+def ranking_examples(scored: list[Scored]) -> list[RankingExample]:
     """What the token encoder learns from: each answerable question (and
     typed rewrite) with the first model's best TRAINING_CANDIDATES, when one
     answers it."""
@@ -203,7 +209,7 @@ def ranking_examples(scored: list[Scored], answerers) -> list[RankingExample]:
     for question in scored:
         if question.group not in ANSWERABLE_GROUPS:
             continue
-        rows = _reranked_rows(question, answerers(question))[:TRAINING_CANDIDATES]
+        rows = question.reranked_rows[:TRAINING_CANDIDATES]
         if question.labels[rows].any():
             examples.append(RankingExample(question.question,
                                            tuple(question.sentences[row].text for row in rows),
@@ -211,7 +217,7 @@ def ranking_examples(scored: list[Scored], answerers) -> list[RankingExample]:
     return examples
 
 
-def set_token_scores(scored: list[Scored], answerers, token_encoder: Embedder) -> None:
+def set_token_scores(scored: list[Scored], token_encoder: Embedder) -> None:
     """Each question's coverages by the sentences the reranker reads, from
     `token_encoder`; one answerer (and its token cache) per index."""
     readers: dict[int, ExtractiveAnswerer] = {}
@@ -220,7 +226,7 @@ def set_token_scores(scored: list[Scored], answerers, token_encoder: Embedder) -
         reader = readers.get(id(data))
         if reader is None:
             reader = readers[id(data)] = ExtractiveAnswerer(data, Calibration(), token_encoder)
-        rows = _reranked_rows(question, answerers(question))
+        rows = question.reranked_rows
         question.token_scores = np.zeros((len(question.labels), 2))
         question.token_scores[rows] = reader.token_scores(
             question.question, [question.sentence_ids[row] for row in rows])
@@ -311,16 +317,16 @@ def _conditional_logit(groups: list[np.ndarray], labels: list[np.ndarray],
     return minimize(loss, np.zeros(rows.shape[1]), jac=True, method="L-BFGS-B").x
 
 
-def fit_reranker(scored: list[Scored], answerers) -> tuple[dict, float]:
+def fit_reranker(scored: list[Scored]) -> tuple[dict, float]:
     """The reranker over each on-topic question's best RERANK_DEPTH sentences
     by the fitted first model: ranking weights by `_conditional_logit`, then
     one scale and bias (Platt scaling) so its logit is a probability."""
     on_topic, per_question = _on_topic(scored)
     groups, labels = [], []
     for question in on_topic:
-        answerer = answerers(question)
-        rows = _reranked_rows(question, answerer)
-        groups.append(answerer.rerank_rows(question.features[rows], question.token_scores[rows]))
+        rows = question.reranked_rows
+        groups.append(ExtractiveAnswerer.rerank_rows(question.features[rows],
+                                                     question.token_scores[rows]))
         labels.append(question.labels[rows])
     return _fit_ranking(groups, labels, per_question, RERANK_FEATURES)
 
@@ -463,7 +469,8 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         return answerer
 
     token_encoder = None  # the first model's order, until the layers are trained
-    examples = ranking_examples(scored, answerer_of)
+    set_reranked_rows(scored, answerer_of)
+    examples = ranking_examples(scored)
     steps = TRAIN_STEPS if not limit else 2
     notify(f"training the token encoder on {len(examples)} questions, {steps} steps")
     layers_out = layers_out or Path(tempfile.mkdtemp(prefix="rag-fit-")) / LAYERS_FILE
@@ -473,8 +480,8 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     calibration = replace(calibration, token_encoder=layers_out.name,
                           token_encoder_sha256=layers_sha256, folder=layers_out.parent)
     answerers.clear()
-    set_token_scores(scored, answerer_of, token_encoder)
-    reranker_weights, reranker_bias = fit_reranker(scored, answerer_of)
+    set_token_scores(scored, token_encoder)
+    reranker_weights, reranker_bias = fit_reranker(scored)
     calibration = replace(calibration, reranker_weights=reranker_weights,
                           reranker_bias=reranker_bias)
     answerers.clear()

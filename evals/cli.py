@@ -11,8 +11,9 @@ from .dataset import EVALS_DIR, FITTED_ON, HELD_OUT, OUT_DIR, load_dataset
 THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
 # CI floors of `rag eval claims --check`, just under what the checker reaches.
 # Over all batches: the newest (61 claims written after the checker's rules
-# were last changed, measured once) brought them down from 0.860 / 0.957.
-CLAIM_FLOORS = {"faithful_supported": 0.82, "corrupted_caught": 0.92}
+# were last changed, measured once) brought them down from 0.860 / 0.957;
+# the parser's role check (rag/syntax.py) took corrupted caught 0.934 -> 0.940.
+CLAIM_FLOORS = {"faithful_supported": 0.82, "corrupted_caught": 0.93}
 
 
 def _stderr(message: str) -> None:

@@ -151,8 +151,13 @@ class Assistant:
     def warm_up(self) -> None:
         """Load everything the first question would (encoder, index, keyword
         tables, the answer model's word data) by answering one throwaway
-        question, so a server's first real user does not wait for it."""
+        question, so a server's first real user does not wait for it. With
+        an LLM server set, the claim checker's parser too (about a second)."""
         self.ask("What is this collection about?", mode="extractive")
+        if self.settings.llm_url:
+            from .syntax import swaps_roles
+
+            swaps_roles("Readers read.", "Readers read.")
         self.warmed_up = True
 
     # -- asking ----------------------------------------------------------

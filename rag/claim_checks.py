@@ -57,13 +57,19 @@ def _name_in(name: str, folded_text: str) -> bool:
     four letters that leaves at most three letters of either word over."""
     if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text):
         return True
-    if len(name) < 4 or not name.isalpha():
+    return any(same_name(name, word) for word in set(re.findall(r"[a-z]{4,}", folded_text)))
+
+
+def same_name(first: str, second: str) -> bool:
+    """Two folded words name one thing: equal, or of one stem (a common
+    start of at least four letters that leaves at most three letters of
+    either over: "Russian" / "Russia", "Normans" / "Norman")."""
+    if first == second:
+        return True
+    if not (first.isalpha() and second.isalpha()):
         return False
-    for word in set(re.findall(r"[a-z]{4,}", folded_text)):
-        common = len(os.path.commonprefix([name, word]))
-        if common >= 4 and max(len(name), len(word)) - common <= 3:
-            return True
-    return False
+    common = len(os.path.commonprefix([first, second]))
+    return common >= 4 and max(len(first), len(second)) - common <= 3
 
 
 def _digits(text: str) -> str:

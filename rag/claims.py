@@ -9,8 +9,10 @@ they need from the sentences before them:
   numbers from the one before;
 - it denies what they deny and affirms what they affirm ("did not pay"
   against "have paid" fails; so does "unsolvable" against "solvable");
-- it keeps who did what to whom (two names around a verb keep their order,
-  a passive "alerted by" turns it around; speakers are left out);
+- it keeps who did what to whom: two names around a verb keep their order
+  (a passive "alerted by" turns it around; speakers are left out), and no
+  two names play each other's parts as a dependency parser reads them
+  (`syntax.py`: either voice, relative clauses, "X's conquest of Y");
 - each of its clauses finds at least half of its words there, so an
   invented clause joined by "and" fails on its own;
 - it is close in meaning (the embedding model's cosine plus the share of
@@ -32,6 +34,7 @@ from .claim_checks import holds_terms, keeps_roles, points_back, same_polarity, 
     unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
+from .syntax import swaps_roles
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -112,7 +115,7 @@ class ClaimChecker:
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"
-        if not keeps_roles(claim, cited):
+        if not keeps_roles(claim, cited) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"
         window = f"{cited} {near}"
         clause = unsupported_clause(claim, window)

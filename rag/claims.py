@@ -7,8 +7,9 @@ they need from the sentences before them:
   back to a person ("he said", "we have paid", "the Turkish president") may
   take one name (a quote's speaker) from the three sentences before it, and
   numbers from the one before;
-- it denies what they deny and affirms what they affirm ("did not pay"
-  against "have paid" fails; so does "unsolvable" against "solvable");
+- it denies what they deny and affirms what they affirm, word by word
+  ("did not pay" against "have paid" fails, even beside another "not" of
+  the source; so does "unsolvable" against "solvable");
 - it keeps who did what to whom: two names around a verb keep their order
   (a passive "alerted by" turns it around; speakers are left out), and no
   two names play each other's parts as a dependency parser reads them

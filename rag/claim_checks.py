@@ -93,6 +93,51 @@ def holds_terms(claim: str, number_text: str, name_text: str) -> bool:
         and _name_in(name, around) for name in missing)
 
 
+# Words that may stand inside a name between capitalized ones ("City of New
+# York", "Crazy in Love"); they never start one.
+NAME_JOINERS = frozenset("of in the de du von van der la le for on at".split())
+NAME_TOKEN = re.compile(r"[\w'’-]+|[^\w\s]")
+
+
+def _name_runs(text: str) -> list[list[str]]:
+    """The words (folded, without "'s") of each name of two words or more
+    in `text`: capitalized words in a row, joined by nothing or by joiners;
+    any other word or mark ends one."""
+    runs, current, joiners = [], [], 0
+    for token in NAME_TOKEN.findall(text):
+        if token.lower() in NAME_JOINERS and not current:
+            continue
+        if (token[0].isalpha() and token[0].isupper()) or (token[0].isdigit() and current):
+            current.append(re.sub(r"['’]s$", "", fold(token)))
+            joiners = 0
+        elif token.lower() in NAME_JOINERS:
+            joiners += 1
+        else:
+            runs.append(current)
+            current, joiners = [], 0
+    runs.append(current)
+    return [run for run in runs if len(run) >= 2]
+
+
+def keeps_names_whole(claim: str, source_text: str) -> bool:
+    """The words of each name of the claim stand in the source's names in
+    the same order: "Child's Destiny" or "the Civil Affairs of Sichuan
+    Ministry" is not a name of a source that says "Destiny's Child" and "the
+    Sichuan Ministry of Civil Affairs", though each word is there. Only an
+    order the source shows turned around counts; a word twice in one name
+    ("New York Giants, New York Jets" run together) is left out."""
+    in_order = set()
+    for run in _name_runs(source_text):
+        in_order.update((first, second) for index, first in enumerate(run)
+                        for second in run[index + 1:] if first != second)
+    for run in _name_runs(claim):
+        for first, second in zip(run, run[1:]):
+            if run.count(first) == 1 and run.count(second) == 1 and \
+                    (second, first) in in_order and (first, second) not in in_order:
+                return False
+    return True
+
+
 # Words that deny what follows. Stop-word lists drop them, so word overlap
 # and embeddings barely see "did not" or "denied"; they are checked apart.
 NEGATIONS = frozenset("""not no never none nothing nobody neither nor without cannot cant

@@ -3,10 +3,11 @@
 An LLM's answer is split into claims (sentences) with the source numbers it
 cited after each. A claim is supported by its sources when, read with what
 they need from the sentences before them:
-- every number and name of the claim stands in them; a sentence that points
-  back to a person ("he said", "we have paid", "the Turkish president") may
-  take one name (a quote's speaker) from the three sentences before it, and
-  numbers from the one before;
+- every number and name of the claim stands in them, a name of several
+  words with its words in their order ("Destiny's Child"); a sentence that
+  points back to a person ("he said", "we have paid", "the Turkish
+  president") may take one name (a quote's speaker) from the three
+  sentences before it, and numbers from the one before;
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
   the source; so does "unsolvable" against "solvable");
@@ -31,8 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .claim_checks import holds_terms, keeps_roles, points_back, same_polarity, \
-    unsupported_clause, word_share
+from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, points_back, \
+    same_polarity, unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import swaps_roles
@@ -112,7 +113,8 @@ class ClaimChecker:
         before = [self.contexts[index] for index in indexes] if points_back(cited) else []
         near = " ".join(text for texts in before for text in texts[-1:])
         around = " ".join(text for texts in before for text in texts)
-        if not holds_terms(claim, f"{cited} {near}", f"{cited} {around}"):
+        if not holds_terms(claim, f"{cited} {near}", f"{cited} {around}") or \
+                not keeps_names_whole(claim, f"{cited} {near}"):
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"

@@ -3,7 +3,7 @@ sentences written for these tests."""
 
 import pytest
 
-from rag.claim_checks import same_polarity
+from rag.claim_checks import keeps_names_whole, same_polarity
 from rag.claims import ClaimChecker
 from rag.types import Citation
 
@@ -45,3 +45,31 @@ def test_the_checker_marks_a_denial_beside_another_denial(embedder):
     vector = embedder.encode_documents([denied.text])[0]
     assert checker.verdict(denied.text, vector, [0])[1] == \
         "it denies what the cited lines affirm, or the other way round"
+
+
+AGENCY = "The Lakeside Board of Water Supply said that Harbor Point Fire Station will reopen."
+
+
+@pytest.mark.parametrize("claim,whole", [
+    # Every word of each name is in the source, in another order.
+    ("The Water Supply of Lakeside Board said that Harbor Point Fire Station will reopen.", False),
+    ("The Lakeside Board of Water Supply said that Point Harbor Fire Station will reopen.", False),
+    # The names as the source has them, shortened, or beside other names.
+    (AGENCY, True),
+    ("Harbor Point Fire Station will reopen, the Board of Water Supply said.", True),
+    ("Lakeside officials said the Harbor Point station will reopen.", True),
+])
+def test_names_of_several_words_keep_their_order(claim, whole):
+    assert keeps_names_whole(claim, AGENCY) is whole
+
+
+def test_the_checker_marks_a_name_with_its_words_turned_around(embedder):
+    source = Citation("agency.txt", 3, 3, AGENCY)
+    checker = ClaimChecker([source], embedder, [[]])
+    faithful, turned = checker.check(
+        "The Lakeside Board of Water Supply said Harbor Point Fire Station will reopen [1]. "
+        "The Lakeside Board of Water Supply said Point Harbor Fire Station will reopen [1].")
+    assert faithful.supported and not turned.supported
+    vector = embedder.encode_documents([turned.text])[0]
+    assert checker.verdict(turned.text, vector, [0]) == \
+        (0.0, "a number or name is not in the cited lines")

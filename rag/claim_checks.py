@@ -103,18 +103,15 @@ def _name_runs(text: str) -> list[list[str]]:
     """The words (folded, without "'s") of each name of two words or more
     in `text`: capitalized words in a row, joined by nothing or by joiners;
     any other word or mark ends one."""
-    runs, current, joiners = [], [], 0
+    runs, current = [], []
     for token in NAME_TOKEN.findall(text):
-        if token.lower() in NAME_JOINERS and not current:
-            continue
+        if token.lower() in NAME_JOINERS:
+            continue  # inside a name, or before one: neither ends it
         if (token[0].isalpha() and token[0].isupper()) or (token[0].isdigit() and current):
             current.append(re.sub(r"['’]s$", "", fold(token)))
-            joiners = 0
-        elif token.lower() in NAME_JOINERS:
-            joiners += 1
         else:
             runs.append(current)
-            current, joiners = [], 0
+            current = []
     runs.append(current)
     return [run for run in runs if len(run) >= 2]
 

@@ -113,14 +113,14 @@ class ClaimChecker:
         before = [self.contexts[index] for index in indexes] if points_back(cited) else []
         near = " ".join(text for texts in before for text in texts[-1:])
         around = " ".join(text for texts in before for text in texts)
-        if not holds_terms(claim, f"{cited} {near}", f"{cited} {around}") or \
-                not keeps_names_whole(claim, f"{cited} {near}"):
+        window = f"{cited} {near}"  # the cited lines with the sentence they point back to
+        if not holds_terms(claim, window, f"{cited} {around}") or \
+                not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"
         if not keeps_roles(claim, cited) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"
-        window = f"{cited} {near}"
         clause = unsupported_clause(claim, window)
         if clause is not None:
             return 0.0, f"the cited lines do not say: {clause}"

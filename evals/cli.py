@@ -13,8 +13,10 @@ THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
 # Over all batches: the newest (61 claims written after the checker's rules
 # were last changed, measured once) brought them down from 0.860 / 0.957;
 # the parser's role check (rag/syntax.py) took corrupted caught 0.934 -> 0.940,
-# denials compared word by word (claim_checks.same_polarity) to 0.946.
-CLAIM_FLOORS = {"faithful_supported": 0.82, "corrupted_caught": 0.94}
+# denials compared word by word (claim_checks.same_polarity) to 0.946;
+# reordered sentences let through the word-order rule took faithful
+# supported 0.833 -> 0.864.
+CLAIM_FLOORS = {"faithful_supported": 0.85, "corrupted_caught": 0.94}
 
 
 def _stderr(message: str) -> None:

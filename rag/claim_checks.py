@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 
 from .keyword import fold, stopwords, tokenize
 
@@ -274,12 +275,20 @@ def _speakers(folded: str, positions: dict[str, int]) -> set[str]:
     return speakers
 
 
-def keeps_roles(claim: str, source_text: str) -> bool:
+def keeps_roles(claim: str, source_text: str,
+                same_part: Callable[[str], bool] | None = None) -> bool:
     """Who did what to whom. For two names that stand in the claim and in
     the cited lines (first mentions), with no "said" or the like between
     them (attributions move freely), the one acting must stay the one
     acting: the same order, unless one side is passive ("Erdogan, alerted
-    by Moscow"), which turns it around."""
+    by Moscow"), which turns it around.
+
+    A sentence put in another order turns the names around too ("In 2010,
+    X joined Y's tour" for "Y's tour ... joined by X in 2010"); what tells
+    it from a swap is that the words between the names moved with them
+    (not all of the claim's are between them in the source) while a name
+    kept its part in the sentence: `same_part(name)` (the parser's reading,
+    `syntax.plays_same_part`) says so for one of the two."""
     claim_folded, source_folded = fold(claim), fold(source_text)
     # Dates and model numbers are not actors.
     names = sorted(name for name in key_terms(claim)[1]
@@ -303,11 +312,21 @@ def keeps_roles(claim: str, source_text: str) -> bool:
             return None
         return (first < second) != bool(PASSIVE.search(between))
 
+    def words_between(folded: str, at: dict[str, int], first: str, second: str) -> set[str]:
+        (low_name, low), (_, high) = sorted(((first, at[first]), (second, at[second])),
+                                            key=lambda item: item[1])
+        return set(tokenize(folded[low + len(low_name):high]))
+
     for first, second in pairs:
         claim_way = orientation(claim_folded, in_claim[first], in_claim[second])
         source_way = orientation(source_folded, in_source[first], in_source[second])
-        if claim_way is not None and source_way is not None and claim_way != source_way:
-            return False
+        if claim_way is None or source_way is None or claim_way == source_way:
+            continue
+        moved = not words_between(claim_folded, in_claim, first, second) <= \
+            words_between(source_folded, in_source, first, second)
+        if moved and same_part is not None and (same_part(first) or same_part(second)):
+            continue
+        return False
     return True
 
 

@@ -14,7 +14,9 @@ they need from the sentences before them:
 - it keeps who did what to whom: two names around a verb keep their order
   (a passive "alerted by" turns it around; speakers are left out), and no
   two names play each other's parts as a dependency parser reads them
-  (`syntax.py`: either voice, relative clauses, "X's conquest of Y");
+  (`syntax.py`: either voice, relative clauses, "X's conquest of Y"); a
+  sentence put in another order ("In 2010, X joined Y") passes when a
+  name keeps its part in it;
 - each of its clauses finds at least half of its words there, so an
   invented clause joined by "and" fails on its own;
 - it is close in meaning (the embedding model's cosine plus the share of
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -36,7 +39,7 @@ from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, points_ba
     same_polarity, unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import swaps_roles
+from .syntax import plays_same_part, swaps_roles
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -119,7 +122,8 @@ class ClaimChecker:
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"
-        if not keeps_roles(claim, cited) or swaps_roles(claim, cited):
+        same_part = partial(plays_same_part, claim=claim, source_text=cited)
+        if not keeps_roles(claim, cited, same_part) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"
         clause = unsupported_clause(claim, window)
         if clause is not None:

@@ -140,6 +140,20 @@ def _roles_of(name: str, roles: dict[str, frozenset[Role]]) -> frozenset[Role]:
                                if same_name(name, other)))
 
 
+def plays_same_part(name: str, claim: str, source_text: str) -> bool:
+    """Whether `name` plays in the claim only parts it plays in the source
+    (False when it plays none the parser can tell, or there is no parser).
+    Only a name's last word speaks for it: the others ("Stock" of "Shanghai
+    Stock Exchange") may be words of another name too, whose part they
+    would vouch for."""
+    try:
+        in_claim = _roles_of(name, name_roles(claim))
+        return bool(in_claim) and in_claim <= _roles_of(name, name_roles(source_text))
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return False
+
+
 def swaps_roles(claim: str, source_text: str) -> bool:
     """Whether two names of the claim play each other's parts in the
     source: one has a role in the claim that only the other has in the

@@ -3,8 +3,11 @@ sentences written for these tests."""
 
 import pytest
 
-from rag.claim_checks import keeps_names_whole, same_polarity
+from functools import partial
+
+from rag.claim_checks import keeps_names_whole, keeps_roles, same_polarity
 from rag.claims import ClaimChecker
+from rag.syntax import plays_same_part
 from rag.types import Citation
 
 SIGNED = ("The actor has signed on for two more films, though his return depends on "
@@ -73,3 +76,36 @@ def test_the_checker_marks_a_name_with_its_words_turned_around(embedder):
     vector = embedder.encode_documents([turned.text])[0]
     assert checker.verdict(turned.text, vector, [0]) == \
         (0.0, "a number or name is not in the cited lines")
+
+
+LOAN = "Contoso lent money to Northwind following the floods of 2019."
+
+
+@pytest.mark.parametrize("claim,kept", [
+    # The sentence in another order: the phrase moved to the front puts a
+    # capitalized word before the names and changes the words between
+    # them, but Contoso is still the one lending.
+    ("Following the floods of 2019, Contoso lent money to Northwind.", True),
+    (LOAN, True),
+    # Swaps keep the words between the names, in the same order or not.
+    ("Northwind lent money to Contoso following the floods of 2019.", False),
+    ("Following the floods of 2019, Northwind lent money to Contoso.", False),
+])
+def test_a_sentence_in_another_order_keeps_its_roles(claim, kept):
+    same_part = partial(plays_same_part, claim=claim, source_text=LOAN)
+    assert keeps_roles(claim, LOAN, same_part) is kept
+
+
+def test_without_the_parser_reading_a_reordered_sentence_fails_the_word_order():
+    claim = "Following the floods of 2019, Contoso lent money to Northwind."
+    assert not keeps_roles(claim, LOAN)
+
+
+def test_the_checker_supports_a_reordered_sentence_and_marks_a_swap(embedder):
+    checker = ClaimChecker([Citation("loans.txt", 4, 4, LOAN)], embedder, [[]])
+    reordered, swapped = checker.check(
+        "Following the floods of 2019, Contoso lent money to Northwind [1]. "
+        "Following the floods of 2019, Northwind lent money to Contoso [1].")
+    assert reordered.supported and not swapped.supported
+    vector = embedder.encode_documents([swapped.text])[0]
+    assert checker.verdict(swapped.text, vector, [0]) == (0.0, "it swaps who did what")

@@ -37,18 +37,27 @@ def _number_words_hold(claim: str, source_text: str) -> bool:
                for word in _words(claim) if word in NUMBER_WORDS)
 
 
-def key_terms(claim: str) -> tuple[set[str], set[str]]:
+def key_terms(claim: str, source_text: str = "") -> tuple[set[str], set[str]]:
     """Numbers (digits only) and names (capitalized words not merely
-    starting the sentence) that a supporting source must contain."""
+    starting the sentence) that a supporting source must contain. A word
+    merely starts the sentence when it is a common starter ("The", "In"),
+    or when `source_text` writes it only in lower case: "Following the
+    floods, ..." put first what the source says "... following the
+    floods"."""
     numbers = {re.sub(r"[.,]", "", number) for number in NUMBER.findall(claim)}
     names = set()
     for match in NAME.finditer(claim):
         word = match.group()
         at_start = claim[:match.start()].strip() == "" or claim[:match.start()].rstrip()[-1:] in ".!?:\"“"
-        if at_start and word.lower() in SENTENCE_STARTERS:
+        if at_start and (word.lower() in SENTENCE_STARTERS or _only_lower_case(word, source_text)):
             continue
         names.add(re.sub(r"'s$", "", fold(word)))
     return numbers, names
+
+
+def _only_lower_case(word: str, text: str) -> bool:
+    return bool(re.search(rf"\b{re.escape(word.lower())}\b", text)) and \
+        not re.search(rf"\b{re.escape(word)}\b", text)
 
 
 def _name_in(name: str, folded_text: str) -> bool:
@@ -82,7 +91,7 @@ def holds_terms(claim: str, number_text: str, name_text: str) -> bool:
     `name_text` (the cited lines with what they need around them). Dates and
     model numbers ("Su-57") must be in `number_text`; of the other names,
     one (of at most two words, "Andrei Frolov") may come from around."""
-    numbers, names = key_terms(claim)
+    numbers, names = key_terms(claim, number_text)
     digits = _digits(number_text)
     if not all(number in digits for number in numbers) or \
             not _number_words_hold(claim, number_text):
@@ -291,7 +300,7 @@ def keeps_roles(claim: str, source_text: str,
     `syntax.plays_same_part`) says so for one of the two."""
     claim_folded, source_folded = fold(claim), fold(source_text)
     # Dates and model numbers are not actors.
-    names = sorted(name for name in key_terms(claim)[1]
+    names = sorted(name for name in key_terms(claim, source_text)[1]
                    if name not in CALENDAR_WORDS and not any(char.isdigit() for char in name))
     in_claim = _first_positions(claim_folded, names)
     in_source = {name: at for name, at in _first_positions(source_folded, names).items()

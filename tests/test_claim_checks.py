@@ -5,7 +5,7 @@ import pytest
 
 from functools import partial
 
-from rag.claim_checks import keeps_names_whole, keeps_roles, same_polarity
+from rag.claim_checks import key_terms, keeps_names_whole, keeps_roles, same_polarity
 from rag.claims import ClaimChecker
 from rag.syntax import plays_same_part
 from rag.types import Citation
@@ -78,18 +78,18 @@ def test_the_checker_marks_a_name_with_its_words_turned_around(embedder):
         (0.0, "a number or name is not in the cited lines")
 
 
-LOAN = "Contoso lent money to Northwind following the floods of 2019."
+LOAN = "Contoso lent money to Northwind during the long Lisbon strike."
 
 
 @pytest.mark.parametrize("claim,kept", [
     # The sentence in another order: the phrase moved to the front puts a
-    # capitalized word before the names and changes the words between
-    # them, but Contoso is still the one lending.
-    ("Following the floods of 2019, Contoso lent money to Northwind.", True),
+    # name before the others and changes the words between them, but
+    # Contoso is still the one lending.
+    ("During the long Lisbon strike, Contoso lent money to Northwind.", True),
     (LOAN, True),
     # Swaps keep the words between the names, in the same order or not.
-    ("Northwind lent money to Contoso following the floods of 2019.", False),
-    ("Following the floods of 2019, Northwind lent money to Contoso.", False),
+    ("Northwind lent money to Contoso during the long Lisbon strike.", False),
+    ("During the long Lisbon strike, Northwind lent money to Contoso.", False),
 ])
 def test_a_sentence_in_another_order_keeps_its_roles(claim, kept):
     same_part = partial(plays_same_part, claim=claim, source_text=LOAN)
@@ -97,15 +97,27 @@ def test_a_sentence_in_another_order_keeps_its_roles(claim, kept):
 
 
 def test_without_the_parser_reading_a_reordered_sentence_fails_the_word_order():
-    claim = "Following the floods of 2019, Contoso lent money to Northwind."
+    claim = "During the long Lisbon strike, Contoso lent money to Northwind."
     assert not keeps_roles(claim, LOAN)
 
 
 def test_the_checker_supports_a_reordered_sentence_and_marks_a_swap(embedder):
     checker = ClaimChecker([Citation("loans.txt", 4, 4, LOAN)], embedder, [[]])
     reordered, swapped = checker.check(
-        "Following the floods of 2019, Contoso lent money to Northwind [1]. "
-        "Following the floods of 2019, Northwind lent money to Contoso [1].")
+        "During the long Lisbon strike, Contoso lent money to Northwind [1]. "
+        "During the long Lisbon strike, Northwind lent money to Contoso [1].")
     assert reordered.supported and not swapped.supported
     vector = embedder.encode_documents([swapped.text])[0]
     assert checker.verdict(swapped.text, vector, [0]) == (0.0, "it swaps who did what")
+
+
+FLOODS = "Contoso lent money to Northwind following the floods of 2019."
+
+
+def test_a_first_word_the_source_writes_in_lower_case_is_no_name():
+    claim = "Following the floods of 2019, Contoso lent money to Northwind."
+    assert key_terms(claim, FLOODS)[1] == {"contoso", "northwind"}
+    assert "following" in key_terms(claim)[1]
+    # Capitalized in the source too, it may be a name ("Following" a title).
+    assert "following" in key_terms(claim, FLOODS + " Following is her second album.")[1]
+    assert keeps_roles(claim, FLOODS)

@@ -33,6 +33,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rag.claim_checks import SENTENCE_STARTERS
 from rag.sentences import split_sentences
 
 from .squad import TRAIN_SOURCE
@@ -47,7 +48,13 @@ WH_WORDS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.
 HOW_AMOUNT = frozenset("many much long old far large big tall high often".split())
 NEGATION_TOGGLE = re.compile(r"\b(is|are|was|were|has|have|had|can|could|will|would|should|did|"
                              r"does|do|must)(?:(\s+not\b|n't\b)|\b(?!'))", re.IGNORECASE)
-NAME_SPAN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+# A name: capitalized words in a row, not merely starting the sentence. A
+# run that starts the sentence is a name when it has two words or more and
+# does not start with a common starter ("Van Praag writes", not "The Ming");
+# without that, its second word would be taken for a name of its own.
+_STARTERS = "|".join(sorted(word.capitalize() for word in SENTENCE_STARTERS))
+NAME_SPAN = re.compile(rf"(?:^|(?<=[.!?]\s))(?!(?:{_STARTERS})\b)[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+"
+                       r"|(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 NUMBER = re.compile(r"\b\d+(?:[.,]\d+)?\b")
 
 

@@ -306,8 +306,7 @@ def reorderings(text: str, parse) -> list[tuple[str, str]]:
                 and doc[comma].text == ",":
             front = doc[:comma].text
             rest = doc[comma + 1:].text.rstrip(". ")
-            keep = doc[comma + 1].pos_ == "PROPN" or doc[comma + 1].text == "I"
-            made.append(("reorder/front->end", f"{_capitalized_first(_capitalized_first(rest, keep), True)} "
+            made.append(("reorder/front->end", f"{_capitalized_first(rest, True)} "
                                                f"{_capitalized_first(front, starts_with_name)}."))
         break
     last = [child for child in root.children
@@ -350,6 +349,23 @@ def training_pairs(sample: int = 4000, reordered: int = 1500, swapped: int = 600
     swaps = swapped_question_pairs(pairs)
     chosen += random.Random(1).sample(swaps, min(swapped, len(swaps)))
     return chosen + reordered_pairs(pairs, _parser(), reordered)
+
+
+def reported_apart(kind: str) -> bool:
+    """Kinds left out of the two totals of `totals` (shown on their own), so
+    the totals stay comparable with figures from before they were made."""
+    return kind.startswith("reorder/") or kind == "question/roles"
+
+
+def totals(pairs: list[ClaimPair], judged: dict[str, list[bool]]) -> tuple[float, float]:
+    """(share of stated pairs supported, share of not-stated pairs refused)
+    over the kinds not `reported_apart`."""
+    stated = {pair.kind: pair.supported for pair in pairs}
+    faithful = [right for kind, rights in judged.items() if stated[kind]
+                and not reported_apart(kind) for right in rights]
+    corrupted = [right for kind, rights in judged.items() if not stated[kind]
+                 and not reported_apart(kind) for right in rights]
+    return sum(faithful) / max(len(faithful), 1), sum(corrupted) / max(len(corrupted), 1)
 
 
 def check_pairs(pairs: list[ClaimPair], embedder, progress=None) -> dict[str, list[bool]]:

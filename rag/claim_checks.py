@@ -292,9 +292,10 @@ def keeps_roles(claim: str, source_text: str,
     acting: the same order, unless one side is passive ("Erdogan, alerted
     by Moscow"), which turns it around.
 
-    A sentence put in another order turns the names around too ("In 2010,
-    X joined Y's tour" for "Y's tour ... joined by X in 2010"); what tells
-    it from a swap is that the words between the names moved with them
+    A sentence put in another order turns the names around too ("During
+    the long Lisbon strike, Contoso lent money to Northwind" for "Contoso
+    lent money to Northwind during the long Lisbon strike"); what tells it
+    from a swap is that the words between the names moved with them
     (not all of the claim's are between them in the source) while a name
     kept its part in the sentence: `same_part(name)` (the parser's reading,
     `syntax.plays_same_part`) says so for one of the two."""

@@ -15,8 +15,8 @@ they need from the sentences before them:
   (a passive "alerted by" turns it around; speakers are left out), and no
   two names play each other's parts as a dependency parser reads them
   (`syntax.py`: either voice, relative clauses, "X's conquest of Y"); a
-  sentence put in another order ("In 2010, X joined Y") passes when a
-  name keeps its part in it;
+  sentence put in another order ("During the Lisbon strike, Contoso lent
+  money to Northwind") passes when a name keeps its part in it;
 - each of its clauses finds at least half of its words there, so an
   invented clause joined by "and" fails on its own;
 - it is close in meaning (the embedding model's cosine plus the share of

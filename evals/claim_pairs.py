@@ -368,18 +368,26 @@ def totals(pairs: list[ClaimPair], judged: dict[str, list[bool]]) -> tuple[float
     return sum(faithful) / max(len(faithful), 1), sum(corrupted) / max(len(corrupted), 1)
 
 
+def article_titles(source: Path = TRAIN_SOURCE) -> list[str]:
+    """Each article's title as the first line of its file reads (see
+    `evals/squad.py`), by `ClaimPair.article`."""
+    data = json.loads(source.read_text(encoding="utf-8"))["data"]
+    return [article["title"].replace("_", " ") for article in data]
+
+
 def check_pairs(pairs: list[ClaimPair], embedder, progress=None) -> dict[str, list[bool]]:
     """Per kind: whether the checker judged each pair rightly (supported
     when stated, refused when not), reading each claim against its one
-    cited sentence with the sentences before it."""
+    cited sentence with the sentences before it and its article's title."""
     from rag.claims import SUPPORT_SCORE, ClaimChecker
     from rag.types import Citation
 
+    titles = article_titles()
     vectors = embedder.encode_documents([pair.claim for pair in pairs])
     judged: dict[str, list[bool]] = {}
     for pair, vector in zip(pairs, vectors):
         checker = ClaimChecker([Citation("training.txt", 1, 1, pair.cited)], embedder,
-                               [[pair.before] if pair.before else []])
+                               [[pair.before] if pair.before else []], [titles[pair.article]])
         supported = checker.verdict(pair.claim, vector, [0])[0] >= SUPPORT_SCORE
         judged.setdefault(pair.kind, []).append(supported == pair.supported)
         if progress:

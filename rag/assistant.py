@@ -210,7 +210,7 @@ class Assistant:
                  snapshot: Snapshot) -> Answer:
         """The LLM's answer, checked claim by claim; the extractive answer
         (with one warning) when the server fails or nothing it says holds."""
-        from .claims import ClaimChecker, source_context
+        from .claims import ClaimChecker, document_subject, source_context
         from .llm import LLMError, LLMServer, chat
         from .written import assemble, build_messages, pick_candidates, says_not_found
 
@@ -229,9 +229,10 @@ class Assistant:
             return replace(extractive, text=NOT_FOUND, citations=(), claims=(), abstained=True,
                            mode="llm")
         # Each source is read with the sentences before it, where a quote's
-        # speaker or a pronoun's person is named.
+        # speaker or a pronoun's person is named, and its file's title.
         contexts = [source_context(snapshot.data, item.sentence_id) for item in picked]
-        checked = ClaimChecker(sources, self.embedder, contexts).check(reply)
+        subjects = [document_subject(snapshot.data, item.sentence_id) for item in picked]
+        checked = ClaimChecker(sources, self.embedder, contexts, subjects).check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "
                                               "lines support")

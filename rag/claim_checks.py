@@ -98,6 +98,9 @@ def holds_terms(claim: str, number_text: str, name_text: str) -> bool:
         return False
     strict, around = fold(number_text), fold(name_text)
     missing = [name for name in names if not _name_in(name, strict)]
+    if missing:  # a name may be written out where the source abbreviates it, or the other way
+        spelled = _abbreviated(claim, number_text)
+        missing = [name for name in missing if name not in spelled]
     return len(missing) <= 2 and all(
         name not in CALENDAR_WORDS and not any(char.isdigit() for char in name)
         and _name_in(name, around) for name in missing)
@@ -143,6 +146,45 @@ def keeps_names_whole(claim: str, source_text: str) -> bool:
                     (second, first) in in_order and (first, second) not in in_order:
                 return False
     return True
+
+
+# A name written in capitals ("NYC", "CFO") or capitals with stops ("U.S.").
+ABBREVIATION = re.compile(r"\b[A-Z]{2,6}\b|\b(?:[A-Z]\.){2,5}")
+
+
+def _abbreviations(text: str) -> dict[str, str]:
+    """Each abbreviation of `text` by its folded letters ("U.S." -> us)."""
+    return {re.sub(r"\W", "", found).lower(): found for found in ABBREVIATION.findall(text)}
+
+
+def _initials(text: str) -> dict[str, list[str]]:
+    """The folded initials of each stretch of two or more words in a row of
+    each name of `text` ("New York City" -> nyc, ny, yc: CUNY leaves "of"
+    out), with the words they stand for."""
+    spelled = {}
+    for run in _name_runs(text):
+        for start in range(len(run)):
+            for end in range(start + 2, len(run) + 1):
+                spelled.setdefault("".join(word[0] for word in run[start:end]), run[start:end])
+    return spelled
+
+
+def _abbreviated(claim: str, source_text: str) -> set[str]:
+    """Names of the claim (folded, as `key_terms` gives them) that the
+    source holds in another form: an abbreviation of the claim ("NYC",
+    "U.S.") spelling a name of the source ("New York City") or written
+    otherwise there ("US"), or each word of a name of the claim ("Chief
+    Financial Officer") that the source abbreviates ("CFO")."""
+    held = set()
+    source_names, source_abbreviations = _initials(source_text), _abbreviations(source_text)
+    for letters, written in _abbreviations(claim).items():
+        if letters in source_names or letters in source_abbreviations:
+            # "U.S." is two one-letter names to `key_terms`, "US" one.
+            held.update(set(letters) if "." in written else {letters})
+    for initials, words in _initials(claim).items():
+        if initials in source_abbreviations:
+            held.update(words)
+    return held
 
 
 # Words that deny what follows. Stop-word lists drop them, so word overlap
@@ -218,6 +260,18 @@ def points_back(cited: str) -> bool:
     pronoun inside a quotation is the quoted speaker's, named in the
     sentence itself or not: only those outside quotes count."""
     return bool(POINTS_BACK.search(QUOTED.sub(" ", cited.lower().replace("u.s.", ""))))
+
+
+def names_what_it_points_to(claim: str, cited: str) -> bool:
+    """Whether the claim names someone its cited lines only point to: it
+    holds fewer pointing words ("he", "we", "the president") than they do,
+    as "Chopin was visited by Jenny Lind" does of "he was visited by Jenny
+    Lind". A claim that keeps every pronoun and brings in a new name
+    replaced a name instead."""
+    def pointing(text: str) -> int:
+        return len(POINTS_BACK.findall(text.lower().replace("u.s.", "")))
+
+    return pointing(claim) < pointing(cited)
 
 
 def unsupported_clause(claim: str, window: str) -> str | None:

@@ -7,7 +7,9 @@ they need from the sentences before them:
   words with its words in their order ("Destiny's Child"); a sentence that
   points back to a person ("he said", "we have paid", "the Turkish
   president") may take one name (a quote's speaker) from the three
-  sentences before it, and numbers from the one before;
+  sentences before it, and numbers from the one before; a claim that
+  names whom the sentence points to may take that name from the file's
+  title; a name may be abbreviated on either side ("NYC", "U.S.");
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
   the source; so does "unsolvable" against "solvable");
@@ -35,8 +37,8 @@ from functools import partial
 
 import numpy as np
 
-from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, points_back, \
-    same_polarity, unsupported_clause, word_share
+from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, \
+    names_what_it_points_to, points_back, same_polarity, unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import plays_same_part, swaps_roles
@@ -90,11 +92,49 @@ def source_context(data, sentence_id: int, before: int = CONTEXT_BEFORE) -> list
     return texts[::-1]
 
 
+# A file's first sentence longer than this is an opening paragraph run
+# together, not a title: it names too much to stand for the file's subject.
+SUBJECT_WORDS = 30
+
+
+def document_subject(data, sentence_id: int) -> str:
+    """The first sentence of the file a sentence is in (page furniture left
+    out), when it is short enough to be a title: what the file is about,
+    the person its "he" most often means. `data` is an index view."""
+    file = data.sentence(sentence_id).file
+
+    def in_file(index: int) -> bool:
+        sentence = data.sentence(index) if index >= 0 else None
+        return sentence is not None and sentence.file == file
+
+    # A file's sentences have consecutive ids: find its first by going back
+    # in doubling steps, then halving, so a long file costs a few lookups.
+    first, step = sentence_id, 1
+    while in_file(first - step):
+        first -= step
+        step *= 2
+    outside = first - step
+    while first - outside > 1:
+        middle = (first + outside) // 2
+        if in_file(middle):
+            first = middle
+        else:
+            outside = middle
+    for index in range(first, first + CONTEXT_BEFORE + 1):
+        sentence = data.sentence(index)
+        if sentence is None or sentence.file != file:
+            break
+        if not sentence.is_furniture:
+            return sentence.text if len(sentence.text.split()) <= SUBJECT_WORDS else ""
+    return ""
+
+
 class ClaimChecker:
     def __init__(self, sources: list[Citation], embedder,
-                 contexts: list[list[str]] | None = None):
+                 contexts: list[list[str]] | None = None, subjects: list[str] | None = None):
         self.sources = sources
         self.contexts = contexts or [[] for _ in sources]  # see `source_context`
+        self.subjects = subjects or ["" for _ in sources]  # see `document_subject`
         self.embedder = embedder
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
             if sources else np.zeros((0, 1))
@@ -117,6 +157,9 @@ class ClaimChecker:
         near = " ".join(text for texts in before for text in texts[-1:])
         around = " ".join(text for texts in before for text in texts)
         window = f"{cited} {near}"  # the cited lines with the sentence they point back to
+        if before and names_what_it_points_to(claim, cited):
+            # "he" may mean the file's subject, named in its title only.
+            around += " " + " ".join(self.subjects[index] for index in indexes)
         if not holds_terms(claim, window, f"{cited} {around}") or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"

@@ -5,8 +5,9 @@ import pytest
 
 from functools import partial
 
-from rag.claim_checks import key_terms, keeps_names_whole, keeps_roles, same_polarity
-from rag.claims import ClaimChecker
+from rag.claim_checks import holds_terms, key_terms, keeps_names_whole, keeps_roles, \
+    same_polarity
+from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import plays_same_part
 from rag.types import Citation
 
@@ -121,3 +122,58 @@ def test_a_first_word_the_source_writes_in_lower_case_is_no_name():
     # Capitalized in the source too, it may be a name ("Following" a title).
     assert "following" in key_terms(claim, FLOODS + " Following is her second album.")[1]
     assert keeps_roles(claim, FLOODS)
+
+
+VISIT = "Here in June 1849 he was visited by the singer Mara Quist."
+
+
+def test_a_pronoun_may_mean_the_subject_of_the_file_title(embedder):
+    """"he" names no one in the cited line or the sentences before it; the
+    file's title does. The title vouches only for a name the claim puts
+    where the line points back: a claim that keeps "he" and brings in the
+    title's name replaced someone."""
+    claim = "Tomas Verell was visited by the singer Mara Quist in June 1849."
+    replaced = "Here in June 1849 he was visited by the singer Tomas Verell."
+    context = [["He spent the summer in the village."]]
+    without_title = ClaimChecker([Citation("verell.txt", 40, 40, VISIT)], embedder, context)
+    with_title = ClaimChecker([Citation("verell.txt", 40, 40, VISIT)], embedder, context,
+                              ["Tomas Verell"])
+    assert not without_title.check(f"{claim} [1]")[0].supported
+    faithful, swapped = with_title.check(f"{claim} [1]. {replaced} [1].")
+    assert faithful.supported and not swapped.supported
+    vector = embedder.encode_documents([swapped.text])[0]
+    assert with_title.verdict(swapped.text, vector, [0]) == \
+        (0.0, "a number or name is not in the cited lines")
+
+
+@pytest.mark.parametrize("claim,source,held", [
+    ("Job losses hit NYC in the 1970s.", "Job losses hit New York City in the 1970s.", True),
+    ("The US paid in full.", "The U.S. paid in full.", True),
+    ("The U.S. paid in full.", "The United States paid in full.", True),
+    ("Dana Reyes was Chief Financial Officer of Contoso.", "Contoso CFO Dana Reyes said so.",
+     True),
+    # Other letters than the source's names or abbreviations spell.
+    ("Job losses hit NYC in the 1970s.", "Job losses hit New Jersey in the 1970s.", False),
+    ("The UK paid in full.", "The U.S. paid in full.", False),
+    ("Dana Reyes was Chief Operating Officer of Contoso.", "Contoso CFO Dana Reyes said so.",
+     False),
+])
+def test_a_name_may_be_abbreviated_in_the_claim_or_the_source(claim, source, held):
+    assert holds_terms(claim, source, source) is held
+
+
+def test_the_title_of_each_file_is_its_first_sentence(assistant):
+    """`document_subject` finds a file's first sentence from any of its
+    sentences (page furniture left out), in every file of a real index."""
+    data = assistant.data()
+    firsts = {}
+    for sentence_id, sentence in enumerate(data.sentences):
+        if not sentence.is_furniture:
+            firsts.setdefault(sentence.file, sentence.text)
+    for sentence_id, sentence in enumerate(data.sentences):
+        if sentence_id % 7 == 0 or data.sentence(sentence_id + 1) is None or \
+                data.sentence(sentence_id + 1).file != sentence.file:
+            expected = firsts[sentence.file] \
+                if len(firsts[sentence.file].split()) <= SUBJECT_WORDS else ""
+            assert document_subject(data, sentence_id) == expected
+    assert document_subject(data, 0).startswith("Erdogan And Putin Pledge Closer Military Ties")

@@ -240,7 +240,9 @@ def _stem(word: str) -> str:
     return tokens[0] if tokens else word
 
 
-CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\b(?:and|but|while|although|though|whereas)\b")
+# A comma or colon between digits ("69,197", "02:28") is part of a number.
+CLAUSE_BREAK = re.compile(r"(?<!\d)[,:]|[,:](?!\d)|[;()\[\]“”\"—–]|"
+                          r"\b(?:and|but|while|although|though|whereas)\b")
 # Each clause of a claim with this many content words must find at least
 # this share of them in its sources: an invented clause joined by "and"
 # to a supported one is caught on its own.

@@ -5,8 +5,8 @@ import pytest
 
 from functools import partial
 
-from rag.claim_checks import holds_terms, key_terms, keeps_names_whole, keeps_roles, \
-    same_polarity
+from rag.claim_checks import clauses, holds_terms, key_terms, keeps_names_whole, keeps_roles, \
+    same_polarity, unsupported_clause
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import plays_same_part
 from rag.types import Citation
@@ -177,3 +177,14 @@ def test_the_title_of_each_file_is_its_first_sentence(assistant):
                 if len(firsts[sentence.file].split()) <= SUBJECT_WORDS else ""
             assert document_subject(data, sentence_id) == expected
     assert document_subject(data, 0).startswith("Erdogan And Putin Pledge Closer Military Ties")
+
+
+def test_a_comma_inside_a_number_does_not_end_a_clause():
+    """"69,197 were killed" is one clause: cut at its comma, "197 were
+    killed" finds no 197 in the source and the claim was refused."""
+    source = "The storm of 1911 killed 69,197 people and left 18,222 missing."
+    assert clauses("The storm killed 69,197 people, and 18,222 were missing.") == \
+        ["The storm killed 69,197 people", " 18,222 were missing."]
+    assert unsupported_clause("69,197 were killed by the storm of 1911.", source) is None
+    assert unsupported_clause("69,197 were killed, and the wheat harvest was lost.", source) \
+        == "the wheat harvest was lost."

@@ -20,6 +20,16 @@ NAME = re.compile(r"\b[A-Z][\w'’-]*[A-Za-z0-9]|\b[A-Z]\b")
 SENTENCE_STARTERS = frozenset("""the a an this that these those it its he she they we i in on at
 for by of as but and or if when while after before since during yes no according however
 also there their his her our some many most all both""".split())
+# Words of a closed class (prepositions, adverbs of degree and time) that a
+# claim may start with, capitalized, without naming anything: "About 30
+# ...", "From 1810 ...". Not common words at large: "Turkey" and "Apple"
+# start sentences as names.
+LEADING_WORDS = frozenset("""about approximately around nearly almost roughly some over under
+from to with without within between among through throughout until till towards toward
+into onto upon across along amid despite because although though unless whether once
+then now today yesterday only just even still already besides rather instead thus
+hence therefore meanwhile later earlier soon ago where who whom whose which what how why
+each every either neither several few more less""".split())
 
 
 NUMBER_WORDS = {word: str(value) for value, word in enumerate(
@@ -49,7 +59,8 @@ def key_terms(claim: str, source_text: str = "") -> tuple[set[str], set[str]]:
     for match in NAME.finditer(claim):
         word = match.group()
         at_start = claim[:match.start()].strip() == "" or claim[:match.start()].rstrip()[-1:] in ".!?:\"“"
-        if at_start and (word.lower() in SENTENCE_STARTERS or _only_lower_case(word, source_text)):
+        if at_start and (word.lower() in SENTENCE_STARTERS | LEADING_WORDS or
+                         _only_lower_case(word, source_text)):
             continue
         names.add(re.sub(r"'s$", "", fold(word)))
     return numbers, names
@@ -86,11 +97,13 @@ def _digits(text: str) -> str:
     return re.sub(r"(?<=\d)[.,](?=\d)", "", text)
 
 
-def holds_terms(claim: str, number_text: str, name_text: str) -> bool:
+def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "") -> bool:
     """Every number of the claim is in `number_text` and every name in
     `name_text` (the cited lines with what they need around them). Dates and
     model numbers ("Su-57") must be in `number_text`; of the other names,
-    one (of at most two words, "Andrei Frolov") may come from around."""
+    one (of at most two words, "Andrei Frolov") may come from around. A
+    name of `subject` (the file's title) completes one the cited lines
+    write by its last word; a name may be abbreviated on either side."""
     numbers, names = key_terms(claim, number_text)
     digits = _digits(number_text)
     if not all(number in digits for number in numbers) or \
@@ -101,9 +114,20 @@ def holds_terms(claim: str, number_text: str, name_text: str) -> bool:
     if missing:  # a name may be written out where the source abbreviates it, or the other way
         spelled = _abbreviated(claim, number_text)
         missing = [name for name in missing if name not in spelled]
+    if missing and subject:
+        completed = _completed_names(subject, number_text)
+        missing = [name for name in missing if name not in completed]
     return len(missing) <= 2 and all(
         name not in CALENDAR_WORDS and not any(char.isdigit() for char in name)
         and _name_in(name, around) for name in missing)
+
+
+def _completed_names(subject: str, text: str) -> set[str]:
+    """The words of each name of `subject` (several words) whose last word
+    the text writes as a name: "Frédéric Chopin" in a file's title lets a
+    claim call the "Chopin" of a cited line "Frédéric"."""
+    written = {re.sub(r"['’]s$", "", fold(word)) for word in re.findall(r"\b[A-Z][\w'’-]*", text)}
+    return {word for run in _name_runs(subject) if run[-1] in written for word in run}
 
 
 # Words that may stand inside a name between capitalized ones ("City of New

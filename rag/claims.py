@@ -160,7 +160,8 @@ class ClaimChecker:
         if before and names_what_it_points_to(claim, cited):
             # "he" may mean the file's subject, named in its title only.
             around += " " + " ".join(self.subjects[index] for index in indexes)
-        if not holds_terms(claim, window, f"{cited} {around}") or \
+        subject = " ".join(self.subjects[index] for index in indexes)
+        if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):

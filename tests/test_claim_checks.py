@@ -188,3 +188,26 @@ def test_a_comma_inside_a_number_does_not_end_a_clause():
     assert unsupported_clause("69,197 were killed by the storm of 1911.", source) is None
     assert unsupported_clause("69,197 were killed, and the wheat harvest was lost.", source) \
         == "the wheat harvest was lost."
+
+
+def test_a_claim_may_start_with_a_capitalized_preposition_or_adverb():
+    assert key_terms("About 30 people came from Lisbon.")[1] == {"lisbon"}
+    assert key_terms("From 1810 the family lived in Warsaw.")[1] == {"warsaw"}
+    # A common word that names a place is still a name at the start.
+    assert key_terms("Turkey paid for the missiles.")[1] == {"turkey"}
+
+
+@pytest.mark.parametrize("claim,source,subject,held", [
+    # The title names the person of the cited line in full.
+    ("Tomas gave his first concert in 1830.", "Verell gave his first concert in 1830.",
+     "Tomas Verell", True),
+    ("Tomas gave his first concert in 1830.", "Verell gave his first concert in 1830.", "",
+     False),
+    # A title's name completes only a name the line writes by its last word.
+    ("Dill visits Kill to stay with his aunt.", "Dill visits Maycomb to stay with his aunt.",
+     "To Kill a Mockingbird", False),
+    ("Tomas gave his first concert in 1830.", "Anna Verell gave her first concert in 1830.",
+     "Verell Tomas", False),
+])
+def test_the_file_title_may_complete_a_name(claim, source, subject, held):
+    assert holds_terms(claim, source, source, subject) is held

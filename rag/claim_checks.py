@@ -281,11 +281,15 @@ POINTS_BACK = re.compile(r"\b(he|she|him|her|his|we|our|i|my|me)\b|"
                          r"ambassador|king|queen|chancellor|general|author|company|government)\b")
 
 
+def _pointing_words(text: str) -> list[str]:
+    return POINTS_BACK.findall(text.lower().replace("u.s.", ""))
+
+
 def points_back(cited: str) -> bool:
     """Whether cited lines point back to a person named before them. A
     pronoun inside a quotation is the quoted speaker's, named in the
     sentence itself or not: only those outside quotes count."""
-    return bool(POINTS_BACK.search(QUOTED.sub(" ", cited.lower().replace("u.s.", ""))))
+    return bool(_pointing_words(QUOTED.sub(" ", cited)))
 
 
 def names_what_it_points_to(claim: str, cited: str) -> bool:
@@ -294,10 +298,7 @@ def names_what_it_points_to(claim: str, cited: str) -> bool:
     as "Chopin was visited by Jenny Lind" does of "he was visited by Jenny
     Lind". A claim that keeps every pronoun and brings in a new name
     replaced a name instead."""
-    def pointing(text: str) -> int:
-        return len(POINTS_BACK.findall(text.lower().replace("u.s.", "")))
-
-    return pointing(claim) < pointing(cited)
+    return len(_pointing_words(claim)) < len(_pointing_words(cited))
 
 
 def unsupported_clause(claim: str, window: str) -> str | None:

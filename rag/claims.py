@@ -157,10 +157,10 @@ class ClaimChecker:
         near = " ".join(text for texts in before for text in texts[-1:])
         around = " ".join(text for texts in before for text in texts)
         window = f"{cited} {near}"  # the cited lines with the sentence they point back to
+        subject = " ".join(self.subjects[index] for index in indexes)
         if before and names_what_it_points_to(claim, cited):
             # "he" may mean the file's subject, named in its title only.
-            around += " " + " ".join(self.subjects[index] for index in indexes)
-        subject = " ".join(self.subjects[index] for index in indexes)
+            around += " " + subject
         if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"

@@ -15,6 +15,13 @@ sentences (found by their lines and a quoted phrase) are the numbered
 sources, their neighbours in the index the context, and the claim carries
 markers to them. Reports the share of faithful claims supported and of
 corrupted ones caught, overall and per kind.
+
+`evals/datasets/claims_dev.jsonl` (`rag eval claims-dev`) holds claims of the
+same kinds written on the SQuAD *training* articles, in the way real models
+write (the article's subject named where the line says "it" or "the film",
+denials and role swaps in other words): in-sample, the set the checker's
+changes are chosen on beside the generated training pairs, whose kinds it
+does not cover.
 """
 
 from __future__ import annotations
@@ -31,7 +38,9 @@ from .dataset import EVALS_DIR, load_dataset
 from .runner import prepare
 
 CLAIMS_DATASET = EVALS_DIR / "datasets" / "claims.jsonl"
-SQUAD_PREFIX = "squad:"
+DEV_CLAIMS_DATASET = EVALS_DIR / "datasets" / "claims_dev.jsonl"
+# A source file's prefix names the corpus it is in; no prefix: the sample articles.
+CORPUS_PREFIXES = {"squad:": "squad", "squad-train:": "squad-train"}
 TARGETS = {"faithful_supported": 0.90, "corrupted_caught": 0.95}
 
 
@@ -60,17 +69,26 @@ def _find_sentence(data, spec: dict) -> int:
                      f"holds {spec['quote']!r}")
 
 
+def _corpus_of(file: str) -> tuple[str, str]:
+    """(prefix, corpus name) of a source file as the claim files write it."""
+    for prefix, corpus in CORPUS_PREFIXES.items():
+        if file.startswith(prefix):
+            return prefix, corpus
+    return "", "sample"
+
+
 def run_claims(path: Path = CLAIMS_DATASET, notify=None) -> tuple[list[ClaimResult], dict]:
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()
                if line.strip()]
-    assistants = {"sample": prepare(load_dataset("sample"), notify=notify)[0],
-                  "squad": prepare(load_dataset("squad"), notify=notify)[0]}
+    assistants: dict[str, object] = {}
     results = []
     for record in records:
-        corpus = "squad" if record["sources"][0]["file"].startswith(SQUAD_PREFIX) else "sample"
+        prefix, corpus = _corpus_of(record["sources"][0]["file"])
+        if corpus not in assistants:
+            assistants[corpus] = prepare(load_dataset(corpus), notify=notify)[0]
         assistant = assistants[corpus]
         data = assistant.data()
-        ids = [_find_sentence(data, {**spec, "file": spec["file"].removeprefix(SQUAD_PREFIX)})
+        ids = [_find_sentence(data, {**spec, "file": spec["file"].removeprefix(prefix)})
                for spec in record["sources"]]
         sources = [Citation.of(data.sentences[i]) for i in ids]
         contexts = [source_context(data, i) for i in ids]
@@ -112,20 +130,22 @@ def claim_metrics(results: list[ClaimResult]) -> dict:
     }
 
 
-def report(metrics: dict, results: list[ClaimResult]) -> str:
+def report(metrics: dict, results: list[ClaimResult], name: str = "claims",
+           kind: str = "held out: nothing is fitted on them") -> str:
     later = metrics["written_after_the_rules"]
-    lines = [f"## claims: {metrics['claims']} claims (held out: nothing is fitted on them)",
+    lines = [f"## {name}: {metrics['claims']} claims ({kind})",
              "", "| metric | value | target |", "| --- | ---: | ---: |",
              f"| faithful claims supported ({metrics['faithful']}) | "
              f"{metrics['faithful_supported']:.3f} | ≥ {TARGETS['faithful_supported']} |",
              f"| corrupted claims caught ({metrics['corrupted']}) | "
-             f"{metrics['corrupted_caught']:.3f} | ≥ {TARGETS['corrupted_caught']} |",
-             f"| of them written after the checker's rules: faithful supported "
-             f"({later['faithful']}) | {later['faithful_supported']:.3f} | |",
-             f"| of them written after the checker's rules: corrupted caught "
-             f"({later['corrupted']}) | {later['corrupted_caught']:.3f} | |",
-             "", "| batch (when written) | faithful supported | corrupted caught |",
-             "| --- | ---: | ---: |"]
+             f"{metrics['corrupted_caught']:.3f} | ≥ {TARGETS['corrupted_caught']} |"]
+    if later["claims"]:
+        lines += [f"| of them written after the checker's rules: faithful supported "
+                  f"({later['faithful']}) | {later['faithful_supported']:.3f} | |",
+                  f"| of them written after the checker's rules: corrupted caught "
+                  f"({later['corrupted']}) | {later['corrupted_caught']:.3f} | |"]
+    lines += ["", "| batch (when written) | faithful supported | corrupted caught |",
+              "| --- | ---: | ---: |"]
     lines += [f"| {batch} | {rates['faithful_supported']:.3f} ({rates['faithful']}) | "
               f"{rates['corrupted_caught']:.3f} ({rates['corrupted']}) |"
               for batch, rates in metrics["by_batch"].items()]

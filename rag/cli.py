@@ -342,9 +342,10 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("dataset", nargs="*", metavar="DATASET",
                           help="dataset .jsonl files or names: variants, licenses, squad "
                                "(held out), sample (in-sample), claims (the LLM-answer "
-                               "checker, held out); default: all five. Also claim-pairs: the "
-                               "checker on training pairs made from the SQuAD train articles "
-                               "(in-sample, a few minutes; --limit N pairs)")
+                               "checker, held out); default: all five. Also claims-dev: the "
+                               "checker on claims written on the SQuAD train articles "
+                               "(in-sample), and claim-pairs: the checker on training pairs "
+                               "made from them (in-sample, a few minutes; --limit N pairs)")
     evaluate.add_argument("--corpus", metavar="DIR",
                           help="corpus folder of a .jsonl dataset (default: <stem>_corpus beside it)")
     evaluate.add_argument("--model", metavar="NAME", help="embedding model id or folder")

@@ -239,12 +239,19 @@ def _flips_a_word(claim: str, source_text: str) -> bool:
 
 
 # Words a negation may be followed by without saying what it denies.
-FILLER = frozenset("the a an to be been is are was were it its that this of so very".split())
+FILLER = frozenset("the a an to be been is are was were it its that this of so very in on at".split())
 
 
 # What a negation with nothing after it bears on ("... and Putin said it
 # could not."): what came before it.
 DENIES_WHAT_CAME_BEFORE = "<before>"
+
+
+# Two-word denials: the word denies what follows only with its partner
+# after it ("failed to reach", "yet to receive", "instead of silver"); alone
+# it states something ("the bank failed", "not yet").
+DENIES_WITH = {"unable": "to", "fail": "to", "fails": "to", "failed": "to", "yet": "to",
+               "instead": "of", "rather": "than"}
 
 
 def _denied(text: str) -> set[str]:
@@ -253,7 +260,12 @@ def _denied(text: str) -> set[str]:
     words = _words(text)
     denied = set()
     for index, word in enumerate(words):
-        if word in NEGATIONS:
+        partner = DENIES_WITH.get(word)
+        if partner is not None and words[index + 1:index + 2] == [partner]:
+            following = [other for other in words[index + 2:index + 5] if other not in FILLER]
+            if following:
+                denied.add(_stem(following[0]))
+        elif word in NEGATIONS:
             following = [other for other in words[index + 1:index + 4] if other not in FILLER]
             denied.add(_stem(following[0]) if following else DENIES_WHAT_CAME_BEFORE)
     return denied

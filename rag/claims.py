@@ -41,7 +41,7 @@ from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, \
     names_what_it_points_to, points_back, same_polarity, unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import plays_same_part, swaps_roles
+from .syntax import changes_a_superlative, plays_same_part, swaps_roles
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -166,6 +166,8 @@ class ClaimChecker:
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"
+        if changes_a_superlative(claim, cited):
+            return 0.0, "it denies what the cited lines affirm, or ranks what they do not"
         same_part = partial(plays_same_part, claim=claim, source_text=cited)
         if not keeps_roles(claim, cited, same_part) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"

@@ -117,10 +117,15 @@ def _is_name(token) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _parsed(text: str):
+    return _parser()(text)
+
+
+@lru_cache(maxsize=4096)
 def name_roles(text: str) -> dict[str, frozenset[Role]]:
     """Each name (proper noun, folded) of `text` and the roles it plays."""
     roles: dict[str, set[Role]] = {}
-    for token in _parser()(text):
+    for token in _parsed(text):
         if _is_name(token) and token.dep_ not in ("compound", "flat"):
             found = roles.setdefault(fold(token.text), set())
             found.add(_role(token))
@@ -179,3 +184,34 @@ def swaps_roles(claim: str, source_text: str) -> bool:
                             and second_role in first_source:
                         return True
     return False
+
+
+SUPERLATIVE_TAGS = ("JJS", "RBS")
+# Superlatives that say how many ("most of the tour"), not which is first.
+QUANTIFIERS = frozenset({"most", "least", "many", "much", "few", "little"})
+# "last" ranks after a determiner or an owner ("the last", "her last"); else
+# it is mostly the verb ("the plan will last").
+ORDINAL_BEFORE = ("DT", "PRP$", "POS")
+
+
+def _superlatives(text: str) -> set[str]:
+    """Lemmas of the superlatives of `text` ("highest" -> "high"), and "last"
+    as the ordinal it is beside "first" (a number word, checked as one)."""
+    return {token.lemma_.lower() for token in _parsed(text)
+            if (token.tag_ in SUPERLATIVE_TAGS and token.lemma_.lower() not in QUANTIFIERS)
+            or (token.lower_ == "last" and token.i > 0
+                and token.nbor(-1).tag_ in ORDINAL_BEFORE)}
+
+
+def changes_a_superlative(claim: str, source_text: str) -> bool:
+    """Whether the claim ranks something its source does not: a superlative
+    of the claim ("the lowest", "the last") that the source does not use.
+    Superlatives are what a claim turns around when it says the opposite
+    ("lowest" for "highest"); a faithful paraphrase keeps them. Without the
+    parser this check is left out, with one warning."""
+    try:
+        in_source = _superlatives(source_text)
+        return bool(_superlatives(claim) - in_source) and not in_source
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return False

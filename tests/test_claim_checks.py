@@ -31,6 +31,20 @@ PAID = "The council has paid the contractor in full, and it will not pay any pen
     # A denial of what came before it, with nothing after it.
     ("She asked whether it could be moved, and he said it could not.",
      "She asked whether it could be moved, and he said it could not.", True),
+    # Denials of two words: "failed to", "yet to", "unable to", "instead of".
+    ("The single failed to reach the top ten in Ireland.",
+     "The single entered the top ten in Ireland.", False),
+    ("By March the tenants had still not received any answer.",
+     "By March the tenants had yet to receive any answer.", True),
+    ("The critic said the sequel could not build on its promise.",
+     "The critic called the sequel unable to build on its promise.", True),
+    ("The bridge was painted green instead of red.",
+     "The bridge was painted (not red but green).", True),
+    # Alone, the first word of such a pair denies nothing.
+    ("The bank collapsed in 1931.", "The bank failed in 1931.", True),
+    # A preposition after "not" is skipped like an article: "not in use" denies the use.
+    ("The pumps wear out even if they are not used.",
+     "The pumps wear out even when not in use.", True),
 ])
 def test_denials_are_compared_word_by_word(claim, source, same):
     assert same_polarity(claim, source) is same

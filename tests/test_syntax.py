@@ -95,3 +95,37 @@ def test_rag_model_shows_the_parser_it_loaded(capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["claim_parser"] == \
         f"{syntax.PIPELINE} {syntax.PIPELINE_VERSION} (sha256 {syntax.PIPELINE_SHA256[:12]})"
+
+
+@pytest.mark.parametrize("claim,source,changed", [
+    # A ranking the source does not make.
+    ("The Harlow House was the last to use a salt heating system.",
+     "The Harlow House was the first to use a salt heating system, in 1948.", True),
+    ("Brenton Park is the largest park in the county.",
+     "Brenton Park, with 900 acres, is a park in the county.", True),
+    # The source ranks too, in its own words; or "last" is the verb.
+    ("Brenton Park is the biggest park in the county.",
+     "The largest park in the county is Brenton Park.", False),
+    ("The repairs will last three years.", "The repairs will take three years.", False),
+    # "most" says how many, not which is first.
+    ("Most of the tour was paid for by the society.",
+     "The society paid for the tour.", False),
+])
+def test_a_claim_may_not_rank_what_its_source_does_not(claim, source, changed):
+    assert syntax.changes_a_superlative(claim, source) is changed
+
+
+def test_the_checker_marks_an_invented_ranking(embedder):
+    """End to end: "the last" for a source's "the first" has every name,
+    number and word of the source but one."""
+    source = Citation("houses.txt", 3, 3,
+                      "The Harlow House was the first to use a salt heating system, in 1948.")
+    checker = ClaimChecker([source], embedder, [["Salt heating stores heat in a tank."]])
+    faithful, ranked = checker.check(
+        "In 1948 the Harlow House became the first to use a salt heating system [1]. "
+        "The Harlow House was the last to use a salt heating system [1].")
+    assert faithful.supported and faithful.sources == [0]
+    assert not ranked.supported
+    vector = embedder.encode_documents([ranked.text])[0]
+    assert checker.verdict(ranked.text, vector, [0])[1] == \
+        "it denies what the cited lines affirm, or ranks what they do not"

@@ -239,7 +239,8 @@ def _flips_a_word(claim: str, source_text: str) -> bool:
 
 
 # Words a negation may be followed by without saying what it denies.
-FILLER = frozenset("the a an to be been is are was were it its that this of so very in on at".split())
+FILLER = frozenset("the a an to be been is are was were it its that this of so very "
+                   "in on at".split())
 
 
 # What a negation with nothing after it bears on ("... and Putin said it

@@ -12,7 +12,9 @@ they need from the sentences before them:
   title; a name may be abbreviated on either side ("NYC", "U.S.");
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
-  the source; so does "unsolvable" against "solvable");
+  the source; so do "unsolvable" against "solvable" and "failed to reach"
+  against "reached"), and ranks only what they rank ("the last" against
+  "the first");
 - it keeps who did what to whom: two names around a verb keep their order
   (a passive "alerted by" turns it around; speakers are left out), and no
   two names play each other's parts as a dependency parser reads them

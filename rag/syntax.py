@@ -116,7 +116,9 @@ def _is_name(token) -> bool:
     return token.pos_ == "PROPN" or (token.pos_ == "NOUN" and token.text != token.text.lower())
 
 
-@lru_cache(maxsize=4096)
+# A verdict reads the claim and its sources several times (names' roles,
+# superlatives), and the next claim of an answer mostly cites the same sources.
+@lru_cache(maxsize=256)
 def _parsed(text: str):
     return _parser()(text)
 
@@ -204,11 +206,13 @@ def _superlatives(text: str) -> set[str]:
 
 
 def changes_a_superlative(claim: str, source_text: str) -> bool:
-    """Whether the claim ranks something its source does not: a superlative
-    of the claim ("the lowest", "the last") that the source does not use.
-    Superlatives are what a claim turns around when it says the opposite
-    ("lowest" for "highest"); a faithful paraphrase keeps them. Without the
-    parser this check is left out, with one warning."""
+    """Whether the claim ranks something its source does not rank at all: a
+    superlative or "the last" in the claim where the source has none ("the
+    last to use" for "the first to use", "the largest park" for "a park").
+    A source that ranks in other words ("largest" for "biggest") is left to
+    the other checks: telling "lowest" from "highest" needs antonyms this
+    checker does not have. Without the parser this check is left out, with
+    one warning."""
     try:
         in_source = _superlatives(source_text)
         return bool(_superlatives(claim) - in_source) and not in_source

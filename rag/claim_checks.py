@@ -305,6 +305,17 @@ def points_back(cited: str) -> bool:
     return bool(_pointing_words(QUOTED.sub(" ", cited)))
 
 
+def names_the_title_it_points_to(claim: str, cited: str, subject: str) -> bool:
+    """Whether the cited lines point to the file's subject by a word of its
+    title ("the film" in a file titled "Spectre (2015 film)", "the city" in
+    "New York City") and the claim drops that phrase, naming the subject
+    instead ("Spectre opened with ...")."""
+    words = {word for word in re.findall(r"[a-z]{3,}", fold(subject)) if word not in stopwords()}
+    claim_folded, cited_folded = fold(claim), fold(cited)
+    return any(len(re.findall(rf"\bthe {word}\b", claim_folded))
+               < len(re.findall(rf"\bthe {word}\b", cited_folded)) for word in words)
+
+
 def names_what_it_points_to(claim: str, cited: str) -> bool:
     """Whether the claim names someone its cited lines only point to: it
     holds fewer pointing words ("he", "we", "the president") than they do,

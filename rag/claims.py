@@ -9,7 +9,9 @@ they need from the sentences before them:
   president") may take one name (a quote's speaker) from the three
   sentences before it, and numbers from the one before; a claim that
   names whom the sentence points to may take that name from the file's
-  title; a name may be abbreviated on either side ("NYC", "U.S.");
+  title, as may one that names what the line calls by a word of the title
+  ("Spectre" for "the film" in a file titled "Spectre (2015 film)"); a
+  name may be abbreviated on either side ("NYC", "U.S.");
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
   the source; so do "unsolvable" against "solvable" and "failed to reach"
@@ -40,7 +42,8 @@ from functools import partial
 import numpy as np
 
 from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, \
-    names_what_it_points_to, points_back, same_polarity, unsupported_clause, word_share
+    names_the_title_it_points_to, names_what_it_points_to, points_back, same_polarity, \
+    unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, plays_same_part, swaps_roles
@@ -160,8 +163,9 @@ class ClaimChecker:
         around = " ".join(text for texts in before for text in texts)
         window = f"{cited} {near}"  # the cited lines with the sentence they point back to
         subject = " ".join(self.subjects[index] for index in indexes)
-        if before and names_what_it_points_to(claim, cited):
-            # "he" may mean the file's subject, named in its title only.
+        if (before and names_what_it_points_to(claim, cited)) or \
+                names_the_title_it_points_to(claim, cited, subject):
+            # "he" or "the film" may mean the file's subject, named in its title only.
             around += " " + subject
         if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):

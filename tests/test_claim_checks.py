@@ -160,6 +160,25 @@ def test_a_pronoun_may_mean_the_subject_of_the_file_title(embedder):
         (0.0, "a number or name is not in the cited lines")
 
 
+OPENING = "In its second weekend the film added $12.1 million in Norway."
+
+
+def test_a_line_may_call_the_file_subject_by_a_word_of_its_title(embedder):
+    """"the film" in a file titled "Harbour Lights (2014 film)" is Harbour
+    Lights: a claim that names it instead may take the name from the title;
+    one that keeps "the film" and brings the title's name in elsewhere may not."""
+    claim = "Harbour Lights added $12.1 million in Norway in its second weekend."
+    kept = "In its second weekend the film added $12.1 million in Harbour Lights."
+    title = "Harbour Lights (2014 film)"
+    context = [["It opened in ten countries."]]
+    without_title = ClaimChecker([Citation("lights.txt", 9, 9, OPENING)], embedder, context)
+    with_title = ClaimChecker([Citation("lights.txt", 9, 9, OPENING)], embedder, context,
+                              [title])
+    assert not without_title.check(f"{claim} [1]")[0].supported
+    faithful, replaced = with_title.check(f"{claim} [1]. {kept} [1].")
+    assert faithful.supported and not replaced.supported
+
+
 @pytest.mark.parametrize("claim,source,held", [
     ("Job losses hit NYC in the 1970s.", "Job losses hit New York City in the 1970s.", True),
     ("The US paid in full.", "The U.S. paid in full.", True),

@@ -93,6 +93,14 @@ def same_name(first: str, second: str) -> bool:
     return common >= 4 and max(len(first), len(second)) - common <= 3
 
 
+def _number_in(number: str, digits: str) -> bool:
+    """Whether `number` stands whole in `digits` ("97th" is not in "197th",
+    nor "3" in "3,000"), or as the short form of a year there ("'60s" for
+    "1960s", "2013-14" for "2013–2014")."""
+    return bool(re.search(rf"(?<!\d){number}(?!\d)", digits) or
+                (len(number) == 2 and re.search(rf"(?<!\d)\d\d{number}(?!\d)", digits)))
+
+
 def _digits(text: str) -> str:
     return re.sub(r"(?<=\d)[.,](?=\d)", "", text)
 
@@ -106,7 +114,7 @@ def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "")
     write by its last word; a name may be abbreviated on either side."""
     numbers, names = key_terms(claim, number_text)
     digits = _digits(number_text)
-    if not all(number in digits for number in numbers) or \
+    if not all(_number_in(number, digits) for number in numbers) or \
             not _number_words_hold(claim, number_text):
         return False
     strict, around = fold(number_text), fold(name_text)

@@ -223,6 +223,22 @@ def test_a_comma_inside_a_number_does_not_end_a_clause():
         == "the wheat harvest was lost."
 
 
+@pytest.mark.parametrize("claim,source,held", [
+    # A number must stand whole, not inside a longer one.
+    ("The town ranked 97th for crime.", "The town ranked 197th for crime.", False),
+    ("About 3 people were hurt.", "About 3,000 people were hurt.", False),
+    ("It cost $1.2 billion.", "It cost $1.25 billion.", False),
+    ("It cost $1.25 billion.", "It cost $1.25 billion.", True),
+    ("69,197 were killed.", "The storm killed 69,197 people.", True),
+    # Two digits may be a year written short.
+    ("The novel inspired activists in the '60s.", "The novel inspired activists in the 1960s.",
+     True),
+    ("Sales rose in 2013-14.", "Sales rose in the 2013–2014 season.", True),
+])
+def test_numbers_are_matched_whole(claim, source, held):
+    assert holds_terms(claim, source, source) is held
+
+
 def test_a_claim_may_start_with_a_capitalized_preposition_or_adverb():
     assert key_terms("About 30 people came from Lisbon.")[1] == {"lisbon"}
     assert key_terms("From 1810 the family lived in Warsaw.")[1] == {"warsaw"}

@@ -97,8 +97,8 @@ def _number_in(number: str, digits: str) -> bool:
     """Whether `number` stands whole in `digits` ("97th" is not in "197th",
     nor "3" in "3,000"), or as the short form of a year there ("'60s" for
     "1960s", "2013-14" for "2013–2014")."""
-    return bool(re.search(rf"(?<!\d){number}(?!\d)", digits) or
-                (len(number) == 2 and re.search(rf"(?<!\d)\d\d{number}(?!\d)", digits)))
+    century = r"(?:\d\d)?" if len(number) == 2 else ""
+    return re.search(rf"(?<!\d){century}{number}(?!\d)", digits) is not None
 
 
 def _digits(text: str) -> str:
@@ -271,12 +271,16 @@ def _denied(text: str) -> set[str]:
     for index, word in enumerate(words):
         partner = DENIES_WITH.get(word)
         if partner is not None and words[index + 1:index + 2] == [partner]:
-            following = [other for other in words[index + 2:index + 5] if other not in FILLER]
-            if following:
-                denied.add(_stem(following[0]))
+            after = index + 2
         elif word in NEGATIONS:
-            following = [other for other in words[index + 1:index + 4] if other not in FILLER]
-            denied.add(_stem(following[0]) if following else DENIES_WHAT_CAME_BEFORE)
+            after = index + 1
+        else:
+            continue
+        following = [other for other in words[after:after + 3] if other not in FILLER]
+        if following:
+            denied.add(_stem(following[0]))
+        elif word in NEGATIONS:  # "failed to" with nothing after it states no denial
+            denied.add(DENIES_WHAT_CAME_BEFORE)
     return denied
 
 

@@ -214,8 +214,7 @@ def changes_a_superlative(claim: str, source_text: str) -> bool:
     checker does not have. Without the parser this check is left out, with
     one warning."""
     try:
-        in_source = _superlatives(source_text)
-        return bool(_superlatives(claim) - in_source) and not in_source
+        return bool(_superlatives(claim)) and not _superlatives(source_text)
     except ParserUnavailable as error:
         _warn_once(str(error))
         return False

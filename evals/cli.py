@@ -15,8 +15,9 @@ THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
 # the parser's role check (rag/syntax.py) took corrupted caught 0.934 -> 0.940,
 # denials compared word by word (claim_checks.same_polarity) to 0.946;
 # reordered sentences let through the word-order rule took faithful
-# supported 0.833 -> 0.864.
-CLAIM_FLOORS = {"faithful_supported": 0.85, "corrupted_caught": 0.94}
+# supported 0.833 -> 0.864; a subject "it" read as the subject before it
+# (syntax.subject_it_points_to) to 0.871.
+CLAIM_FLOORS = {"faithful_supported": 0.86, "corrupted_caught": 0.94}
 
 
 def _stderr(message: str) -> None:

@@ -337,6 +337,17 @@ def names_what_it_points_to(claim: str, cited: str) -> bool:
     return len(_pointing_words(claim)) < len(_pointing_words(cited))
 
 
+THING_POINTERS = re.compile(r"\b(?:it|its|they|them|their)\b")
+
+
+def names_the_thing_it_points_to(claim: str, cited: str) -> bool:
+    """Whether the claim holds fewer of "it", "its", "they", "them", "their"
+    than its cited lines, so may name what they stand for ("Solar Impulse
+    took off" for "It took off"); one that keeps them all and brings in a
+    new name replaced a name instead."""
+    return len(THING_POINTERS.findall(claim.lower())) < len(THING_POINTERS.findall(cited.lower()))
+
+
 def unsupported_clause(claim: str, window: str) -> str | None:
     """The first clause of the claim (with CLAUSE_WORDS content words or
     more) that finds less than CLAUSE_SHARE of them in `window`."""

@@ -11,7 +11,9 @@ they need from the sentences before them:
   names whom the sentence points to may take that name from the file's
   title, as may one that names what the line calls by a word of the title
   ("Spectre" for "the film" in a file titled "Spectre (2015 film)"); a
-  name may be abbreviated on either side ("NYC", "U.S.");
+  name may be abbreviated on either side ("NYC", "U.S."); a claim that
+  names what a subject "it" or "they" stands for may take the names of the
+  subject of the sentence before ("Solar Impulse" for "It took off");
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
   the source; so do "unsolvable" against "solvable" and "failed to reach"
@@ -42,11 +44,12 @@ from functools import partial
 import numpy as np
 
 from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, \
-    names_the_title_it_points_to, names_what_it_points_to, points_back, same_polarity, \
+    names_the_thing_it_points_to, names_the_title_it_points_to, names_what_it_points_to, \
+    points_back, same_polarity, \
     unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import changes_a_superlative, plays_same_part, swaps_roles
+from .syntax import changes_a_superlative, plays_same_part, subject_it_points_to, swaps_roles
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -167,6 +170,10 @@ class ClaimChecker:
                 names_the_title_it_points_to(claim, cited, subject):
             # "he" or "the film" may mean the file's subject, named in its title only.
             around += " " + subject
+        if names_the_thing_it_points_to(claim, cited):
+            # "It took off": the subject of the sentence before, named.
+            around += " " + " ".join(subject_it_points_to(cited, self.contexts[index])
+                                     for index in indexes)
         if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"

@@ -188,6 +188,54 @@ def swaps_roles(claim: str, source_text: str) -> bool:
     return False
 
 
+SUBJECT_RELATIONS = ("nsubj", "nsubjpass")
+THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+
+
+def _has_pronoun_subject(text: str) -> bool:
+    """Whether "it" or "they" is the subject of a verb of `text`, or "its" /
+    "their" the owner of a subject ("Its wings are ...")."""
+    for token in _parsed(text):
+        if token.lower_ in ("it", "they") and token.dep_ in SUBJECT_RELATIONS:
+            return True
+        if token.lower_ in ("its", "their") and token.dep_ == "poss" \
+                and token.head.dep_ in SUBJECT_RELATIONS:
+            return True
+    return False
+
+
+def _main_subject(texts: list[str]) -> str:
+    """The names in the subject of the main verb of the last of `texts`
+    ("Solar Impulse" of "Solar Impulse is a plane ..."). A subject that is
+    itself "it" or "they" hands the question to the sentence before."""
+    for text in reversed(texts):
+        root = next((token for token in _parsed(text) if token.dep_ == "ROOT"), None)
+        subject = next((child for child in root.children if child.dep_ in SUBJECT_RELATIONS),
+                       None) if root is not None else None
+        if subject is None:
+            return ""
+        if subject.lower_ not in THING_PRONOUNS:
+            # The subject's own name(s), not those of a clause about it
+            # ("Sun Petrel, built in Tarn, ...").
+            return " ".join(word.text for word in subject.subtree
+                            if _is_name(word) and _part(word).i == subject.i)
+    return ""
+
+
+def subject_it_points_to(cited: str, before: list[str]) -> str:
+    """The names that a subject "it" or "they" of the cited lines most
+    likely stands for: those of the subject of the sentence before (`before`
+    nearest last), as in "Solar Impulse is a plane. It took off ...".
+    Subjects carry on from sentence to sentence far more often than objects
+    do, so only a subject pronoun and the subject before it are paired;
+    "" when the cited lines have no such pronoun (or there is no parser)."""
+    try:
+        return _main_subject(before) if before and _has_pronoun_subject(cited) else ""
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return ""
+
+
 SUPERLATIVE_TAGS = ("JJS", "RBS")
 # Superlatives that say how many ("most of the tour"), not which is first.
 QUANTIFIERS = frozenset({"most", "least", "many", "much", "few", "little"})

@@ -179,6 +179,41 @@ def test_a_line_may_call_the_file_subject_by_a_word_of_its_title(embedder):
     assert faithful.supported and not replaced.supported
 
 
+GLIDER = "It crossed the strait in nine hours without a drop of fuel."
+GLIDER_BEFORE = ["Sun Petrel, built by students in Tarn, is a glider with solar cells on Marra "
+                 "Island."]
+
+
+def test_a_subject_it_may_mean_the_subject_of_the_sentence_before(embedder):
+    """"It" as the subject of the cited line stands for the subject of the
+    sentence before ("Sun Petrel"), not for any name there: a claim that
+    names it so is supported; one that gives the crossing to another name
+    of that sentence, or keeps "it" and brings the subject in elsewhere, is
+    not; neither is one whose cited line has no subject pronoun."""
+    checker = ClaimChecker([Citation("petrel.txt", 4, 4, GLIDER),
+                            Citation("petrel.txt", 9, 9, "The strait is nine hours wide.")],
+                           embedder, [GLIDER_BEFORE, GLIDER_BEFORE])
+    faithful, other_name, kept = checker.check(
+        "Sun Petrel crossed the strait in nine hours without a drop of fuel [1]. "
+        "Marra Island crossed the strait in nine hours without a drop of fuel [1]. "
+        "It crossed the strait from Sun Petrel in nine hours without fuel [1].")
+    assert faithful.supported
+    assert not other_name.supported and not kept.supported
+    no_pronoun = "Sun Petrel crossed a strait nine hours wide."
+    vector = embedder.encode_documents([no_pronoun])[0]
+    assert checker.verdict(no_pronoun, vector, [1]) == \
+        (0.0, "a number or name is not in the cited lines")
+
+
+def test_a_subject_it_passes_through_a_sentence_whose_subject_is_it_too():
+    from rag.syntax import subject_it_points_to
+
+    before = GLIDER_BEFORE + ["It weighs less than a car."]
+    assert subject_it_points_to(GLIDER, before) == "Sun Petrel"
+    # The pronoun is the object here, not the subject: nothing is paired.
+    assert subject_it_points_to("The crowd cheered it on the shore.", before) == ""
+
+
 @pytest.mark.parametrize("claim,source,held", [
     ("Job losses hit NYC in the 1970s.", "Job losses hit New York City in the 1970s.", True),
     ("The US paid in full.", "The U.S. paid in full.", True),

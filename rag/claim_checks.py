@@ -362,6 +362,24 @@ def clauses(text: str) -> list[str]:
     return [part for part in CLAUSE_BREAK.split(text) if part and re.search(r"\w", part)]
 
 
+# "from 31% to 65%", "from $2 billion to $3.5 billion", "from 1990 to 2004":
+# a change or a span with a number at each end (a word or two of unit between).
+FROM_TO = re.compile(r"\bfrom\s+(?:[^\s\d]+\s+){0,2}?\D{0,2}(\d+(?:[.,]\d+)*)\S*"
+                     r"(?:\s+[^\s\d]+){0,2}?\s+to\s+(?:[^\s\d]+\s+){0,2}?\D{0,2}"
+                     r"(\d+(?:[.,]\d+)*)")
+
+
+def keeps_direction(claim: str, source_text: str) -> bool:
+    """A change or span the claim gives "from" one number "to" another
+    runs the source's way: "fell from 65% to 31%" against "rose from 31%
+    to 65%" turns the change around, whatever verb the claim chose."""
+    source_spans = {(_digits(start), _digits(end))
+                    for start, end in FROM_TO.findall(source_text)}
+    return not any((_digits(end), _digits(start)) in source_spans
+                   and (_digits(start), _digits(end)) not in source_spans
+                   for start, end in FROM_TO.findall(claim))
+
+
 def same_polarity(claim: str, source_text: str) -> bool:
     """The claim denies just what the source denies of what the claim speaks
     of, and affirms the rest, with no word turned into its opposite.

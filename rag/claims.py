@@ -17,8 +17,9 @@ they need from the sentences before them:
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
   the source; so do "unsolvable" against "solvable" and "failed to reach"
-  against "reached"), and ranks only what they rank ("the last" against
-  "the first");
+  against "reached"), ranks only what they rank ("the last" against
+  "the first") and runs a change their way ("fell from 65% to 31%"
+  against "rose from 31% to 65%");
 - it keeps who did what to whom: two names around a verb keep their order
   (a passive "alerted by" turns it around; speakers are left out), and no
   two names play each other's parts as a dependency parser reads them
@@ -43,7 +44,7 @@ from functools import partial
 
 import numpy as np
 
-from .claim_checks import holds_terms, keeps_names_whole, keeps_roles, \
+from .claim_checks import holds_terms, keeps_direction, keeps_names_whole, keeps_roles, \
     names_the_thing_it_points_to, names_the_title_it_points_to, names_what_it_points_to, \
     points_back, same_polarity, \
     unsupported_clause, word_share
@@ -181,6 +182,8 @@ class ClaimChecker:
             return 0.0, "it denies what the cited lines affirm, or the other way round"
         if changes_a_superlative(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or ranks what they do not"
+        if not keeps_direction(claim, cited):
+            return 0.0, "it turns a change around (from one number to another)"
         same_part = partial(plays_same_part, claim=claim, source_text=cited)
         if not keeps_roles(claim, cited, same_part) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"

@@ -5,8 +5,8 @@ import pytest
 
 from functools import partial
 
-from rag.claim_checks import clauses, holds_terms, key_terms, keeps_names_whole, keeps_roles, \
-    same_polarity, unsupported_clause
+from rag.claim_checks import clauses, holds_terms, keeps_direction, key_terms, keeps_names_whole, \
+    keeps_roles, same_polarity, unsupported_clause
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import plays_same_part
 from rag.types import Citation
@@ -177,6 +177,31 @@ def test_a_line_may_call_the_file_subject_by_a_word_of_its_title(embedder):
     assert not without_title.check(f"{claim} [1]")[0].supported
     faithful, replaced = with_title.check(f"{claim} [1]. {kept} [1].")
     assert faithful.supported and not replaced.supported
+
+
+RISE = "Over the winter the harbour's share of the trade rose from 31% to 65%, its best year."
+
+
+@pytest.mark.parametrize("claim,kept", [
+    ("The harbour's share of the trade fell from 65% to 31%.", False),
+    ("Its share went from 65 percent to 31 percent.", False),
+    ("The harbour's share of the trade grew from 31% to 65%.", True),
+    ("The share rose to 65%.", True),
+])
+def test_a_change_from_one_number_to_another_keeps_its_direction(claim, kept):
+    assert keeps_direction(claim, RISE) is kept
+    assert keeps_direction("Costs dropped from $2.5 billion to $1 billion.",
+                           "Costs fell from $2.5 billion to $1 billion.")
+    assert not keeps_direction("It ran from 2005 to 2004.", "It ran from May 2004 to June 2005.")
+
+
+def test_the_checker_marks_a_change_turned_around(embedder):
+    checker = ClaimChecker([Citation("harbour.txt", 3, 3, RISE)], embedder)
+    claim = "Over the winter the harbour's share of the trade fell from 65% to 31%."
+    vector = embedder.encode_documents([claim])[0]
+    assert checker.verdict(claim, vector, [0]) == \
+        (0.0, "it turns a change around (from one number to another)")
+    assert checker.check(f"{claim} [1]")[0].supported is False
 
 
 GLIDER = "It crossed the strait in nine hours without a drop of fuel."

@@ -328,6 +328,21 @@ def names_the_title_it_points_to(claim: str, cited: str, subject: str) -> bool:
                < len(re.findall(rf"\bthe {word}\b", cited_folded)) for word in words)
 
 
+OWNED = re.compile(r"\b([A-Z][\w-]*)['’]s\s+([a-z]+)")
+
+
+def names_the_owner_it_leaves_out(claim: str, cited: str, subject: str) -> bool:
+    """Whether the claim gives a noun of the cited lines an owner named in
+    the file's title where they give it "the": "Chopin's funeral" for "the
+    funeral" in a file titled "Frédéric Chopin", whose every "the funeral"
+    is his."""
+    subject_words = {word for run in _name_runs(subject) for word in run}
+    cited_folded = fold(cited)
+    return any(fold(owner) in subject_words
+               and re.search(rf"\bthe {re.escape(noun)}\b", cited_folded) is not None
+               for owner, noun in OWNED.findall(claim))
+
+
 def names_what_it_points_to(claim: str, cited: str) -> bool:
     """Whether the claim names someone its cited lines only point to: it
     holds fewer pointing words ("he", "we", "the president") than they do,

@@ -10,7 +10,9 @@ they need from the sentences before them:
   sentences before it, and numbers from the one before; a claim that
   names whom the sentence points to may take that name from the file's
   title, as may one that names what the line calls by a word of the title
-  ("Spectre" for "the film" in a file titled "Spectre (2015 film)"); a
+  ("Spectre" for "the film" in a file titled "Spectre (2015 film)") or
+  gives the subject what the line gives "the" ("Chopin's funeral" for "the
+  funeral" in a file titled "Frédéric Chopin"); a
   name may be abbreviated on either side ("NYC", "U.S."); a claim that
   names what a subject "it" or "they" stands for may take the names of the
   subject of the sentence before ("Solar Impulse" for "It took off");
@@ -45,7 +47,7 @@ from functools import partial
 import numpy as np
 
 from .claim_checks import holds_terms, keeps_direction, keeps_names_whole, keeps_roles, \
-    names_the_thing_it_points_to, names_the_title_it_points_to, names_what_it_points_to, \
+    names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, names_what_it_points_to, \
     points_back, same_polarity, \
     unsupported_clause, word_share
 from .keyword import tokenize
@@ -168,7 +170,8 @@ class ClaimChecker:
         window = f"{cited} {near}"  # the cited lines with the sentence they point back to
         subject = " ".join(self.subjects[index] for index in indexes)
         if (before and names_what_it_points_to(claim, cited)) or \
-                names_the_title_it_points_to(claim, cited, subject):
+                names_the_title_it_points_to(claim, cited, subject) or \
+                names_the_owner_it_leaves_out(claim, cited, subject):
             # "he" or "the film" may mean the file's subject, named in its title only.
             around += " " + subject
         if names_the_thing_it_points_to(claim, cited):

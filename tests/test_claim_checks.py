@@ -179,6 +179,21 @@ def test_a_line_may_call_the_file_subject_by_a_word_of_its_title(embedder):
     assert faithful.supported and not replaced.supported
 
 
+def test_a_claim_may_name_the_file_subject_as_the_owner_of_what_the_line_calls_the(embedder):
+    """In a file titled "Tomas Verell", "the funeral" is his: a claim may
+    say "Verell's funeral"; not the funeral of a name from nowhere, and not
+    without the title."""
+    line = "The funeral, held at the harbour church, was delayed almost two weeks."
+    claims = ("Verell's funeral was delayed almost two weeks [1]. "
+              "Quist's funeral was delayed almost two weeks [1].")
+    with_title = ClaimChecker([Citation("verell.txt", 70, 70, line)], embedder, [[]],
+                              ["Tomas Verell"])
+    without_title = ClaimChecker([Citation("verell.txt", 70, 70, line)], embedder, [[]])
+    faithful, other = with_title.check(claims)
+    assert faithful.supported and not other.supported
+    assert not without_title.check(claims)[0].supported
+
+
 RISE = "Over the winter the harbour's share of the trade rose from 31% to 65%, its best year."
 
 

@@ -258,9 +258,16 @@ DENIES_WHAT_CAME_BEFORE = "<before>"
 
 # Two-word denials: the word denies what follows only with its partner
 # after it ("failed to reach", "yet to receive", "instead of silver"); alone
-# it states something ("the bank failed", "not yet").
-DENIES_WITH = {"unable": "to", "fail": "to", "fails": "to", "failed": "to", "yet": "to",
-               "instead": "of", "rather": "than"}
+# it states something ("the bank failed", "not yet"). Verbs that say their
+# complement did not happen ("declined to screen", "refrained from
+# voting"), as "fail to" does, are of this kind.
+DENIES_WITH = {"unable": "to", "yet": "to", "instead": "of", "rather": "than",
+               **{form: "to" for form in ("fail fails failed refuse refuses refused decline "
+                                          "declines declined neglect neglects neglected "
+                                          "forget forgets forgot").split()},
+               **{form: "from" for form in "refrain refrains refrained".split()}}
+# ...and verbs that deny the next word outright ("avoided extending").
+DENIES_NEXT = frozenset("avoid avoids avoided".split())
 
 
 def _denied(text: str) -> set[str]:
@@ -272,7 +279,7 @@ def _denied(text: str) -> set[str]:
         partner = DENIES_WITH.get(word)
         if partner is not None and words[index + 1:index + 2] == [partner]:
             after = index + 2
-        elif word in NEGATIONS:
+        elif word in NEGATIONS or word in DENIES_NEXT:
             after = index + 1
         else:
             continue

@@ -18,8 +18,8 @@ they need from the sentences before them:
   subject of the sentence before ("Solar Impulse" for "It took off");
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
-  the source; so do "unsolvable" against "solvable" and "failed to reach"
-  against "reached"), ranks only what they rank ("the last" against
+  the source; so do "unsolvable" against "solvable", "failed to reach"
+  against "reached" and "declined to screen" against "screened"), ranks only what they rank ("the last" against
   "the first") and runs a change their way ("fell from 65% to 31%"
   against "rose from 31% to 65%");
 - it keeps who did what to whom: two names around a verb keep their order

@@ -40,8 +40,15 @@ PAID = "The council has paid the contractor in full, and it will not pay any pen
      "The critic called the sequel unable to build on its promise.", True),
     ("The bridge was painted green instead of red.",
      "The bridge was painted (not red but green).", True),
+    # Verbs that say their complement did not happen.
+    ("The cinema chain declined to screen the film.", "The cinema chain screened the film.",
+     False),
+    ("The mayor avoided extending the lease.", "The mayor sought to extend the lease.", False),
+    ("The senator refrained from voting.", "The senator did not vote.", True),
+    ("The senator refused to vote.", "The senator did not vote.", True),
     # Alone, the first word of such a pair denies nothing.
     ("The bank collapsed in 1931.", "The bank failed in 1931.", True),
+    ("The union refused the offer.", "The union rejected the offer.", True),
     # A preposition after "not" is skipped like an article: "not in use" denies the use.
     ("The pumps wear out even if they are not used.",
      "The pumps wear out even when not in use.", True),

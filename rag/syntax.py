@@ -125,10 +125,12 @@ def _parsed(text: str):
 
 @lru_cache(maxsize=4096)
 def name_roles(text: str) -> dict[str, frozenset[Role]]:
-    """Each name (proper noun, folded) of `text` and the roles it plays."""
+    """Each name (proper noun, folded) of `text` and the roles it plays.
+    Words inside a name ("Vladimir" of "Vladimir Putin", "Five" of "the
+    Five Families") play no role of their own: the name's last word does."""
     roles: dict[str, set[Role]] = {}
     for token in _parsed(text):
-        if _is_name(token) and token.dep_ not in ("compound", "flat"):
+        if _is_name(token) and token.dep_ not in ("compound", "flat", "nummod"):
             found = roles.setdefault(fold(token.text), set())
             found.add(_role(token))
             # "GitHub, which Microsoft bought": the relative pronoun stands

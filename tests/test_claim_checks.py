@@ -118,6 +118,17 @@ def test_a_sentence_in_another_order_keeps_its_roles(claim, kept):
     assert keeps_roles(claim, LOAN, same_part) is kept
 
 
+def test_a_number_word_of_a_name_does_not_vouch_for_a_swap():
+    """"Four" of "the Four Houses" only counts the houses: that it plays the
+    same part in the claim says nothing of who dominated whom."""
+    source = ("The 20th century saw a rise in the league, dominated by the Four Houses, as well "
+              "as in guilds, including the Salt Wardens.")
+    claim = "The Salt Wardens dominated the Four Houses in the 20th century."
+    same_part = partial(plays_same_part, claim=claim, source_text=source)
+    assert not same_part("four")
+    assert not keeps_roles(claim, source, same_part)
+
+
 def test_without_the_parser_reading_a_reordered_sentence_fails_the_word_order():
     claim = "During the long Lisbon strike, Contoso lent money to Northwind."
     assert not keeps_roles(claim, LOAN)

@@ -402,6 +402,40 @@ def keeps_direction(claim: str, source_text: str) -> bool:
                    for start, end in FROM_TO.findall(claim))
 
 
+def _comparison(text: str) -> tuple[str, set[str], set[str]] | None:
+    """(the comparative word, the content words before "than", those of the
+    few words after it) of the first comparison in `text`."""
+    words = _words(text)
+    if "than" not in words:
+        return None
+    at = words.index("than")
+    comparative = next((word for word in reversed(words[max(0, at - 4):at])
+                        if word in ("more", "less", "fewer") or word.endswith("er")), None)
+    if comparative is None:
+        return None
+
+    def content(part: list[str]) -> set[str]:
+        kept = [word for word in part if word not in SENTENCE_STARTERS and word not in FILLER
+                and word != comparative]
+        return set(tokenize(" ".join(kept)))
+
+    return comparative, content(words[:at]), content(words[at + 1:at + 6])
+
+
+def keeps_comparison(claim: str, source_text: str) -> bool:
+    """A comparison keeps its sides: with the same comparative word ("more
+    folk features than"), what the claim puts after "than" must not be
+    what the source compares against it ("the works show more than the
+    mazurkas" for "the mazurkas show more than the works"). With another
+    word ("fewer" for "more") the sides may turn, and are left alone."""
+    in_claim, in_source = _comparison(claim), _comparison(source_text)
+    if in_claim is None or in_source is None or in_claim[0] != in_source[0]:
+        return True
+    _, _, claim_after = in_claim
+    _, source_before, source_after = in_source
+    return not (claim_after & source_before and not claim_after & source_after)
+
+
 def same_polarity(claim: str, source_text: str) -> bool:
     """The claim denies just what the source denies of what the claim speaks
     of, and affirms the rest, with no word turned into its opposite.

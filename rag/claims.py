@@ -21,7 +21,9 @@ they need from the sentences before them:
   the source; so do "unsolvable" against "solvable", "failed to reach"
   against "reached" and "declined to screen" against "screened"), ranks
   only what they rank ("the last" against "the first") and runs a change
-  their way ("fell from 65% to 31%" against "rose from 31% to 65%");
+  their way ("fell from 65% to 31%" against "rose from 31% to 65%") and
+  keeps the sides of a comparison ("A carries more than B" against "B
+  carries more than A");
 - it keeps who did what to whom: two names around a verb keep their order
   (a passive "alerted by" turns it around; speakers are left out), and no
   two names play each other's parts as a dependency parser reads them
@@ -46,7 +48,7 @@ from functools import partial
 
 import numpy as np
 
-from .claim_checks import holds_terms, keeps_direction, keeps_names_whole, keeps_roles, \
+from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_names_whole, keeps_roles, \
     names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, \
     names_what_it_points_to, points_back, same_polarity, unsupported_clause, word_share
 from .keyword import tokenize
@@ -184,6 +186,8 @@ class ClaimChecker:
             return 0.0, "it denies what the cited lines affirm, or the other way round"
         if changes_a_superlative(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or ranks what they do not"
+        if not keeps_comparison(claim, cited):
+            return 0.0, "it turns a comparison around"
         if not keeps_direction(claim, cited):
             return 0.0, "it turns a change around (from one number to another)"
         same_part = partial(plays_same_part, claim=claim, source_text=cited)

@@ -5,8 +5,8 @@ import pytest
 
 from functools import partial
 
-from rag.claim_checks import clauses, holds_terms, keeps_direction, key_terms, keeps_names_whole, \
-    keeps_roles, same_polarity, unsupported_clause
+from rag.claim_checks import clauses, holds_terms, keeps_comparison, keeps_direction, key_terms, \
+    keeps_names_whole, keeps_roles, same_polarity, unsupported_clause
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import plays_same_part
 from rag.types import Citation
@@ -212,28 +212,40 @@ def test_a_claim_may_name_the_file_subject_as_the_owner_of_what_the_line_calls_t
     assert not without_title.check(claims)[0].supported
 
 
+FERRIES = "The night ferries carry more cargo than the day boats, though they sail half empty."
 RISE = "Over the winter the harbour's share of the trade rose from 31% to 65%, its best year."
 
 
-@pytest.mark.parametrize("claim,kept", [
-    ("The harbour's share of the trade fell from 65% to 31%.", False),
-    ("Its share went from 65 percent to 31 percent.", False),
-    ("The harbour's share of the trade grew from 31% to 65%.", True),
-    ("The share rose to 65%.", True),
+@pytest.mark.parametrize("check,source,claim,kept", [
+    # A comparison keeps its sides...
+    (keeps_comparison, FERRIES, "The day boats carry more cargo than the night ferries.", False),
+    (keeps_comparison, FERRIES, "The night ferries carry more cargo than the day boats.", True),
+    # ...unless another comparative word turns them (checked elsewhere, if at all).
+    (keeps_comparison, FERRIES, "The day boats carry less cargo than the night ferries.", True),
+    (keeps_comparison, FERRIES, "The night ferries sail half empty.", True),
+    # A change from one number to another keeps its direction.
+    (keeps_direction, RISE, "The harbour's share of the trade fell from 65% to 31%.", False),
+    (keeps_direction, RISE, "Its share went from 65 percent to 31 percent.", False),
+    (keeps_direction, RISE, "The harbour's share of the trade grew from 31% to 65%.", True),
+    (keeps_direction, RISE, "The share rose to 65%.", True),
+    (keeps_direction, "Costs fell from $2.5 billion to $1 billion.",
+     "Costs dropped from $2.5 billion to $1 billion.", True),
+    (keeps_direction, "It ran from May 2004 to June 2005.", "It ran from 2005 to 2004.", False),
 ])
-def test_a_change_from_one_number_to_another_keeps_its_direction(claim, kept):
-    assert keeps_direction(claim, RISE) is kept
-    assert keeps_direction("Costs dropped from $2.5 billion to $1 billion.",
-                           "Costs fell from $2.5 billion to $1 billion.")
-    assert not keeps_direction("It ran from 2005 to 2004.", "It ran from May 2004 to June 2005.")
+def test_a_claim_keeps_the_direction_of_a_comparison_or_a_change(check, source, claim, kept):
+    assert check(claim, source) is kept
 
 
-def test_the_checker_marks_a_change_turned_around(embedder):
-    checker = ClaimChecker([Citation("harbour.txt", 3, 3, RISE)], embedder)
-    claim = "Over the winter the harbour's share of the trade fell from 65% to 31%."
+@pytest.mark.parametrize("source,claim,reason", [
+    (FERRIES, "The day boats carry more cargo than the night ferries.",
+     "it turns a comparison around"),
+    (RISE, "Over the winter the harbour's share of the trade fell from 65% to 31%.",
+     "it turns a change around (from one number to another)"),
+])
+def test_the_checker_marks_a_comparison_or_a_change_turned_around(embedder, source, claim, reason):
+    checker = ClaimChecker([Citation("harbour.txt", 3, 3, source)], embedder)
     vector = embedder.encode_documents([claim])[0]
-    assert checker.verdict(claim, vector, [0]) == \
-        (0.0, "it turns a change around (from one number to another)")
+    assert checker.verdict(claim, vector, [0]) == (0.0, reason)
     assert checker.check(f"{claim} [1]")[0].supported is False
 
 

@@ -359,7 +359,9 @@ def names_what_it_points_to(claim: str, cited: str) -> bool:
     return len(_pointing_words(claim)) < len(_pointing_words(cited))
 
 
-THING_POINTERS = re.compile(r"\b(?:it|its|they|them|their)\b")
+# Pronouns that stand for a thing or a group, not a person ("he" is above).
+THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
+THING_POINTERS = re.compile(rf"\b(?:{'|'.join(sorted(THING_PRONOUNS))})\b")
 
 
 def names_the_thing_it_points_to(claim: str, cited: str) -> bool:

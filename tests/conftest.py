@@ -57,3 +57,9 @@ def fake_llm():
 
 def make_assistant(index_dir: Path, **settings) -> Assistant:
     return Assistant(Settings(index_dir=index_dir, **settings))
+
+
+def verdict(checker, claim: str, sources=(0,)) -> tuple[float, str]:
+    """A claim checker's (score, reason) for one claim against `sources`."""
+    vector = checker.embedder.encode_documents([claim])[0]
+    return checker.verdict(claim, vector, list(sources))

@@ -11,6 +11,8 @@ from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import plays_same_part
 from rag.types import Citation
 
+from .conftest import verdict
+
 SIGNED = ("The actor has signed on for two more films, though his return depends on "
           "whether or not the director stays.")
 PAID = "The council has paid the contractor in full, and it will not pay any penalty."
@@ -67,8 +69,7 @@ def test_the_checker_marks_a_denial_beside_another_denial(embedder):
         "The council has not paid the contractor, and it will not pay any penalty [1].")
     assert faithful.supported and faithful.sources == [0]
     assert not denied.supported
-    vector = embedder.encode_documents([denied.text])[0]
-    assert checker.verdict(denied.text, vector, [0])[1] == \
+    assert verdict(checker, denied.text)[1] == \
         "it denies what the cited lines affirm, or the other way round"
 
 
@@ -95,8 +96,7 @@ def test_the_checker_marks_a_name_with_its_words_turned_around(embedder):
         "The Lakeside Board of Water Supply said Harbor Point Fire Station will reopen [1]. "
         "The Lakeside Board of Water Supply said Point Harbor Fire Station will reopen [1].")
     assert faithful.supported and not turned.supported
-    vector = embedder.encode_documents([turned.text])[0]
-    assert checker.verdict(turned.text, vector, [0]) == \
+    assert verdict(checker, turned.text) == \
         (0.0, "a number or name is not in the cited lines")
 
 
@@ -140,8 +140,7 @@ def test_the_checker_supports_a_reordered_sentence_and_marks_a_swap(embedder):
         "During the long Lisbon strike, Contoso lent money to Northwind [1]. "
         "During the long Lisbon strike, Northwind lent money to Contoso [1].")
     assert reordered.supported and not swapped.supported
-    vector = embedder.encode_documents([swapped.text])[0]
-    assert checker.verdict(swapped.text, vector, [0]) == (0.0, "it swaps who did what")
+    assert verdict(checker, swapped.text) == (0.0, "it swaps who did what")
 
 
 FLOODS = "Contoso lent money to Northwind following the floods of 2019."
@@ -173,8 +172,7 @@ def test_a_pronoun_may_mean_the_subject_of_the_file_title(embedder):
     assert not without_title.check(f"{claim} [1]")[0].supported
     faithful, swapped = with_title.check(f"{claim} [1]. {replaced} [1].")
     assert faithful.supported and not swapped.supported
-    vector = embedder.encode_documents([swapped.text])[0]
-    assert with_title.verdict(swapped.text, vector, [0]) == \
+    assert verdict(with_title, swapped.text) == \
         (0.0, "a number or name is not in the cited lines")
 
 
@@ -244,8 +242,7 @@ def test_a_claim_keeps_the_direction_of_a_comparison_or_a_change(check, source, 
 ])
 def test_the_checker_marks_a_comparison_or_a_change_turned_around(embedder, source, claim, reason):
     checker = ClaimChecker([Citation("harbour.txt", 3, 3, source)], embedder)
-    vector = embedder.encode_documents([claim])[0]
-    assert checker.verdict(claim, vector, [0]) == (0.0, reason)
+    assert verdict(checker, claim) == (0.0, reason)
     assert checker.check(f"{claim} [1]")[0].supported is False
 
 
@@ -270,8 +267,7 @@ def test_a_subject_it_may_mean_the_subject_of_the_sentence_before(embedder):
     assert faithful.supported
     assert not other_name.supported and not kept.supported
     no_pronoun = "Sun Petrel crossed a strait nine hours wide."
-    vector = embedder.encode_documents([no_pronoun])[0]
-    assert checker.verdict(no_pronoun, vector, [1]) == \
+    assert verdict(checker, no_pronoun, [1]) == \
         (0.0, "a number or name is not in the cited lines")
 
 

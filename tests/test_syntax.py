@@ -12,6 +12,8 @@ from rag import syntax
 from rag.claims import ClaimChecker
 from rag.types import Citation
 
+from .conftest import verdict
+
 SOLD = "Boeing sold forty aircraft to Qantas in 2019."
 INTERVIEW = "Maria Lopez interviewed Jonas Berg for the Gazette in March."
 BOUGHT = "GitHub, which Microsoft bought in 2018, hosts millions of projects."
@@ -54,8 +56,7 @@ def test_the_checker_marks_a_role_swap_and_keeps_the_faithful_claim(embedder):
         "In 2018 Microsoft bought GitHub [1]. Microsoft was bought by GitHub in 2018 [1].")
     assert faithful.supported and faithful.sources == [0]
     assert not swapped.supported
-    vector = embedder.encode_documents([swapped.text])[0]
-    assert checker.verdict(swapped.text, vector, [0]) == (0.0, "it swaps who did what")
+    assert verdict(checker, swapped.text) == (0.0, "it swaps who did what")
 
 
 def test_a_changed_parser_is_refused_and_the_check_left_out_with_a_warning(tmp_path,
@@ -126,6 +127,5 @@ def test_the_checker_marks_an_invented_ranking(embedder):
         "The Harlow House was the last to use a salt heating system [1].")
     assert faithful.supported and faithful.sources == [0]
     assert not ranked.supported
-    vector = embedder.encode_documents([ranked.text])[0]
-    assert checker.verdict(ranked.text, vector, [0])[1] == \
+    assert verdict(checker, ranked.text)[1] == \
         "it denies what the cited lines affirm, or ranks what they do not"

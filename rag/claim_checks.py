@@ -531,6 +531,9 @@ def keeps_roles(claim: str, source_text: str,
                                             key=lambda item: item[1])
         return set(tokenize(folded[low + len(low_name):high]))
 
+    # A word inside a name ("Wii" of "Wii U") has the part its name's last
+    # word plays (`syntax.name_roles`).
+    last_word = {word: run[-1] for run in _name_runs(claim) for word in run}
     for first, second in pairs:
         claim_way = orientation(claim_folded, in_claim[first], in_claim[second])
         source_way = orientation(source_folded, in_source[first], in_source[second])
@@ -538,7 +541,9 @@ def keeps_roles(claim: str, source_text: str,
             continue
         moved = not words_between(claim_folded, in_claim, first, second) <= \
             words_between(source_folded, in_source, first, second)
-        if moved and same_part is not None and (same_part(first) or same_part(second)):
+        if moved and same_part is not None and any(
+                same_part(word) for word in {first, second, last_word.get(first, first),
+                                             last_word.get(second, second)}):
             continue
         return False
     return True

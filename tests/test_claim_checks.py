@@ -129,6 +129,17 @@ def test_a_number_word_of_a_name_does_not_vouch_for_a_swap():
     assert not keeps_roles(claim, source, same_part)
 
 
+def test_a_word_inside_a_name_has_the_part_of_its_name():
+    """"Quill" of "the Quill Deck" plays no part of its own; the name does,
+    through its last word, and that part is the same after the reorder."""
+    source = ("A faster port for the Quill Deck, Harbor Lights Remastered, will be released "
+              "in March 2031.")
+    claim = "Harbor Lights Remastered, a faster port for the Quill Deck, is due out in March 2031."
+    same_part = partial(plays_same_part, claim=claim, source_text=source)
+    assert not same_part("quill") and same_part("deck")
+    assert keeps_roles(claim, source, same_part)
+
+
 def test_without_the_parser_reading_a_reordered_sentence_fails_the_word_order():
     claim = "During the long Lisbon strike, Contoso lent money to Northwind."
     assert not keeps_roles(claim, LOAN)

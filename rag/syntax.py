@@ -123,14 +123,24 @@ def _parsed(text: str):
     return _parser()(text)
 
 
+def _names_a_part_of(token) -> bool:
+    """Whether the name `token` only completes another name, as "China"
+    does in "the Emperor of China"."""
+    return token.dep_ == "pobj" and token.head.dep_ == "prep" and \
+        token.head.lower_ == "of" and _is_name(token.head.head)
+
+
 @lru_cache(maxsize=4096)
 def name_roles(text: str) -> dict[str, frozenset[Role]]:
     """Each name (proper noun, folded) of `text` and the roles it plays.
     Words inside a name ("Vladimir" of "Vladimir Putin", "Five" of "the
-    Five Families") play no role of their own: the name's last word does."""
+    Five Families") play no role of their own: the name's last word does;
+    nor does a name that completes another after "of" ("China" of "the
+    Emperor of China"), whose place is the same whoever the Emperor is."""
     roles: dict[str, set[Role]] = {}
     for token in _parsed(text):
-        if _is_name(token) and token.dep_ not in ("compound", "flat", "nummod"):
+        if _is_name(token) and token.dep_ not in ("compound", "flat", "nummod") and \
+                not _names_a_part_of(token):
             found = roles.setdefault(fold(token.text), set())
             found.add(_role(token))
             # "GitHub, which Microsoft bought": the relative pronoun stands

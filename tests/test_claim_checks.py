@@ -140,6 +140,21 @@ def test_a_word_inside_a_name_has_the_part_of_its_name():
     assert keeps_roles(claim, source, same_part)
 
 
+def test_a_name_that_completes_another_vouches_for_no_part():
+    """"Elmshire" of "the Warden of Elmshire" keeps its place after "of"
+    when the Warden and Tavish change places, so it may not vouch that the
+    name kept its part; the name's own word, "Warden", did not."""
+    source = ('Morwen Dale, a professor at Tarn College, writes that "Tavish wished to be '
+              'perceived both as the rightful heir of the Guild and as the Warden of Elmshire.')
+    swapped = ("Morwen Dale writes that the Warden of Elmshire wished to be seen as Tavish's "
+               "rightful heir.")
+    kept = "Morwen Dale writes that Tavish wished to be seen as the Warden of Elmshire."
+    for claim, is_kept in ((swapped, False), (kept, True)):
+        same_part = partial(plays_same_part, claim=claim, source_text=source)
+        assert not same_part("elmshire")
+        assert keeps_roles(claim, source, same_part) is is_kept
+
+
 def test_without_the_parser_reading_a_reordered_sentence_fails_the_word_order():
     claim = "During the long Lisbon strike, Contoso lent money to Northwind."
     assert not keeps_roles(claim, LOAN)

@@ -531,8 +531,10 @@ def keeps_roles(claim: str, source_text: str,
                                             key=lambda item: item[1])
         return set(tokenize(folded[low + len(low_name):high]))
 
-    # A word inside a name ("Wii" of "Wii U") has the part its name's last
-    # word plays (`syntax.name_roles`).
+    # A word inside a name ("Wii" of "Wii U") plays no part of its own in
+    # the parser's reading (`syntax.name_roles`); the last word of its run of
+    # capitalized words ("U") may vouch for it. In "the Emperor of China"
+    # that word, "China", plays none either, so there the word itself must.
     last_word = {word: run[-1] for run in _name_runs(claim) for word in run}
     for first, second in pairs:
         claim_way = orientation(claim_folded, in_claim[first], in_claim[second])

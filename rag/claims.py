@@ -54,7 +54,8 @@ from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_
     unsupported_clause, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import changes_a_superlative, plays_same_part, subject_it_points_to, swaps_roles
+from .syntax import changes_a_superlative, opposes_a_word, plays_same_part, subject_it_points_to, \
+    swaps_roles
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -192,6 +193,9 @@ class ClaimChecker:
             return 0.0, "it turns a comparison around"
         if not keeps_direction(claim, cited):
             return 0.0, "it turns a change around (from one number to another)"
+        opposed = opposes_a_word(claim, cited)
+        if opposed is not None:
+            return 0.0, f"it says '{opposed}' where the cited lines say the opposite"
         same_part = partial(plays_same_part, claim=claim, source_text=cited)
         if not keeps_roles(claim, cited, same_part) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"

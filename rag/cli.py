@@ -215,6 +215,7 @@ def command_model(args) -> int:
     if layers:
         info["token_encoder"] = load_token_encoder(settings, embedder, _stderr).encoder_id
     info["claim_parser"] = _claim_parser()
+    info["antonyms"] = _antonyms()
     if settings.encoder != "torch":
         folder = encoder_folder(settings.model, settings.encoder, cache)
         info.update({"folder": str(folder), "onnx_sha256": embedder.meta["onnx_sha256"],
@@ -238,6 +239,17 @@ def _claim_parser() -> str:
     except syntax.ParserUnavailable as error:
         return f"unavailable: {error}"
     return f"{syntax.PIPELINE} {syntax.PIPELINE_VERSION} (sha256 {syntax.PIPELINE_SHA256[:12]})"
+
+
+def _antonyms() -> str:
+    """The written-answer checker's opposite words, loaded (hash checked)."""
+    from . import antonyms
+
+    try:
+        count = len(antonyms.table())
+    except antonyms.WordNetUnavailable as error:
+        return f"unavailable: {error}"
+    return f"WordNet 3.0, {count} words with opposites (sha256 {antonyms.WORDNET_SHA256[:12]})"
 
 
 def command_eval(args) -> int:

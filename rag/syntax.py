@@ -216,6 +216,28 @@ def _has_pronoun_subject(text: str) -> bool:
     return False
 
 
+def _first_subject_is_a_pronoun(text: str) -> bool:
+    """Whether the first subject of `text` is "it" or "they" (or is owned by
+    "its" / "their"): nothing named earlier in the sentence can be what the
+    pronoun stands for, as "the theme song" is in "The theme song received
+    mixed reviews; nevertheless, it won ..."."""
+    for token in _parsed(text):
+        if token.dep_ in SUBJECT_RELATIONS:
+            owner = next((child for child in token.children if child.dep_ == "poss"), None)
+            return token.lower_ in ("it", "they") or (
+                owner is not None and owner.lower_ in ("its", "their"))
+    return False
+
+
+def subject_pronoun_opens(cited: str) -> bool:
+    """`_first_subject_is_a_pronoun`; False without the parser (warned once)."""
+    try:
+        return _first_subject_is_a_pronoun(cited)
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return False
+
+
 def _main_subject(texts: list[str]) -> str:
     """The names in the subject of the main verb of the last of `texts`
     ("Solar Impulse" of "Solar Impulse is a plane ..."). A subject that is

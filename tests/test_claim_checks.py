@@ -306,6 +306,26 @@ def test_a_subject_it_passes_through_a_sentence_whose_subject_is_it_too():
     assert subject_it_points_to("The crowd cheered it on the shore.", before) == ""
 
 
+FILM_TITLE = "Harbor Lights (2019 film)"
+FILM_BEFORE = ["Box office figures for the opening week were published in May."]
+
+
+def test_a_subject_it_that_opens_its_line_may_mean_the_file_subject(embedder):
+    """When "it" is the first subject of the cited line and the sentence
+    before names no subject, the claim may name the file's subject (its
+    title) for it; not when the line names something earlier that "it"
+    stands for ("The theme song ...; nevertheless, it won")."""
+    opened = "In Norway, it opened on 3 May and earned $2 million."
+    song = "The theme song drew mixed reviews; nevertheless, it won the Silver Reel award."
+    checker = ClaimChecker([Citation("film.txt", 5, 5, opened), Citation("film.txt", 8, 8, song)],
+                           embedder, [FILM_BEFORE, FILM_BEFORE], [FILM_TITLE, FILM_TITLE])
+    first, other = checker.check("Harbor Lights opened in Norway on 3 May, earning $2 million [1]. "
+                                 "Harbor Lights won the Silver Reel award [2].")
+    assert first.supported
+    assert not other.supported
+    assert verdict(checker, other.text, [1]) == (0.0, "a number or name is not in the cited lines")
+
+
 @pytest.mark.parametrize("claim,source,held", [
     ("Job losses hit NYC in the 1970s.", "Job losses hit New York City in the 1970s.", True),
     ("The US paid in full.", "The U.S. paid in full.", True),

@@ -49,7 +49,7 @@ from functools import partial
 import numpy as np
 
 from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_names_whole, \
-    keeps_roles, names_the_owner_it_leaves_out, names_the_thing_it_points_to, \
+    keeps_every_name, keeps_roles, names_the_owner_it_leaves_out, names_the_thing_it_points_to, \
     names_the_title_it_points_to, names_what_it_points_to, points_back, same_polarity, \
     unsupported_clause, word_share
 from .keyword import tokenize
@@ -174,9 +174,10 @@ class ClaimChecker:
         subject = " ".join(self.subjects[index] for index in indexes)
         if (before and names_what_it_points_to(claim, cited)) or \
                 names_the_title_it_points_to(claim, cited, subject) or \
-                names_the_owner_it_leaves_out(claim, cited, subject):
-            # "he", "the film" or "the funeral" may be the file's subject,
-            # named in its title only.
+                names_the_owner_it_leaves_out(claim, cited, subject) or \
+                keeps_every_name(claim, cited):
+            # "he", "the film", "the funeral" or "the composer" may be the
+            # file's subject, named in its title only.
             around += " " + subject
         if names_the_thing_it_points_to(claim, cited):
             # "It took off": the subject of the sentence before, named.

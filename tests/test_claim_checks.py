@@ -326,6 +326,22 @@ def test_a_subject_it_that_opens_its_line_may_mean_the_file_subject(embedder):
     assert verdict(checker, other.text, [1]) == (0.0, "a number or name is not in the cited lines")
 
 
+def test_a_claim_that_keeps_every_name_of_its_line_may_name_the_file_subject(embedder):
+    """A line may call the file's subject by what it is ("the composer"):
+    a claim that keeps every name of the line may name the subject, named
+    in the title; one that puts the subject in place of a name of the line
+    drops that name and is refused."""
+    told = "The composer once told a pupil that concerts are never real music."
+    duet = "In Vienna the composer played a duet with Tomas Berg."
+    title = "Ilse Varga"
+    checker = ClaimChecker([Citation("varga.txt", 3, 3, told), Citation("varga.txt", 6, 6, duet)],
+                           embedder, [[], []], [title, title])
+    kept, = checker.check("Ilse Varga told a pupil that concerts are never real music [1].")
+    assert kept.supported and kept.sources == [0]
+    assert verdict(checker, "In Vienna the composer played a duet with Ilse Varga.", [1]) == \
+        (0.0, "a number or name is not in the cited lines")
+
+
 @pytest.mark.parametrize("claim,source,held", [
     ("Job losses hit NYC in the 1970s.", "Job losses hit New York City in the 1970s.", True),
     ("The US paid in full.", "The U.S. paid in full.", True),

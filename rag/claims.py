@@ -172,14 +172,15 @@ class ClaimChecker:
         around = " ".join(text for texts in before for text in texts)
         window = f"{cited} {near}"  # the cited lines with the sentence they point back to
         subject = " ".join(self.subjects[index] for index in indexes)
+        drops_it = names_the_thing_it_points_to(claim, cited)
         if (before and names_what_it_points_to(claim, cited)) or \
                 names_the_title_it_points_to(claim, cited, subject) or \
                 names_the_owner_it_leaves_out(claim, cited, subject) or \
-                keeps_every_name(claim, cited):
+                (keeps_every_name(claim, cited) and not drops_it):
             # "he", "the film", "the funeral" or "the composer" may be the
             # file's subject, named in its title only.
             around += " " + subject
-        if names_the_thing_it_points_to(claim, cited):
+        if drops_it:
             # "It took off": the subject of the sentence before, named.
             around += " " + " ".join(subject_it_points_to(cited, self.contexts[index])
                                      for index in indexes)

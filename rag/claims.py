@@ -176,16 +176,15 @@ class ClaimChecker:
         if (before and names_what_it_points_to(claim, cited)) or \
                 names_the_title_it_points_to(claim, cited, subject) or \
                 names_the_owner_it_leaves_out(claim, cited, subject) or \
-                (keeps_every_name(claim, cited) and not drops_it):
-            # "he", "the film", "the funeral" or "the composer" may be the
-            # file's subject, named in its title only.
+                (keeps_every_name(claim, cited) and not drops_it) or \
+                (drops_it and subject_pronoun_opens(cited)):
+            # "he", "the film", "the funeral", "the composer" or an "it" that
+            # opens the line may be the file's subject, named in its title only.
             around += " " + subject
         if drops_it:
             # "It took off": the subject of the sentence before, named.
             around += " " + " ".join(subject_it_points_to(cited, self.contexts[index])
                                      for index in indexes)
-            if subject_pronoun_opens(cited):
-                around += " " + subject
         if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"

@@ -204,29 +204,29 @@ def swaps_roles(claim: str, source_text: str) -> bool:
 SUBJECT_RELATIONS = ("nsubj", "nsubjpass")
 
 
+def _is_pronoun_subject(subject) -> bool:
+    """Whether the subject `subject` is "it" or "they", or is owned by "its"
+    / "their" ("Its wings are ...")."""
+    return subject.lower_ in ("it", "they") or any(
+        child.dep_ == "poss" and child.lower_ in ("its", "their") for child in subject.children)
+
+
+def _subjects(text: str) -> list:
+    return [token for token in _parsed(text) if token.dep_ in SUBJECT_RELATIONS]
+
+
 def _has_pronoun_subject(text: str) -> bool:
-    """Whether "it" or "they" is the subject of a verb of `text`, or "its" /
-    "their" the owner of a subject ("Its wings are ...")."""
-    for token in _parsed(text):
-        if token.lower_ in ("it", "they") and token.dep_ in SUBJECT_RELATIONS:
-            return True
-        if token.lower_ in ("its", "their") and token.dep_ == "poss" \
-                and token.head.dep_ in SUBJECT_RELATIONS:
-            return True
-    return False
+    """Whether a subject of a verb of `text` is a pronoun (`_is_pronoun_subject`)."""
+    return any(_is_pronoun_subject(subject) for subject in _subjects(text))
 
 
 def _first_subject_is_a_pronoun(text: str) -> bool:
-    """Whether the first subject of `text` is "it" or "they" (or is owned by
-    "its" / "their"): nothing named earlier in the sentence can be what the
-    pronoun stands for, as "the theme song" is in "The theme song received
-    mixed reviews; nevertheless, it won ..."."""
-    for token in _parsed(text):
-        if token.dep_ in SUBJECT_RELATIONS:
-            owner = next((child for child in token.children if child.dep_ == "poss"), None)
-            return token.lower_ in ("it", "they") or (
-                owner is not None and owner.lower_ in ("its", "their"))
-    return False
+    """Whether the first subject of `text` is a pronoun (`_is_pronoun_subject`):
+    nothing named earlier in the sentence can be what the pronoun stands
+    for, as "the theme song" is in "The theme song received mixed reviews;
+    nevertheless, it won ..."."""
+    subjects = _subjects(text)
+    return bool(subjects) and _is_pronoun_subject(subjects[0])
 
 
 def subject_pronoun_opens(cited: str) -> bool:

@@ -199,12 +199,17 @@ def default_cache_dir() -> Path:
 
 def encoder_folder(model_id: str, encoder: str, cache_dir: Path,
                    layers_sha256: str = "") -> Path:
-    """Where the exported encoder of `model_id` lives in the cache. A model
-    given as a folder gets a hash of its absolute path, so two folders with
-    the same name do not share an export; trained layers get their hash."""
+    """Where the exported encoder of `model_id` lives in the cache. The
+    folder the model loads from (its own, or its package's) adds a hash of
+    its absolute path: two installs sharing one cache (two virtual
+    environments, each with the packaged model) then keep an export each,
+    instead of each finding the other's stale and exporting again, which
+    needs torch on what should be the answering path. Trained layers add
+    their hash."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "--", model_id).strip("-.")[-80:]
-    if Path(model_id).expanduser().is_dir():
-        where = str(Path(model_id).expanduser().resolve())
+    location = Path(resolve_model_path(model_id)).expanduser()
+    if location.is_dir():
+        where = str(location.resolve())
         slug += "-" + hashlib.sha256(where.encode("utf-8")).hexdigest()[:10]
     if layers_sha256:
         slug += f"+layers-{layers_sha256[:12]}"

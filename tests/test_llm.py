@@ -12,8 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from rag.answering import NOT_FOUND
-from rag.claims import split_claims
+from rag.claims import ClaimChecker, split_claims
 from rag.injection import addresses_the_model
+from rag.types import Citation
 
 from .conftest import make_assistant
 
@@ -299,6 +300,19 @@ def test_markup_echoed_by_a_small_model_is_never_a_supported_claim(fake_llm, cor
     answer, warnings = ask(fake_llm, corpus_index, ok(lambda m: (
         f"<sources>\n[{murted(m)}] Sure!")))
     assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
+
+
+def test_a_markup_tag_is_no_claim_even_beside_a_line_that_uses_its_word(embedder):
+    """Gemma 3 270M (a base model) echoes the prompt: "<sources>" alone once
+    passed as a supported claim, re-pointed to a line about "a military
+    source". A tag's name says nothing; the sentence around it still counts."""
+    line = ("However, SANA reported on the visit that a military source announced acceptance "
+            "of a ceasefire.")
+    checker = ClaimChecker([Citation("news.txt", 78, 82, line)], embedder)
+    assert split_claims("<sources> [1]\n</sources>") == []
+    assert checker.check("<sources> [1]") == []
+    [claim] = checker.check("<answer>A military source announced a ceasefire [1].</answer>")
+    assert claim.text == "A military source announced a ceasefire." and claim.supported
 
 
 def test_a_stream_cut_off_mid_answer_is_not_taken_for_a_short_answer(fake_llm, corpus_index):

@@ -110,6 +110,42 @@ def source_context(data, sentence_id: int, before: int = CONTEXT_BEFORE) -> list
     return texts[::-1]
 
 
+# Sentences after a source in which a quotation it opens may close.
+QUOTE_SPAN = 3
+
+
+def _open_quote(text: str) -> str | None:
+    """The closing mark of a quotation `text` opens and does not close
+    (curly or straight double quotes), or None."""
+    if text.count("“") > text.count("”"):
+        return "”"
+    if text.count('"') % 2:
+        return '"'
+    return None
+
+
+def quote_attribution(data, sentence_id: int, span: int = QUOTE_SPAN) -> str:
+    """Who said a quotation that a sentence opens and a later one closes:
+    the words after the closing mark ("“We have consistently told Turkey
+    ... system. Our offer has expired,” a US State Department official
+    told CNN on August 22." gives "a US State Department official told CNN
+    on August 22."). A quotation's speaker is named where it ends as often
+    as where it starts; "" when the sentence closes what it opens, or the
+    quotation runs on past `span` sentences."""
+    sentence = data.sentence(sentence_id)
+    closing = _open_quote(sentence.text)
+    if closing is None:
+        return ""
+    data.prefetch(sentence_ids=range(sentence_id + 1, sentence_id + span + 1))
+    for index in range(sentence_id + 1, sentence_id + span + 1):
+        following = data.sentence(index)
+        if following is None or following.file != sentence.file:
+            break
+        if closing in following.text:
+            return following.text.split(closing, 1)[1].strip()
+    return ""
+
+
 # A file's first sentence longer than this is an opening paragraph run
 # together, not a title: it names too much to stand for the file's subject.
 SUBJECT_WORDS = 30
@@ -149,10 +185,12 @@ def document_subject(data, sentence_id: int) -> str:
 
 class ClaimChecker:
     def __init__(self, sources: list[Citation], embedder,
-                 contexts: list[list[str]] | None = None, subjects: list[str] | None = None):
+                 contexts: list[list[str]] | None = None, subjects: list[str] | None = None,
+                 attributions: list[str] | None = None):
         self.sources = sources
         self.contexts = contexts or [[] for _ in sources]  # see `source_context`
         self.subjects = subjects or ["" for _ in sources]  # see `document_subject`
+        self.attributions = attributions or ["" for _ in sources]  # see `quote_attribution`
         self.embedder = embedder
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
             if sources else np.zeros((0, 1))
@@ -174,7 +212,10 @@ class ClaimChecker:
         before = [self.contexts[index] for index in indexes] if points_back(cited) else []
         near = " ".join(text for texts in before for text in texts[-1:])
         around = " ".join(text for texts in before for text in texts)
-        window = f"{cited} {near}"  # the cited lines with the sentence they point back to
+        # The cited lines with the sentence they point back to, and the
+        # speaker of a quotation they open, named where it closes.
+        attribution = " ".join(self.attributions[index] for index in indexes)
+        window = f"{cited} {near} {attribution}"
         subject = " ".join(self.subjects[index] for index in indexes)
         drops_it = names_the_thing_it_points_to(claim, cited)
         if (before and names_what_it_points_to(claim, cited)) or \

@@ -302,6 +302,35 @@ def test_markup_echoed_by_a_small_model_is_never_a_supported_claim(fake_llm, cor
     assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
 
 
+PATRIOT_QUESTION = "Did the US withdraw its offer of Patriot missiles to Turkey?"
+
+
+@pytest.mark.parametrize("told, supported", [
+    ("a US State Department official told CNN on August 22", True),
+    ("a US State Department official told CNN on August 23", False),  # wrong date
+    ("a US State Department official told Reuters on August 22", False),  # wrong outlet
+])
+def test_a_quote_is_read_with_its_speaker_named_where_it_closes(fake_llm, corpus_index, told,
+                                                                 supported):
+    """The cited line opens a quotation that the next sentence closes, and
+    only there is its speaker named ("... expired,” a US State Department
+    official told CNN on August 22."): a claim naming the speaker is read
+    with that attribution; a wrong date or outlet in it is still caught."""
+    def reply(messages):
+        number = source_number(messages, "We have consistently told Turkey")
+        return (f"“We have consistently told Turkey that our latest offer of PATRIOT would be "
+                f"withdrawn if it took delivery of the S-400 system,” {told} [{number}].")
+
+    answer, warnings = ask(fake_llm, corpus_index, ok(reply), question=PATRIOT_QUESTION)
+    if supported:
+        assert answer.mode == "llm" and not warnings and answer.claims[0].supported
+        citation = answer.citations[0]
+        assert (citation.file, citation.line_start, citation.line_end) == (
+            "001_b4f6f2b0e5c1da68.txt", 90, 92)
+    else:
+        assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
+
+
 def test_a_markup_tag_is_no_claim_even_beside_a_line_that_uses_its_word(embedder):
     """Gemma 3 270M (a base model) echoes the prompt: "<sources>" alone once
     passed as a supported claim, re-pointed to a line about "a military

@@ -388,11 +388,14 @@ def names_the_thing_it_points_to(claim: str, cited: str) -> bool:
 def unsupported_clause(claim: str, window: str) -> str | None:
     """The first clause of the claim (with CLAUSE_WORDS content words or
     more) that finds less than CLAUSE_SHARE of them in `window`."""
-    for clause in clauses(claim):
-        if len(set(tokenize(clause))) >= CLAUSE_WORDS and \
-                word_share(clause, window) < CLAUSE_SHARE:
-            return clause.strip()
-    return None
+    return next(iter(unsupported_clauses(claim, window)), None)
+
+
+def unsupported_clauses(claim: str, window: str) -> list[str]:
+    """Every clause of the claim that `unsupported_clause` would name."""
+    return [clause.strip() for clause in clauses(claim)
+            if len(set(tokenize(clause))) >= CLAUSE_WORDS
+            and word_share(clause, window) < CLAUSE_SHARE]
 
 
 def clauses(text: str) -> list[str]:

@@ -51,11 +51,12 @@ import numpy as np
 from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_names_whole, \
     keeps_every_name, keeps_roles, names_the_owner_it_leaves_out, names_the_thing_it_points_to, \
     names_the_title_it_points_to, names_what_it_points_to, points_back, same_polarity, \
-    unsupported_clause, word_share
+    unsupported_clauses, word_share
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, opposes_a_word, plays_same_part, subject_it_points_to, \
     subject_pronoun_opens, swaps_roles
+from .token_match import coverage
 from .types import Citation
 
 MARKER = re.compile(r"\[(\s*\d+\s*(?:[,;]\s*\d+\s*)*)\]")
@@ -66,6 +67,12 @@ TRAILING_MARKERS = re.compile(r"([.!?…][\"'”’)]*)\s*((?:\[\s*\d+\s*(?:[,;]
 # blocks, and a tag's name is no claim ("<sources>" once passed as supported
 # by a line about "a military source").
 MARKUP_TAG = re.compile(r"</?\s*[A-Za-z][\w-]*\s*/?>")
+# A clause whose words the cited lines mostly do not share still holds when
+# they speak to its words in others: `token_match.coverage` of its content
+# pieces by theirs reaches this. Chosen on the training claim pairs, among
+# claims the word share refused: at 0.70 faithful +16 of 1,669, corrupted
+# -1 of 2,331; at 0.65 +24 / -5 (the held-out corrupted set has no slack).
+CLAUSE_COVERAGE = 0.70
 # Meaning: 0.6 * cosine + 0.4 * content-word share must reach this.
 SUPPORT_SCORE = 0.5
 
@@ -192,6 +199,7 @@ class ClaimChecker:
         self.subjects = subjects or ["" for _ in sources]  # see `document_subject`
         self.attributions = attributions or ["" for _ in sources]  # see `quote_attribution`
         self.embedder = embedder
+        self._window_vectors: dict = {}
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
             if sources else np.zeros((0, 1))
 
@@ -247,12 +255,26 @@ class ClaimChecker:
         same_part = partial(plays_same_part, claim=claim, source_text=cited)
         if not keeps_roles(claim, cited, same_part) or swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"
-        clause = unsupported_clause(claim, window)
-        if clause is not None:
-            return 0.0, f"the cited lines do not say: {clause}"
+        for clause in unsupported_clauses(claim, window):
+            if not self._says_in_other_words(clause, window):
+                return 0.0, f"the cited lines do not say: {clause}"
         vector = self.source_vectors[indexes].sum(axis=0)
         cosine = float(vector @ claim_vector / max(np.linalg.norm(vector), 1e-9))
         return 0.6 * cosine + 0.4 * word_share(claim, window), "meaning"
+
+    def _says_in_other_words(self, clause: str, window: str) -> bool:
+        """Whether the window speaks to each content word of a clause whose
+        words it mostly does not share ("repaired the broken railings ahead of
+        the snow" for "... the damaged railings before the first snowfall"):
+        the mean, over the clause's word pieces, of the best cosine with a
+        piece of the window, in the encoder's per-word output
+        (`token_match.coverage`)."""
+        window_vectors = self._window_vectors.get(window)
+        if window_vectors is None:
+            window_vectors = self._window_vectors[window] = \
+                self.embedder.token_vectors([window])[0]
+        clause_vectors = self.embedder.token_vectors([clause])[0]
+        return coverage(clause_vectors.content(), window_vectors) >= CLAUSE_COVERAGE
 
     def _candidates(self, cited: list[int]) -> list[int]:
         """Other sources to re-point to, the cited sources' neighbours first."""

@@ -326,6 +326,23 @@ def test_a_subject_it_that_opens_its_line_may_mean_the_file_subject(embedder):
     assert verdict(checker, other.text, [1]) == (0.0, "a number or name is not in the cited lines")
 
 
+BRIDGES = ("Inspectors examined every bridge in the Alder district and repaired the damaged "
+           "railings before the first snowfall.")
+
+
+@pytest.mark.parametrize("clause, supported", [
+    # Two of its five content words are the line's; the others say the same in other words.
+    ("repaired the broken railings ahead of the snow", True),
+    ("the mayor praised their careful work", False),  # added: nothing in the line speaks to it
+])
+def test_a_clause_said_in_other_words_is_read_word_by_word(embedder, clause, supported):
+    claim = f"Inspectors examined every bridge in the Alder district and {clause}."
+    assert unsupported_clause(claim, BRIDGES) == f"{clause}."  # by shared words alone
+    checker = ClaimChecker([Citation("bridges.txt", 7, 8, BRIDGES)], embedder, [[]])
+    [checked] = checker.check(f"{claim} [1]")
+    assert checked.supported is supported
+
+
 def test_a_claim_that_keeps_every_name_of_its_line_may_name_the_file_subject(embedder):
     """A line may call the file's subject by what it is ("the composer"):
     a claim that keeps every name of the line may name the subject, named

@@ -490,7 +490,11 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         answerer = answerer_of(question)
         ranked = _ranked(question, answerer)
         right = bool(question.labels[ranked[0].sentence_id])
-        rows.append((answerer.trigger_features(question.question, ranked),
+        # The answer model reads the best sentence's neighbours: by its id
+        # in the index, not its row here.
+        in_index = [replace(candidate, sentence_id=question.sentence_ids[candidate.sentence_id])
+                    for candidate in ranked]
+        rows.append((answerer.trigger_features(question.question, in_index),
                      answerer.relevance_features(ranked), right))
     trigger = np.array([row[0] for row in rows])
     relevance = np.array([row[1] for row in rows])

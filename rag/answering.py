@@ -31,6 +31,8 @@ import numpy as np
 
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
+from .claim_checks import missing_numbers
+from .claims import document_subject
 from .injection import addresses_the_model
 from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
@@ -64,7 +66,8 @@ RERANK_DEPTH = 8
 # its margin over the runner-up and the question's class.
 BEST_SENTENCE_FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "chunk_score")
 TRIGGER_FEATURES = ("best_logit", "margin", "best_share") + BEST_SENTENCE_FEATURES + (
-    "token_match", "token_match_all") + tuple(f"asks_{kind}" for kind in QUESTION_CLASSES)
+    "token_match", "token_match_all") + tuple(f"asks_{kind}" for kind in QUESTION_CLASSES) + (
+    "numbers_missing",)
 RELEVANCE_FEATURES = ("max_dense", "max_dense_window", "max_lexical", "max_lexical_window",
                       "mean_top3_dense")
 
@@ -334,7 +337,18 @@ class ExtractiveAnswerer:
         values += [float(best.features[FEATURES.index(name)]) for name in BEST_SENTENCE_FEATURES]
         values += tokens
         values += [1.0 if kind == other else 0.0 for other in QUESTION_CLASSES]
+        values.append(1.0 if self.numbers_missing(question, best.sentence_id) else 0.0)
         return np.array(values, dtype=np.float64)
+
+    def numbers_missing(self, question: str, sentence_id: int) -> list[str]:
+        """The numbers of the question (a year, a model number such as
+        "S-400") that neither the sentence, its neighbours nor its file's
+        title holds: a sentence that answers a question about 2019 names
+        2019 nearby. On the training data, 7-10% of SQuAD's adversarial
+        questions and 0-1.5% of right answers have one."""
+        _, window = self._neighbours(sentence_id)
+        text = " ".join(self.data.sentence(index).text for index in window)
+        return missing_numbers(question, f"{text} {document_subject(self.data, sentence_id)}")
 
     @staticmethod
     def relevance_features(ranked: list[Candidate]) -> np.ndarray:

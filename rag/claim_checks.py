@@ -130,6 +130,16 @@ def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "")
         and _name_in(name, around) for name in missing)
 
 
+def missing_numbers(text: str, source_text: str) -> list[str]:
+    """The numbers of `text` (digits, as `key_terms` finds them, and names
+    written with digits: "S-400", "Su-57") that `source_text` does not hold."""
+    numbers, names = key_terms(text, source_text)
+    folded, digits = fold(source_text), _digits(source_text)
+    return sorted(number for number in numbers if not _number_in(number, digits)) + sorted(
+        name for name in names if any(char.isdigit() for char in name)
+        and not _name_in(name, folded))
+
+
 def _completed_names(subject: str, text: str) -> set[str]:
     """The words of each name of `subject` (several words) whose last word
     the text writes as a name: "Frédéric Chopin" in a file's title lets a

@@ -122,3 +122,20 @@ def test_off_topic_questions_show_no_related_lines(assistant):
     result = assistant.ask("What is a good recipe for chocolate cake?")
     assert result.text == NOT_FOUND and result.related == ()
     assert result.to_json()["related"] == []
+
+
+def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assistant):
+    """One input of the answer model: a number or model number of the
+    question ("S-300", "2017") that neither the sentence, its neighbours nor
+    its file's title holds."""
+    data = assistant.data()
+    murted = next(index for index, sentence in enumerate(data.sentences)
+                  if "Murted Airbase" in sentence.text)
+    answerer = assistant.answerer
+    assert answerer.numbers_missing(
+        "Where was the second batch of S-400 systems delivered?", murted) == []
+    # "MAKS-2019" is in the sentence before.
+    assert answerer.numbers_missing("What was delivered on the day MAKS-2019 opened?",
+                                    murted) == []
+    asked = "Where was the second batch of S-300 systems delivered in 2017?"
+    assert answerer.numbers_missing(asked, murted) == ["2017", "300", "s-300"]

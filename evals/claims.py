@@ -31,8 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.claims import ClaimChecker, document_subject, quote_attribution, source_context
-from rag.types import Citation
+from rag.claims import ClaimChecker
 
 from .dataset import EVALS_DIR, load_dataset
 from .runner import prepare
@@ -90,14 +89,9 @@ def run_claims(path: Path = CLAIMS_DATASET, notify=None) -> tuple[list[ClaimResu
         data = assistant.data()
         ids = [_find_sentence(data, {**spec, "file": spec["file"].removeprefix(prefix)})
                for spec in record["sources"]]
-        sources = [Citation.of(data.sentences[i]) for i in ids]
-        contexts = [source_context(data, i) for i in ids]
-        subjects = [document_subject(data, i) for i in ids]
-        attributions = [quote_attribution(data, i) for i in ids]
-        markers = "".join(f"[{number}]" for number in range(1, len(sources) + 1))
+        markers = "".join(f"[{number}]" for number in range(1, len(ids) + 1))
         claim = record["claim"].rstrip(".") + f" {markers}."
-        checked = ClaimChecker(sources, assistant.embedder, contexts, subjects,
-                               attributions).check(claim)
+        checked = ClaimChecker.in_context(data, ids, assistant.embedder).check(claim)
         results.append(ClaimResult(record, bool(checked) and all(c.supported for c in checked)))
     return results, claim_metrics(results)
 

@@ -210,7 +210,7 @@ class Assistant:
                  snapshot: Snapshot) -> Answer:
         """The LLM's answer, checked claim by claim; the extractive answer
         (with one warning) when the server fails or nothing it says holds."""
-        from .claims import ClaimChecker, document_subject, quote_attribution, source_context
+        from .claims import ClaimChecker
         from .llm import LLMError, LLMServer, chat
         from .written import assemble, build_messages, pick_candidates, says_not_found
 
@@ -228,14 +228,9 @@ class Assistant:
         if says_not_found(reply) or not sources:
             return replace(extractive, text=NOT_FOUND, citations=(), claims=(), abstained=True,
                            mode="llm")
-        # Each source is read with the sentences before it, where a quote's
-        # speaker or a pronoun's person is named, its file's title, and the
-        # speaker of a quotation it opens, named where the quotation closes.
-        contexts = [source_context(snapshot.data, item.sentence_id) for item in picked]
-        subjects = [document_subject(snapshot.data, item.sentence_id) for item in picked]
-        attributions = [quote_attribution(snapshot.data, item.sentence_id) for item in picked]
-        checked = ClaimChecker(sources, self.embedder, contexts, subjects,
-                               attributions).check(reply)
+        checker = ClaimChecker.in_context(snapshot.data, [item.sentence_id for item in picked],
+                                          self.embedder)
+        checked = checker.check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "
                                               "lines support")

@@ -203,6 +203,17 @@ class ClaimChecker:
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
             if sources else np.zeros((0, 1))
 
+    @classmethod
+    def in_context(cls, data, sentence_ids: list[int], embedder) -> "ClaimChecker":
+        """A checker for sentences of an index view, each read with what it
+        needs around it: the sentences before (where a quote's speaker or a
+        pronoun's person is named), its file's title, and the speaker of a
+        quotation it opens, named where the quotation closes."""
+        return cls([Citation.of(data.sentence(index)) for index in sentence_ids], embedder,
+                   [source_context(data, index) for index in sentence_ids],
+                   [document_subject(data, index) for index in sentence_ids],
+                   [quote_attribution(data, index) for index in sentence_ids])
+
     def support(self, claim: str, claim_vector: np.ndarray, indexes: list[int]) -> float:
         return self.verdict(claim, claim_vector, indexes)[0]
 

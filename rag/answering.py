@@ -32,7 +32,7 @@ import numpy as np
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
 from .claim_checks import missing_numbers
-from .claims import document_subject
+from .claims import document_subject, quotation_rest
 from .injection import addresses_the_model
 from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
@@ -402,7 +402,28 @@ class ExtractiveAnswerer:
             if (runner_up.probability >= 0.9 * best.probability
                     and runner_up.sentence.text != best.sentence.text):
                 chosen.append(runner_up)
-        return Decision(chosen, [], confidence, relevance)
+        return Decision(self._with_quotes_closed(chosen), [], confidence, relevance)
+
+    def _with_quotes_closed(self, chosen: list[Candidate]) -> list[Candidate]:
+        """The chosen sentences, each read on to the end of a quotation it
+        opens, up to the sentence that closes it and names who said it
+        ("... Our offer has expired,” a US State Department official told
+        CNN."): a quote shown without its speaker answers half the question.
+        The quotation is one citation, from its first line to its last."""
+        result, shown = [], set()
+        for candidate in chosen:
+            if candidate.sentence_id in shown:  # the runner-up closes the best's quotation
+                continue
+            sentence = candidate.sentence
+            rest_ids = quotation_rest(self.data, candidate.sentence_id)
+            rest = [self.data.sentence(index) for index in rest_ids]
+            if rest and all(other.page == sentence.page for other in rest):
+                shown.update(rest_ids)
+                last = rest[-1]
+                sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
+                                   text=" ".join([sentence.text] + [other.text for other in rest]))
+            result.append(replace(candidate, sentence=sentence))
+        return result
 
 
 def split_for_reranking(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:

@@ -131,6 +131,24 @@ def _open_quote(text: str) -> str | None:
     return None
 
 
+def quotation_rest(data, sentence_id: int, span: int = QUOTE_SPAN) -> list[int]:
+    """The sentences after one that opens a quotation, up to the one that
+    closes it (at most `span`); [] when the sentence closes what it opens
+    or the quotation runs on past `span` sentences."""
+    sentence = data.sentence(sentence_id)
+    closing = _open_quote(sentence.text)
+    if closing is None:
+        return []
+    data.prefetch(sentence_ids=range(sentence_id + 1, sentence_id + span + 1))
+    for index in range(sentence_id + 1, sentence_id + span + 1):
+        following = data.sentence(index)
+        if following is None or following.file != sentence.file:
+            break
+        if closing in following.text:
+            return list(range(sentence_id + 1, index + 1))
+    return []
+
+
 def quote_attribution(data, sentence_id: int, span: int = QUOTE_SPAN) -> str:
     """Who said a quotation that a sentence opens and a later one closes:
     the words after the closing mark ("“We have consistently told Turkey
@@ -139,18 +157,11 @@ def quote_attribution(data, sentence_id: int, span: int = QUOTE_SPAN) -> str:
     on August 22."). A quotation's speaker is named where it ends as often
     as where it starts; "" when the sentence closes what it opens, or the
     quotation runs on past `span` sentences."""
-    sentence = data.sentence(sentence_id)
-    closing = _open_quote(sentence.text)
-    if closing is None:
+    rest = quotation_rest(data, sentence_id, span)
+    if not rest:
         return ""
-    data.prefetch(sentence_ids=range(sentence_id + 1, sentence_id + span + 1))
-    for index in range(sentence_id + 1, sentence_id + span + 1):
-        following = data.sentence(index)
-        if following is None or following.file != sentence.file:
-            break
-        if closing in following.text:
-            return following.text.split(closing, 1)[1].strip()
-    return ""
+    return data.sentence(rest[-1]).text.split(_open_quote(data.sentence(sentence_id).text),
+                                              1)[1].strip()
 
 
 # A file's first sentence longer than this is an opening paragraph run

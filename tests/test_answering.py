@@ -139,3 +139,25 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
                                     murted) == []
     asked = "Where was the second batch of S-300 systems delivered in 2017?"
     assert answerer.numbers_missing(asked, murted) == ["2017", "300", "s-300"]
+
+
+@pytest.mark.parametrize("question, speaker, lines", [
+    # The quotation opens on line 90 and closes two sentences on, line 94.
+    ("What had the US told Turkey about its PATRIOT offer?",
+     "a US State Department official told CNN on August 22", (90, 94)),
+    # Opens and closes on one line, in two sentences.
+    ("Who said the US has been pressuring all its allies?", "Hurriyet reported him saying",
+     (14, 14)),
+])
+def test_an_answer_that_opens_a_quotation_reads_on_to_its_speaker(assistant, sample_corpus,
+                                                                  question, speaker, lines):
+    """The best sentence opens a quotation that a later one closes, and only
+    there is its speaker named: the answer reads on to that sentence, as one
+    citation from the quotation's first line to its last."""
+    result = assistant.ask(question)
+    assert not result.abstained and speaker in result.text
+    [citation] = result.citations
+    assert (citation.line_start, citation.line_end) == lines
+    assert result.text.startswith("“") and result.text.count("“") == result.text.count("”")
+    on_disk = _on_disk(sample_corpus, citation)
+    assert re.sub(r"\s+", "", citation.text) in re.sub(r"\s+", "", on_disk)

@@ -258,8 +258,18 @@ class ClaimChecker:
             around += " " + subject
         if drops_it:
             # "It took off": the subject of the sentence before, named.
-            around += " " + " ".join(subject_it_points_to(cited, self.contexts[index])
-                                     for index in indexes)
+            pointed = " ".join(subject_it_points_to(cited, self.contexts[index])
+                               for index in indexes)
+            around += " " + pointed
+            if not pointed.strip() and keeps_every_name(claim, cited):
+                # No named subject before to pair the "they" or "its" with,
+                # and every name of the lines is kept: the claim's new name
+                # stands for the pronoun it dropped, and may be any name of
+                # the sentence just before ("The tour band was joined by ...,
+                # The Larks. They made their debut ..." for "The Larks
+                # made their debut ...").
+                around += " " + " ".join(text for index in indexes
+                                         for text in self.contexts[index][-1:])
         if not holds_terms(claim, window, f"{cited} {around}", subject) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"

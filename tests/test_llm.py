@@ -414,3 +414,22 @@ def test_the_api_key_is_sent_but_never_shown(fake_llm):
 def test_split_claims_moves_markers_written_after_the_full_stop():
     assert split_claims("It rained in May. [2] Then it snowed [3][4]. Done.") == [
         ("It rained in May.", [2]), ("Then it snowed.", [3, 4]), ("Done.", [])]
+
+
+@pytest.mark.parametrize("claim, supported", [
+    ("The Larks made their debut at the 2006 Harbour Awards.", True),
+    # A name the sentence before does not hold is still refused.
+    ("The Wrens made their debut at the 2006 Harbour Awards.", False),
+    # So is a claim that drops a name of the line as well: it may have put
+    # the new name in that name's place.
+    ("The Larks made their debut at the 2006 festival.", False),
+])
+def test_a_they_the_claim_names_may_be_named_in_the_sentence_before(embedder, claim, supported):
+    """The cited line's "They" is named only in the sentence before; a claim
+    that keeps every name of the line and names the "They" is read with it."""
+    # Not the subject of the sentence before, which `subject_it_points_to` reads.
+    before = "The tour band was joined by three sisters from Leeds, The Larks."
+    line = "They made their debut at the 2006 Harbour Awards."
+    checker = ClaimChecker([Citation("news.txt", 12, 12, line)], embedder, [[before]])
+    [checked] = checker.check(f"{claim} [1]")
+    assert checked.supported is supported

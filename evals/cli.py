@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .dataset import EVALS_DIR, FITTED_ON, HELD_OUT, OUT_DIR, load_dataset
+from .dataset import EVALS_DIR, HELD_OUT, IN_SAMPLE, OUT_DIR, load_dataset
 
 THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
 # CI floors of `rag eval claims --check`, just under what the checker reaches.
@@ -64,14 +64,14 @@ def run_eval_command(args) -> int:
     with_dev_claims = "claims-dev" in (args.dataset or [])
     with_pairs = "claim-pairs" in (args.dataset or [])
     names = [name for name in args.dataset if name not in CLAIM_SETS] \
-        if args.dataset else [*HELD_OUT, "sample"]
+        if args.dataset else [*HELD_OUT, "sample", "typos"]
     if not names:
         return _evaluate_claim_sets(args, with_claims, with_dev_claims, with_pairs)
     if args.out and len(names) > 1:
         _stderr("rag: error: --out takes one dataset")
         return 1
     # Held-out sets first: they are the figures that count.
-    names = sorted(names, key=lambda name: name in FITTED_ON)
+    names = sorted(names, key=lambda name: name in IN_SAMPLE)
     status = 0
     for name in names:
         status = max(status, _evaluate(name, args))
@@ -182,8 +182,9 @@ def _evaluate(name: str, args) -> int:
     plots = report.write_plots(result, out, threshold)
     thresholds = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
     summary = report.write_markdown(result, out, flat_limits(dataset.name, thresholds), plots)
-    kind = "IN-SAMPLE: the answer model was fitted on it" if dataset.name in FITTED_ON \
-        else "held out: never fitted on"
+    kind = ("IN-SAMPLE: the answer model was fitted on it" if dataset.name != "typos" else
+            "IN-SAMPLE: made from a set the answer model was fitted on") \
+        if dataset.name in IN_SAMPLE else "held out: never fitted on"
     print(f"## {dataset.name}: {result.metrics['questions']} questions ({kind})")
     print(report.summary_table(result.metrics, flat_limits(dataset.name, thresholds)))
     print(f"report: {out / 'report.json'}; summary: {summary}")

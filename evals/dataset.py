@@ -7,6 +7,7 @@ Named datasets know their corpus folder and whether the answer model may be
 fitted on them (`FITTED_ON`; everything else is held out):
 
 - `sample`: our questions on the bundled articles (fitted on, a small share);
+- `typos`: the sample questions with typing mistakes (`typos.py`; in-sample);
 - `variants`: each answerable sample question asked twice more the way people
   type it (held out);
 - `licenses`: questions on the texts of common open-source licenses, another
@@ -34,6 +35,8 @@ LICENSES_CORPUS = EVALS_DIR / "datasets" / "licenses_corpus"
 OUT_DIR = EVALS_DIR / "out"
 FITTED_ON = ("sample", "squad-fit", "squad-train")
 HELD_OUT = ("variants", "licenses", "squad")
+# Made from a set fitted on, and choices were made on it: in-sample too.
+IN_SAMPLE = FITTED_ON + ("typos",)
 # SQuAD articles 0-1 may be fitted on; 2-4 are only ever evaluated.
 SQUAD_FIT_ARTICLES = (0, 1)
 
@@ -113,6 +116,10 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
     beside it as `<stem>_corpus/`."""
     if name_or_path in ("sample", str(SAMPLE_DATASET)):
         return Dataset("sample", tuple(read_items(SAMPLE_DATASET)), SAMPLE_CORPUS_DIR)
+    if name_or_path == "typos":
+        from .typos import with_typos
+
+        return Dataset("typos", tuple(with_typos(read_items(SAMPLE_DATASET))), SAMPLE_CORPUS_DIR)
     if name_or_path == "variants":
         return Dataset("variants", tuple(read_items(VARIANTS_DATASET)), SAMPLE_CORPUS_DIR)
     if name_or_path == "licenses":
@@ -125,8 +132,8 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
         return _squad("fit")
     path = Path(name_or_path)
     if not path.exists():
-        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, variants, licenses, "
-                                f"squad, squad-fit, squad-train or a .jsonl file")
+        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, typos, variants, "
+                                f"licenses, squad, squad-fit, squad-train or a .jsonl file")
     if path.resolve() == SAMPLE_DATASET.resolve():
         return load_dataset("sample")
     corpus = corpus_dir or path.with_name(f"{path.stem}_corpus")

@@ -20,6 +20,7 @@ from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever, Ranking
 from .settings import Settings
+from .spelling import corrected
 from .storage import IndexView, Store, open_store
 from .store import NoIndex, check_compatible
 from .types import Answer, Retrieved
@@ -171,9 +172,19 @@ class Assistant:
             query_vector, asked = self.embedder.encode_query(question), None
         return query_vector, snapshot.retriever.rank(question, query_vector), asked
 
+    def _spelled(self, snapshot: Snapshot, question: str) -> str:
+        """The question with its typing mistakes read as the indexed words
+        they miss by one letter (`spelling.py`), saying which."""
+        fixed, found = corrected(question, snapshot.data.idf)
+        if found:
+            self.notify("note: read " + ", ".join(f"'{typed}' as '{meant}'"
+                                                  for typed, meant in sorted(found.items())))
+        return fixed
+
     def search(self, query: str, k: int | None = None) -> list[Retrieved]:
         query = clean_question(query, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
+        query = self._spelled(snapshot, query)
         _, ranking, _ = self._rank(snapshot, query)
         return snapshot.retriever.retrieved(ranking, k or self.settings.top_k)
 
@@ -181,6 +192,7 @@ class Assistant:
         """Scored answer candidates; what `ask` chooses from (used to fit the scorer)."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
+        question = self._spelled(snapshot, question)
         query_vector, ranking, asked = self._rank(snapshot, question)
         return snapshot.answerer.candidates(question, query_vector, ranking,
                                             self.settings.answer_pool, asked)
@@ -192,6 +204,7 @@ class Assistant:
         streams its raw text there before it is checked."""
         question = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
+        question = self._spelled(snapshot, question)
         query_vector, ranking, asked = self._rank(snapshot, question)
         candidates = snapshot.answerer.candidates(question, query_vector, ranking,
                                                   self.settings.answer_pool, asked)

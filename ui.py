@@ -48,6 +48,7 @@ CSS = """
 .source-lines .line.cited .ln { color:#92400e; font-weight:600; background:#ffe8a3; }
 .unsupported { background:#fee2e2; color:#7f1d1d; border-bottom:2px dotted #dc2626; }
 .llm-note { font-size:0.85em; color:#92400e; margin-bottom:4px; }
+.read-as { font-size:0.85em; color:#6b7280; margin-bottom:4px; }
 .draft { color:#6b7280; border:1px dashed #d1d5db; border-radius:4px; padding:6px 10px; }
 .draft-label { font-size:0.8em; font-style:italic; margin-bottom:4px; }
 .sources-panel table { width:100%; font-size:0.85em; border-collapse:collapse; }
@@ -162,11 +163,15 @@ def chip(number: int | None, citation: Citation) -> str:
 
 
 
-def answer_html(answer: Answer) -> str:
+def answer_html(answer: Answer, asked: str | None = None) -> str:
+    """The answer as chat HTML; `asked` is the question as typed, shown as
+    read when the assistant corrected its typing mistakes."""
     note = ""
+    if asked is not None and " ".join(asked.split()) != answer.question:
+        note += (f'<div class="read-as">Read as: “{html.escape(answer.question)}”</div>')
     if answer.warning:
-        note = (f'<div class="llm-note">⚠ {html.escape(answer.warning)}; showing the '
-                f'extractive answer.</div>')
+        note += (f'<div class="llm-note">⚠ {html.escape(answer.warning)}; showing the '
+                 f'extractive answer.</div>')
     if answer.abstained and answer.related:
         chips = " ".join(chip(number, citation)
                          for number, citation in enumerate(answer.related, 1))
@@ -302,7 +307,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
             yield history, gr.skip(), gr.skip(), ""
             return
         answer = result["answer"]
-        history[-1] = {"role": "assistant", "content": answer_html(answer)}
+        history[-1] = {"role": "assistant", "content": answer_html(answer, asked=question)}
         # A "not found" keeps whatever source the reader was looking at.
         shown = answer.citations or answer.related
         view = source_view_html(assistant, shown[0]) if shown else gr.skip()

@@ -292,6 +292,17 @@ def test_related_lines_are_shown_as_chips_not_as_an_answer(assistant):
     assert "Not found" in not_found and "cite-chip" not in not_found
 
 
+def test_a_question_read_with_its_typing_mistakes_corrected_says_so(assistant):
+    import ui
+
+    typed = "Were was the secnd batch of S-400 systms delivred?"
+    page = ui.answer_html(assistant.ask(typed), asked=typed)
+    assert "Read as: “Were was the second batch of S-400 systems delivered?”" in page
+    assert "Murted" in page
+    as_written = "Where was the second batch of S-400 air defence systems delivered?"
+    assert "Read as" not in ui.answer_html(assistant.ask(as_written), asked=as_written)
+
+
 def test_source_view_says_when_the_file_changed_since_indexing(sample_corpus, tmp_path):
     import shutil
 

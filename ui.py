@@ -163,12 +163,12 @@ def chip(number: int | None, citation: Citation) -> str:
 
 
 
-def answer_html(answer: Answer, asked: str | None = None) -> str:
-    """The answer as chat HTML; `asked` is the question as typed, shown as
-    read when the assistant corrected its typing mistakes."""
+def answer_html(answer: Answer) -> str:
+    """The answer as chat HTML, after the question as read when its typing
+    mistakes were corrected."""
     note = ""
-    if asked is not None and " ".join(asked.split()) != answer.question:
-        note += (f'<div class="read-as">Read as: “{html.escape(answer.question)}”</div>')
+    if answer.read_as:
+        note += f'<div class="read-as">Read as: “{html.escape(answer.read_as)}”</div>'
     if answer.warning:
         note += (f'<div class="llm-note">⚠ {html.escape(answer.warning)}; showing the '
                  f'extractive answer.</div>')
@@ -307,7 +307,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
             yield history, gr.skip(), gr.skip(), ""
             return
         answer = result["answer"]
-        history[-1] = {"role": "assistant", "content": answer_html(answer, asked=question)}
+        history[-1] = {"role": "assistant", "content": answer_html(answer)}
         # A "not found" keeps whatever source the reader was looking at.
         shown = answer.citations or answer.related
         view = source_view_html(assistant, shown[0]) if shown else gr.skip()

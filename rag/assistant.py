@@ -202,16 +202,17 @@ class Assistant:
         """Answer `question`. `mode` is "extractive" or "llm" (default: "llm"
         when an LLM server is configured); with `on_text`, a written answer
         streams its raw text there before it is checked."""
-        question = clean_question(question, self.settings.max_question_chars, self.notify)
+        asked = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
-        question = self._spelled(snapshot, question)
-        query_vector, ranking, asked = self._rank(snapshot, question)
+        question = self._spelled(snapshot, asked)
+        read_as = question if question != asked else None
+        query_vector, ranking, asked_tokens = self._rank(snapshot, question)
         candidates = snapshot.answerer.candidates(question, query_vector, ranking,
-                                                  self.settings.answer_pool, asked)
+                                                  self.settings.answer_pool, asked_tokens)
         decision = snapshot.answerer.decide(question, candidates)
         text, citations, claims, related = compose(decision)
         extractive = Answer(
-            question=question, text=text, citations=tuple(citations),
+            question=asked, text=text, citations=tuple(citations), read_as=read_as,
             abstained=not decision.chosen,
             retrieved=tuple(snapshot.retriever.retrieved(ranking, k or self.settings.top_k)),
             confidence=decision.confidence, claims=tuple(claims), related=tuple(related))
@@ -235,7 +236,8 @@ class Assistant:
         picked = pick_candidates(candidates)
         sources = [citation_of(item) for item in picked]
         try:
-            reply = chat(server, build_messages(extractive.question, sources), on_text)
+            reply = chat(server, build_messages(extractive.read_as or extractive.question, sources),
+                         on_text)
         except LLMError as error:
             return self._fallback(extractive, str(error))
         if says_not_found(reply) or not sources:

@@ -140,6 +140,9 @@ class Answer:
     # When it abstains but the documents are about the question: the closest
     # lines, as related reading (not as an answer).
     related: tuple[Citation, ...] = ()
+    # The question as answered, when its typing mistakes were corrected
+    # (`spelling.py`); None when it was answered as asked.
+    read_as: str | None = None
 
     def to_json(self) -> dict:
         return {
@@ -153,4 +156,5 @@ class Answer:
             "claims": [claim.to_json() for claim in self.claims],
             "related": [citation.to_json() for citation in self.related],
             **({"warning": self.warning} if self.warning else {}),
+            **({"read_as": self.read_as} if self.read_as else {}),
         }

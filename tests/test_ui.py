@@ -296,11 +296,15 @@ def test_a_question_read_with_its_typing_mistakes_corrected_says_so(assistant):
     import ui
 
     typed = "Were was the secnd batch of S-400 systms delivred?"
-    page = ui.answer_html(assistant.ask(typed), asked=typed)
+    answer = assistant.ask(typed)
+    assert answer.question == typed and answer.to_json()["read_as"] == answer.read_as
+    page = ui.answer_html(answer)
     assert "Read as: “Were was the second batch of S-400 systems delivered?”" in page
     assert "Murted" in page
     as_written = "Where was the second batch of S-400 air defence systems delivered?"
-    assert "Read as" not in ui.answer_html(assistant.ask(as_written), asked=as_written)
+    answer = assistant.ask(as_written)
+    assert answer.read_as is None and "read_as" not in answer.to_json()
+    assert "Read as" not in ui.answer_html(answer)
 
 
 def test_source_view_says_when_the_file_changed_since_indexing(sample_corpus, tmp_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .answer_shape import QUESTION_WORDS
 from .keyword import content_words, fold, stopwords
 
 # Zipf frequency (wordfreq: log10 of occurrences per billion words) at or
@@ -71,6 +72,7 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
              if len(word) >= MIN_LETTERS and word.isascii() and word.isalpha()}
     if not words:
         return {}
+    first = _base(matches[0].group())
     # Capitalized after the first word: a name, to be read as a name.
     named = {_base(match.group()) for match in matches[1:] if match.group()[:1].isupper()}
     stems = {word: _stem(word) for word in words}
@@ -92,8 +94,11 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
         # A function word one edit away ("hteir" for "their") is what was
         # meant far more often than a rarer content word ("heir"); the
         # keyword index holds no function words, so it is looked for apart.
+        # A question's first word is most often a question word ("Whre" is
+        # "Where", not the commoner "were"): one is taken first, here and below.
         function = sorted((candidate for candidate in near & stopwords() if fits(candidate)),
-                          key=lambda candidate: (-_zipf(candidate), candidate))
+                          key=lambda candidate: (not (word == first and candidate in QUESTION_WORDS),
+                                                 -_zipf(candidate), candidate))
         if function and word not in named:
             found[word] = function[0]
             continue
@@ -108,9 +113,11 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
         held = [candidate for candidate, stem in candidates.items()
                 if values.get(stem, absent) < absent]
         if held:
-            # The stem most texts hold (lowest idf), then the commoner spelling.
-            found[word] = min(held, key=lambda candidate: (values[candidates[candidate]],
-                                                           -_zipf(candidate), candidate))
+            # A question word first (see above), then the stem most texts
+            # hold (lowest idf), then the commoner spelling.
+            found[word] = min(held, key=lambda candidate: (
+                not (word == first and candidate in QUESTION_WORDS),
+                values[candidates[candidate]], -_zipf(candidate), candidate))
     return found
 
 

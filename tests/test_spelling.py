@@ -23,6 +23,12 @@ def test_mistakes_are_read_as_indexed_words(assistant):
                     "Erdogan's order?"
 
 
+def test_a_mistyped_first_word_is_read_as_a_question_word(assistant):
+    idf = assistant.data().idf
+    assert corrections("Whre was the second batch delivered?", idf) == {"whre": "where"}
+    assert corrections("Wehn was the second batch delivered?", idf) == {"wehn": "when"}
+
+
 def test_real_words_and_names_the_documents_lack_are_left_alone(assistant):
     idf = assistant.data().idf
     # Real English words, even rare ones, are not mistakes; nor is a word

@@ -82,7 +82,12 @@ def test_milvus_lite_indexed_on_ray_gives_the_folders_answers(assistant, sample_
                                                                      folder_chunks)
     assert ours.keys() == theirs.keys() and len(ours) > 10
     for name in ours:
-        assert abs(ours[name] - theirs[name]) <= 0.02, (name, ours[name], theirs[name])
+        # Shares within 0.02; the mean number of lines an answer cites is a
+        # count, which one question answered by one store and not the other
+        # (allowed above) moves by (mean - its lines) / answers, about 0.02
+        # for a one-line answer among 75.
+        tolerance = 0.05 if name == "cited_lines_per_answer" else 0.02
+        assert abs(ours[name] - theirs[name]) <= tolerance, (name, ours[name], theirs[name])
 
 
 def _copies(sample_corpus: Path, folder: Path, copies: int) -> Path:

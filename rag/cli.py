@@ -302,8 +302,11 @@ def build_parser() -> argparse.ArgumentParser:
     ask = commands.add_parser("ask", parents=[common], help="answer a question with citations",
                               description="Answer from the indexed documents, citing the "
                               "lines used; says \"not found\" when they do not hold the answer. "
+                              "A word mistyped by one letter is read as the indexed word it "
+                              "misses (said on stderr; --json adds \"read_as\"). "
                               "With no index yet, indexes the sample articles first.")
-    ask.add_argument("question", nargs="*", metavar="QUESTION")
+    ask.add_argument("question", nargs="*", metavar="QUESTION",
+                     help="the question (quoted or not); with --batch, none")
     ask.add_argument("-k", type=int, default=None, metavar="N",
                      help="how many retrieved chunks to report and read (default 5)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")

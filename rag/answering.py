@@ -402,20 +402,24 @@ class ExtractiveAnswerer:
             if (runner_up.probability >= 0.9 * best.probability
                     and runner_up.sentence.text != best.sentence.text):
                 chosen.append(runner_up)
-        return Decision(self._with_quotes_closed(chosen), [], confidence, relevance)
+        return Decision(self._read_on(chosen), [], confidence, relevance)
 
-    def _with_quotes_closed(self, chosen: list[Candidate]) -> list[Candidate]:
-        """The chosen sentences, each read on to the end of a quotation it
-        opens, up to the sentence that closes it and names who said it
-        ("... Our offer has expired,” a US State Department official told
-        CNN."): a quote shown without its speaker answers half the question.
-        The quotation is one citation, from its first line to its last."""
+    def _read_on(self, chosen: list[Candidate]) -> list[Candidate]:
+        """The chosen sentences, each read on where it does not stand alone,
+        as one citation from its first line to the last line read:
+        - to the end of a quotation it opens, where the speaker is named
+          ("... Our offer has expired,” a US State Department official told
+          CNN."): a quote without its speaker answers half the question;
+        - past a question it asks, to the next sentence, which answers it
+          (an FAQ's "Where is the serial number? It is printed under the
+          battery cover."): a question is no answer."""
         result, shown = [], set()
         for candidate in chosen:
-            if candidate.sentence_id in shown:  # the runner-up closes the best's quotation
+            if candidate.sentence_id in shown:  # the runner-up is what the best reads on to
                 continue
             sentence = candidate.sentence
-            rest_ids = quotation_rest(self.data, candidate.sentence_id)
+            rest_ids = quotation_rest(self.data, candidate.sentence_id) or \
+                self._answer_after(candidate.sentence_id)
             rest = [self.data.sentence(index) for index in rest_ids]
             if rest and all(other.page == sentence.page for other in rest):
                 shown.update(rest_ids)
@@ -424,6 +428,17 @@ class ExtractiveAnswerer:
                                    text=" ".join([sentence.text] + [other.text for other in rest]))
             result.append(replace(candidate, sentence=sentence))
         return result
+
+    def _answer_after(self, sentence_id: int) -> list[int]:
+        """[the next sentence] when the sentence asks a question and the next
+        one, in the same file, is prose that does not ask one too; else []."""
+        if not self.data.sentence(sentence_id).text.rstrip(" \"'”’)").endswith("?"):
+            return []
+        following = self.data.sentence(sentence_id + 1)
+        if following is None or following.file != self.data.sentence(sentence_id).file or \
+                following.is_furniture or following.text.rstrip(" \"'”’)").endswith("?"):
+            return []
+        return [sentence_id + 1]
 
 
 def split_for_reranking(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:

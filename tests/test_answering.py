@@ -161,3 +161,34 @@ def test_an_answer_that_opens_a_quotation_reads_on_to_its_speaker(assistant, sam
     assert result.text.startswith("“") and result.text.count("“") == result.text.count("”")
     on_disk = _on_disk(sample_corpus, citation)
     assert re.sub(r"\s+", "", citation.text) in re.sub(r"\s+", "", on_disk)
+
+
+FAQ = """Harbor Library: frequently asked questions
+
+How long can I keep a borrowed book?
+Books may be kept for three weeks and renewed twice online.
+
+Where do I return books after hours?
+Use the green drop box beside the north entrance; it is emptied every morning.
+
+Can I print from my laptop?
+Yes, send the file to print@harbor.example and collect it at the front desk.
+"""
+
+
+def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
+    """In an FAQ the sentence closest to the question is often the FAQ's own
+    question; the answer reads on to the sentence after it, as one citation
+    of both lines."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "faq"
+    corpus.mkdir()
+    (corpus / "faq.txt").write_text(FAQ, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    result = assistant.ask("Where can I return books after hours?")
+    assert not result.abstained
+    [citation] = result.citations
+    assert (citation.file, citation.line_start, citation.line_end) == ("faq.txt", 6, 7)
+    assert result.text.startswith("Where do I return books after hours? Use the green drop box")

@@ -432,13 +432,20 @@ class ExtractiveAnswerer:
     def _answer_after(self, sentence_id: int) -> list[int]:
         """[the next sentence] when the sentence asks a question and the next
         one, in the same file, is prose that does not ask one too; else []."""
-        if not self.data.sentence(sentence_id).text.rstrip(" \"'”’)").endswith("?"):
+        sentence = self.data.sentence(sentence_id)
+        if not _asks(sentence.text):
             return []
         following = self.data.sentence(sentence_id + 1)
-        if following is None or following.file != self.data.sentence(sentence_id).file or \
-                following.is_furniture or following.text.rstrip(" \"'”’)").endswith("?"):
+        if following is None or following.file != sentence.file or following.is_furniture \
+                or _asks(following.text):
             return []
         return [sentence_id + 1]
+
+
+def _asks(text: str) -> bool:
+    """Whether a sentence is a question (a closing quote or bracket after
+    its "?" aside)."""
+    return text.rstrip(" \"'”’)").endswith("?")
 
 
 def split_for_reranking(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:

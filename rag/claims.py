@@ -248,10 +248,11 @@ class ClaimChecker:
         window = f"{cited} {near} {attribution}"
         subject = " ".join(self.subjects[index] for index in indexes)
         drops_it = names_the_thing_it_points_to(claim, cited)
+        keeps_names = keeps_every_name(claim, cited)
         if (before and names_what_it_points_to(claim, cited)) or \
                 names_the_title_it_points_to(claim, cited, subject) or \
                 names_the_owner_it_leaves_out(claim, cited, subject) or \
-                (keeps_every_name(claim, cited) and not drops_it) or \
+                (keeps_names and not drops_it) or \
                 (drops_it and subject_pronoun_opens(cited)):
             # "he", "the film", "the funeral", "the composer" or an "it" that
             # opens the line may be the file's subject, named in its title only.
@@ -261,7 +262,7 @@ class ClaimChecker:
             pointed = " ".join(subject_it_points_to(cited, self.contexts[index])
                                for index in indexes)
             around += " " + pointed
-            if not pointed.strip() and keeps_every_name(claim, cited):
+            if not pointed.strip() and keeps_names:
                 # No named subject before to pair the "they" or "its" with,
                 # and every name of the lines is kept: the claim's new name
                 # stands for the pronoun it dropped, and may be any name of

@@ -75,13 +75,19 @@ MAX_RARITY = 8.0
 
 
 @lru_cache(maxsize=200_000)
-def rarity(word: str) -> float:
-    """How rare a word is in English, from 0 ("the") to 8 (never seen), on
-    wordfreq's Zipf scale. Unlike IDF it does not depend on the size of the
-    indexed corpus, so a one-file index weighs words as a large one does."""
+def zipf(word: str) -> float:
+    """How common a word is in English: wordfreq's Zipf frequency (log10 of
+    its occurrences per billion words; 0 for a word never seen)."""
     from wordfreq import zipf_frequency
 
-    return max(0.0, MAX_RARITY - zipf_frequency(word, "en"))
+    return zipf_frequency(word, "en")
+
+
+def rarity(word: str) -> float:
+    """How rare a word is in English, from 0 ("the") to 8 (never seen), on
+    the Zipf scale. Unlike IDF it does not depend on the size of the
+    indexed corpus, so a one-file index weighs words as a large one does."""
+    return max(0.0, MAX_RARITY - zipf(word))
 
 
 def weighted_tokens(text: str) -> dict[str, float]:

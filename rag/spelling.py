@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 
 from .answer_shape import QUESTION_WORDS
-from .keyword import content_words, fold, stopwords
+from .keyword import content_words, fold, stopwords, zipf
 
 # Zipf frequency (wordfreq: log10 of occurrences per billion words) at or
 # above which a word is English and never read as a typing mistake: rare
@@ -54,12 +54,6 @@ def one_edit_away(word: str) -> set[str]:
     return (dropped | swapped | changed | added) - {word}
 
 
-def _zipf(word: str) -> float:
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word, "en")
-
-
 def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> dict[str, str]:
     """{misspelled word: indexed word} for the question's typing mistakes.
     `idf` is the index view's: a stem in no indexed text gets the highest
@@ -79,17 +73,17 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
     absent = idf(["\x00absent"])["\x00absent"]  # the value of a stem in no text
     in_texts = idf(sorted(set(stems.values())))
     unknown = [word for word in sorted(words)
-               if in_texts.get(stems[word], absent) >= absent and _zipf(word) < KNOWN_ZIPF]
+               if in_texts.get(stems[word], absent) >= absent and zipf(word) < KNOWN_ZIPF]
     found = {}
     for word in unknown:
         near = one_edit_away(word)
         # What was meant is much commoner than what was typed; a spelling
         # never seen in English may be any word the documents hold.
-        floor = _zipf(word) + COMMONER_BY if _zipf(word) > 0 else 0.0
+        floor = zipf(word) + COMMONER_BY if zipf(word) > 0 else 0.0
         ceiling = NAME_ZIPF if word in named else float("inf")
 
         def fits(candidate: str) -> bool:
-            return floor <= _zipf(candidate) < ceiling
+            return floor <= zipf(candidate) < ceiling
 
         # A function word one edit away ("hteir" for "their") is what was
         # meant far more often than a rarer content word ("heir"); the
@@ -98,7 +92,7 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
         # "Where", not the commoner "were"): one is taken first, here and below.
         function = sorted((candidate for candidate in near & stopwords() if fits(candidate)),
                           key=lambda candidate: (not (word == first and candidate in QUESTION_WORDS),
-                                                 -_zipf(candidate), candidate))
+                                                 -zipf(candidate), candidate))
         if function and word not in named:
             found[word] = function[0]
             continue
@@ -108,7 +102,7 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
         # nothing else does.
         candidates = {candidate: _stem(candidate) for candidate in near
                       if len(candidate) >= MIN_LETTERS and fits(candidate)
-                      and (word in named or _zipf(candidate) > 0)}
+                      and (word in named or zipf(candidate) > 0)}
         values = idf(sorted(set(candidates.values())))
         held = [candidate for candidate, stem in candidates.items()
                 if values.get(stem, absent) < absent]
@@ -117,7 +111,7 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
             # hold (lowest idf), then the commoner spelling.
             found[word] = min(held, key=lambda candidate: (
                 not (word == first and candidate in QUESTION_WORDS),
-                values[candidates[candidate]], -_zipf(candidate), candidate))
+                values[candidates[candidate]], -zipf(candidate), candidate))
     return found
 
 

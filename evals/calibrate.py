@@ -42,7 +42,7 @@ import numpy as np
 
 from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES, \
     Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
-from rag.answer_shape import QUESTION_WORDS
+from rag.answer_shape import QUESTION_WORDS, defined_subject
 from rag.assistant import Assistant
 from rag.embedding import Embedder, load_embedder
 from rag.keyword import fold, stopwords
@@ -51,14 +51,19 @@ from rag.settings import CALIBRATION_FILE, CALIBRATION_FORMAT, Calibration, Sett
 from rag.token_encoder import LAYERS_FILE
 
 from . import squad
-from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, load_dataset, _squad_train
+from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, Evidence, load_dataset, \
+    _squad_train
 from .runner import prepare
 from .token_training import TRAINING_CANDIDATES, TRAIN_STEPS, RankingExample, train_layers
 
 SEED = 20261123
+# Questions that ask what a thing is, made from the sentences of the SQuAD
+# train articles that say it (`defining_questions`).
+DEFINED_SET = "squad-train~defines"
 # How much each training set counts in the sentence scorer; the sample
 # questions are a small share so the model learns SQuAD's breadth, not them.
-DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1}
+DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1,
+                 DEFINED_SET: 0.05}
 # Typed rewrites of the training questions (see `typed_rewrite`): share of
 # content words dropped, and of the answerable group's weight they carry.
 TYPED_DROP = 0.35
@@ -409,6 +414,46 @@ def typed_rewrite(question: str, rng: random.Random) -> str:
     return " ".join(kept)
 
 
+def defining_questions(assistant: Assistant, limit: int | None = None) -> list[EvalItem]:
+    """"What is X?" for each sentence of the collection that says what X is
+    ("A solar cell is a device that converts light ..." -> "What is a solar
+    cell?", its answer the words after the verb), once per X.
+
+    SQuAD's writers asked about a paragraph's details: fewer than twenty of
+    the 4,744 answerable training questions ask no more than what or who
+    something is ("What is solar energy?"), a question people put to their
+    own documents all the time; without examples the answer model refuses
+    the sentence that defines the thing. Only the SQuAD train articles are
+    read: the sets that are evaluated never give a question.
+    """
+    items, seen = [], set()
+    for sentence in assistant.data().sentences:
+        if sentence.is_furniture:
+            continue
+        match = defined_subject(sentence.text)
+        if match is None:
+            continue
+        subject = match.group("subject").strip()
+        words = subject.split()
+        if fold(subject) in seen:
+            continue
+        verb = match.group("verb").split()[0]
+        rest = sentence.text.strip()[match.end("verb"):].split()[:3]
+        if not rest:
+            continue
+        seen.add(fold(subject))
+        named = subject[0].lower() + subject[1:] if words[0] in ("The", "A", "An") else subject
+        question = f"What does {named} mean?" if verb in ("means", "refers") else \
+            f"What {verb} {named}?"
+        answer = " ".join(rest)  # the words after "is a" ("device that converts")
+        items.append(EvalItem(f"defines-{len(items)}", question, (answer,),
+                              (Evidence(sentence.file, sentence.line_start, sentence.line_end),),
+                              False))
+        if limit and len(items) >= limit:
+            break
+    return items
+
+
 def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
                    notify) -> list[QuestionSet]:
     """The training sets, each on its own corpus, plus off-topic sets: questions
@@ -425,6 +470,9 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
         typed = [replace(item, question=typed_rewrite(item.question, rng))
                  for item in source.items if not item.unanswerable]
         sets.append(QuestionSet(f"{name}~typed", typed, source.assistant, typed=True))
+    train = by_name["squad-train"]
+    sets.append(QuestionSet(DEFINED_SET, defining_questions(train.assistant, limit),
+                            train.assistant))
     pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
     for source, target in pairs:
         items = list(by_name[source].items)
@@ -448,8 +496,12 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     datasets = [load_dataset(name) if name != "squad-train" or not limit
                 else _squad_train(articles=1) for name in FITTED_ON]
     sets = _question_sets(datasets, base, limit, notify)
+    # Fusion is fitted on the questions people wrote, each set counting
+    # equally; the made ones (typed rewrites, "What is X?") would each
+    # weigh as much as a whole training set there.
     on_topic = [question_set for question_set in sets
-                if not question_set.off_topic and not question_set.typed]
+                if not question_set.off_topic and not question_set.typed
+                and question_set.name != DEFINED_SET]
     calibration = Calibration()
     dense_weight, keyword_weight, rrf_k = fit_fusion(on_topic)
     calibration = replace(calibration, dense_weight=dense_weight, keyword_weight=keyword_weight,

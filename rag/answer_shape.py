@@ -3,7 +3,8 @@
 Both are coarse and hold for any collection: a question's class comes from
 its wh-word ("who", "how many", "what year"), and a sentence's shapes are
 surface facts (it holds a number the question does not, a year, a month, a
-currency or percent sign, a capitalized name the question does not). No
+currency or percent sign, a capitalized name the question does not, or it
+says what a thing the question names is). No
 rule here decides anything: the answer model (`rag/answering.py`) has one
 feature per (question class, sentence shape) pair and learns from data how
 much each pairing counts, so "who" questions learn to favour new names and
@@ -14,10 +15,10 @@ from __future__ import annotations
 
 import re
 
-from .keyword import fold, raw_tokens
+from .keyword import fold, raw_tokens, stopwords
 
 QUESTION_CLASSES = ("who", "when", "where", "quantity", "why", "how", "what", "other")
-SHAPES = ("number", "year", "month", "money_percent", "name")
+SHAPES = ("number", "year", "month", "money_percent", "name", "defines")
 
 QUESTION_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "what", "which")
 WH_WORD = re.compile(rf"\b({'|'.join(QUESTION_WORDS)})\b")
@@ -37,6 +38,18 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
 MONEY_OR_PERCENT = re.compile(r"[$€£¥%]|\bper ?cent\b|\bpercent\b", re.IGNORECASE)
 WORD = re.compile(r"[^\s\"'“”‘’()\[\]]+")
+# A sentence that says what something is: it opens with a short subject, an
+# aside in brackets allowed ("Spectre (2015) is the twenty-fourth ...",
+# "“Contributor” means ..."), then "is a", "are the", "means" or the like.
+DEFINITION = re.compile(r"^[\"'“‘]?(?P<subject>[^,;:.!?()\"“”]{1,80}?)[\"'”’]?\s+(?:\([^)]*\)\s*)*"
+                        r"(?P<verb>(?:is|are|was|were)\s+(?:a|an|the|one)\b|means\b|refers to\b)")
+DEFINED_SUBJECT_WORDS = 6
+# Words a defined subject may hold besides content words ("the Duchy of
+# Normandy"), and pronouns and words that open a clause, which the keyword
+# stop list lacks: a subject holding one is no thing being defined.
+SUBJECT_JOINERS = frozenset({"the", "a", "an", "of", "and", "for", "in", "on"})
+CLAUSE_WORDS = frozenset("""he she it they we you i this these those that while because
+though although when whereas if since despite upon among after before as""".split())
 
 
 def question_class(question: str) -> str:
@@ -79,7 +92,35 @@ def sentence_shapes(text: str, question_words: set[str]) -> dict[str, bool]:
         if position and word[:1].isupper() and token.isalpha():
             shapes["name"] = True
     shapes["money_percent"] = bool(MONEY_OR_PERCENT.search(text))
+    shapes["defines"] = defines(text, question_words)
     return shapes
+
+
+def defined_subject(text: str) -> re.Match | None:
+    """The match of DEFINITION when the sentence says what a thing is, its
+    subject ("A solar cell" of "A solar cell is a device ...") a few words
+    naming a thing; None for a clause or a pronoun ("Because the dock
+    connector is a ...", "She was a ...")."""
+    match = DEFINITION.match(text.strip())
+    if match is None:
+        return None
+    words = [word.lower() for word in match.group("subject").split()]
+    if not 1 <= len(words) <= DEFINED_SUBJECT_WORDS or any(
+            (word in stopwords() or word in CLAUSE_WORDS) and word not in SUBJECT_JOINERS
+            for word in words):
+        return None
+    return match
+
+
+def defines(text: str, question_words: set[str]) -> bool:
+    """Whether the sentence says what a thing the question names is: its
+    defined subject holds a content word of the question ("A solar cell is
+    a device ..." for "What is a solar cell?" or "How does a solar cell
+    work?")."""
+    match = defined_subject(text)
+    return match is not None and bool(
+        {word for word in raw_tokens(match.group("subject")) if word not in stopwords()}
+        & question_words)
 
 
 def pair_features(question_kind: str, shapes: dict[str, bool]) -> list[float]:

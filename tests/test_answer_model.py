@@ -125,3 +125,33 @@ def test_typed_rewrites_are_shorter_lowercase_questions():
         assert set(words) <= set(question.lower().rstrip("?").split())
     assert sum(len(rewrite.split()) for rewrite in rewrites) < 20 * len(question.split())
     assert len(set(rewrites)) > 5
+
+
+GLOSSARY = """Harbour notes
+
+The breakwater was finished in 1911.
+A breakwater is a wall built out into the sea to protect a harbour
+from waves. Because the pier is a public path, it stays open at night.
+She was a pilot on the harbour tugs for thirty years.
+"Berth" means a place where a ship is moored.
+A breakwater is also a good place to fish.
+"""
+
+
+def test_defining_questions_ask_what_each_defined_thing_is(tmp_path):
+    """Training questions made from the sentences that say what a thing is,
+    each cited by that sentence's lines as they are on disk; clauses,
+    pronouns and a thing defined twice give none."""
+    from evals.calibrate import defining_questions
+
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "notes"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(GLOSSARY, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    made = [(item.question, item.answers[0], item.evidence[0].line_start,
+             item.evidence[0].line_end) for item in defining_questions(assistant)]
+    assert made == [("What is a breakwater?", "wall built out", 4, 5),
+                    ("What does Berth mean?", "a place where", 7, 7)]

@@ -44,3 +44,22 @@ def test_pair_features_mark_one_class_only():
     assert values["who*name"] == 1.0 and values["who*year"] == 1.0
     assert values["when*year"] == 0.0
     assert sum(values.values()) == sum(shapes.values())
+
+
+@pytest.mark.parametrize("sentence,question,expected", [
+    # It opens with what the question names, then says what that is.
+    ("A solar cell is a device that converts light into electricity.",
+     "What is a solar cell?", True),
+    ("How does a solar cell work?", "solar cell", False),  # no defining verb
+    ("Spectre (2015) is the twenty-fourth James Bond film.", "What is Spectre?", True),
+    ("“Contributor” means each individual or legal entity.", "What is a contributor?", True),
+    # About something else, or the subject is a clause, not a thing.
+    ("A solar cell is a device that converts light into electricity.",
+     "What is a turbine?", False),
+    ("Because the dock connector is a proprietary interface, few makers use it.",
+     "What is the dock connector?", False),
+    ("The plan was a success, the minister said.", "What is the plan?", True),
+    ("The plan was approved by the minister.", "What is the plan?", False),  # no "was a"
+])
+def test_a_sentence_defines_what_the_question_names(sentence, question, expected):
+    assert sentence_shapes(sentence, set(raw_tokens(question)))["defines"] is expected

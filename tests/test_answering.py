@@ -6,6 +6,8 @@ import re
 import numpy as np
 import pytest
 
+from evals import squad
+
 from rag.answering import NOT_FOUND, RELATED_INTRO
 from rag.assistant import QuestionError
 from rag.documents import decode_bytes
@@ -174,6 +176,38 @@ Use the green drop box beside the north entrance; it is emptied every morning.
 Can I print from my laptop?
 Yes, send the file to print@harbor.example and collect it at the front desk.
 """
+
+
+@pytest.mark.skipif(not squad.DEFAULT_SOURCE.exists(), reason="../shared/datasets not beside the project")
+@pytest.mark.parametrize("question,opening", [
+    ("What is a Turing machine?", "A Turing machine is a mathematical model"),
+    ("What is a decision problem?", "A decision problem is a special type"),
+])
+def test_what_a_thing_is_is_answered_by_the_sentence_that_defines_it(tmp_path, question,
+                                                                    opening):
+    """"What is X?" asked of an encyclopedia article is answered, cited by its
+    exact lines, with the sentence that says what X is. The article is SQuAD
+    dev article 1, which the answer model is fitted on (in-sample); the model
+    shipped before the fit's "What is X?" questions showed only related lines
+    for the first."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "article"
+    squad.convert(squad.DEFAULT_SOURCE, corpus, slice(1, 2))
+    [path] = corpus.glob("*.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # The sentence's lines as written on disk: from its opening words to its full stop.
+    first = next(number for number, line in enumerate(lines, 1) if opening in line)
+    text_after = lines[first - 1].split(opening, 1)[1]
+    last = first if "." in text_after else next(
+        number for number in range(first + 1, len(lines) + 1) if "." in lines[number - 1])
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    result = assistant.ask(question)
+    assert not result.abstained
+    citation = result.citations[0]
+    assert (citation.file, citation.line_start, citation.line_end) == (path.name, first, last)
+    assert result.text.startswith(opening)
 
 
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):

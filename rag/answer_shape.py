@@ -44,6 +44,7 @@ WORD = re.compile(r"[^\s\"'“”‘’()\[\]]+")
 DEFINITION = re.compile(r"^[\"'“‘]?(?P<subject>[^,;:.!?()\"“”]{1,80}?)[\"'”’]?\s+(?:\([^)]*\)\s*)*"
                         r"(?P<verb>(?:is|are|was|were)\s+(?:a|an|the|one)\b|means\b|refers to\b)")
 DEFINED_SUBJECT_WORDS = 6
+DEFINITION_READS = 300  # characters; no sentence of the training corpora defines later
 # Words a defined subject may hold besides content words ("the Duchy of
 # Normandy"), and pronouns and words that open a clause, which the keyword
 # stop list lacks: a subject holding one is no thing being defined.
@@ -101,7 +102,9 @@ def defined_subject(text: str) -> re.Match | None:
     subject ("A solar cell" of "A solar cell is a device ...") a few words
     naming a thing; None for a clause or a pronoun ("Because the dock
     connector is a ...", "She was a ...")."""
-    match = DEFINITION.match(text.strip())
+    # A definition's subject and verb open the sentence: reading only its
+    # start keeps a pathological line (thousands of bracketed asides) cheap.
+    match = DEFINITION.match(text.strip()[:DEFINITION_READS])
     if match is None:
         return None
     words = [word.lower() for word in match.group("subject").split()]

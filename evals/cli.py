@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from .dataset import EVALS_DIR, HELD_OUT, IN_SAMPLE, OUT_DIR, load_dataset
+from .dataset import DEVELOPMENT, EVALS_DIR, HELD_OUT, IN_SAMPLE, OUT_DIR, load_dataset
 
 THRESHOLDS_FILE = EVALS_DIR / "thresholds.json"
 # CI floors of `rag eval claims --check`, just under what the checker reaches.
@@ -64,7 +64,7 @@ def run_eval_command(args) -> int:
     with_dev_claims = "claims-dev" in (args.dataset or [])
     with_pairs = "claim-pairs" in (args.dataset or [])
     names = [name for name in args.dataset if name not in CLAIM_SETS] \
-        if args.dataset else [*HELD_OUT, "sample", "typos"]
+        if args.dataset else [*HELD_OUT, "sample", *DEVELOPMENT]
     if not names:
         return _evaluate_claim_sets(args, with_claims, with_dev_claims, with_pairs)
     if args.out and len(names) > 1:
@@ -182,8 +182,9 @@ def _evaluate(name: str, args) -> int:
     plots = report.write_plots(result, out, threshold)
     thresholds = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
     summary = report.write_markdown(result, out, flat_limits(dataset.name, thresholds), plots)
-    kind = ("IN-SAMPLE: the answer model was fitted on it" if dataset.name != "typos" else
-            "IN-SAMPLE: made from a set the answer model was fitted on") \
+    kind = {"typos": "IN-SAMPLE: made from a set the answer model was fitted on",
+            "rewrites": "IN-SAMPLE: never fitted on, but designs were chosen on it"}.get(
+        dataset.name, "IN-SAMPLE: the answer model was fitted on it") \
         if dataset.name in IN_SAMPLE else "held out: never fitted on"
     print(f"## {dataset.name}: {result.metrics['questions']} questions ({kind})")
     print(report.summary_table(result.metrics, flat_limits(dataset.name, thresholds)))

@@ -8,6 +8,9 @@ fitted on them (`FITTED_ON`; everything else is held out):
 
 - `sample`: our questions on the bundled articles (fitted on, a small share);
 - `typos`: the sample questions with typing mistakes (`typos.py`; in-sample);
+- `rewrites`: each answerable sample question asked once more, short and in
+  other words, written to choose between designs (never fitted on, but
+  choices were made on it: in-sample, a development set);
 - `variants`: each answerable sample question asked twice more the way people
   type it (held out);
 - `licenses`: questions on the texts of common open-source licenses, another
@@ -30,13 +33,15 @@ from . import squad
 EVALS_DIR = Path(__file__).resolve().parent
 SAMPLE_DATASET = EVALS_DIR / "datasets" / "sample_articles.jsonl"
 VARIANTS_DATASET = EVALS_DIR / "datasets" / "sample_variants.jsonl"
+REWRITES_DATASET = EVALS_DIR / "datasets" / "sample_rewrites.jsonl"
 LICENSES_DATASET = EVALS_DIR / "datasets" / "licenses.jsonl"
 LICENSES_CORPUS = EVALS_DIR / "datasets" / "licenses_corpus"
 OUT_DIR = EVALS_DIR / "out"
 FITTED_ON = ("sample", "squad-fit", "squad-train")
 HELD_OUT = ("variants", "licenses", "squad")
-# Made from a set fitted on, and choices were made on it: in-sample too.
-IN_SAMPLE = FITTED_ON + ("typos",)
+# Made from a set fitted on, or written to make choices on: in-sample too.
+DEVELOPMENT = ("typos", "rewrites")
+IN_SAMPLE = FITTED_ON + DEVELOPMENT
 # SQuAD articles 0-1 may be fitted on; 2-4 are only ever evaluated.
 SQUAD_FIT_ARTICLES = (0, 1)
 
@@ -120,6 +125,8 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
         from .typos import with_typos
 
         return Dataset("typos", tuple(with_typos(read_items(SAMPLE_DATASET))), SAMPLE_CORPUS_DIR)
+    if name_or_path == "rewrites":
+        return Dataset("rewrites", tuple(read_items(REWRITES_DATASET)), SAMPLE_CORPUS_DIR)
     if name_or_path == "variants":
         return Dataset("variants", tuple(read_items(VARIANTS_DATASET)), SAMPLE_CORPUS_DIR)
     if name_or_path == "licenses":
@@ -132,7 +139,7 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
         return _squad("fit")
     path = Path(name_or_path)
     if not path.exists():
-        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, typos, variants, "
+        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, typos, rewrites, variants, "
                                 f"licenses, squad, squad-fit, squad-train or a .jsonl file")
     if path.resolve() == SAMPLE_DATASET.resolve():
         return load_dataset("sample")

@@ -356,9 +356,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "answer model was fitted on are labelled in-sample.")
     evaluate.add_argument("dataset", nargs="*", metavar="DATASET",
                           help="dataset .jsonl files or names: variants, licenses, squad "
-                               "(held out), sample and typos (the sample questions mistyped; "
-                               "in-sample), claims (the LLM-answer checker, held out); "
-                               "default: all six. Also claims-dev: the "
+                               "(held out), sample, typos (the sample questions mistyped) and "
+                               "rewrites (the sample questions in other words, a development "
+                               "set) (in-sample), claims (the LLM-answer checker, held out); "
+                               "default: all seven. Also claims-dev: the "
                                "checker on claims written on the SQuAD train articles "
                                "(in-sample), and claim-pairs: the checker on training pairs "
                                "made from them (in-sample, a few minutes; --limit N pairs)")

@@ -7,7 +7,7 @@ import pytest
 
 from evals.calibrate import fit_threshold
 from evals.cli import check_thresholds
-from evals.dataset import SAMPLE_DATASET, EvalItem, read_items
+from evals.dataset import SAMPLE_DATASET, EvalItem, load_dataset, read_items
 from evals.metrics import (Outcome, answer_metrics, citation_metrics, not_found_metrics,
                            retrieval_metrics)
 from evals import squad
@@ -128,6 +128,28 @@ def test_sample_dataset_shape_and_evidence_hold_the_answers():
             held = held.replace("s- 400", "s-400").replace("f- 35", "f-35")
             assert any(fold(gold) in held for gold in entry.answers), (entry.id, evidence)
 
+
+
+def test_rewrites_ask_each_answerable_sample_question_again_in_other_words():
+    """The development set: one rewrite per answerable sample question, in
+    other words and shorter on the whole, with evidence lines that hold its answer (which may be more
+    lines than the sample question's, as a broader question has more)."""
+    sample = {entry.id.removeprefix("sample-"): entry for entry in read_items(SAMPLE_DATASET)
+              if not entry.unanswerable}
+    rewrites = load_dataset("rewrites")
+    assert rewrites.corpus_dir == SAMPLE_CORPUS_DIR
+    assert sorted(entry.id.removeprefix("rewrite-") for entry in rewrites.items) == sorted(sample)
+    words = sum(len(entry.question.split()) for entry in rewrites.items)
+    assert words < 0.7 * sum(len(entry.question.split()) for entry in sample.values())
+    for entry in rewrites.items:
+        original = sample[entry.id.removeprefix("rewrite-")]
+        assert entry.question != original.question
+        assert set(original.evidence) <= set(entry.evidence)
+        for evidence in entry.evidence:
+            table = LineTable((SAMPLE_CORPUS_DIR / evidence.file).read_text(encoding="utf-8"))
+            held = fold(" ".join(table.span_text(evidence.line_start, evidence.line_end).split()))
+            held = held.replace("s- 400", "s-400").replace("f- 35", "f-35")
+            assert any(fold(gold) in held for gold in entry.answers), (entry.id, evidence)
 
 SQUAD_SAMPLE = {"data": [{"title": "Test_Article", "paragraphs": [
     {"context": "The Normans were the people who in the 10th and 11th centuries gave their name to "

@@ -139,8 +139,9 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
         return _squad("fit")
     path = Path(name_or_path)
     if not path.exists():
-        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, typos, rewrites, variants, "
-                                f"licenses, squad, squad-fit, squad-train or a .jsonl file")
+        raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, typos, rewrites, "
+                                f"variants, licenses, squad, squad-fit, squad-train or a "
+                                f".jsonl file")
     if path.resolve() == SAMPLE_DATASET.resolve():
         return load_dataset("sample")
     corpus = corpus_dir or path.with_name(f"{path.stem}_corpus")

@@ -58,13 +58,11 @@ def files_sha256(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def _words_of(fields: list[str], lower: bool = True) -> list[str]:
-    """The words of one synset line (lower case unless asked otherwise),
-    with spaces for underscores and without adjective position markers
-    ("long(a)")."""
+def _words_of(fields: list[str]) -> list[str]:
+    """The words of one synset line as written, with spaces for underscores
+    and without adjective position markers ("long(a)")."""
     count = int(fields[3], 16)
-    words = [word.split("(")[0].replace("_", " ") for word in fields[4:4 + 2 * count:2]]
-    return [word.lower() for word in words] if lower else words
+    return [word.split("(")[0].replace("_", " ") for word in fields[4:4 + 2 * count:2]]
 
 
 @dataclass(frozen=True)
@@ -89,7 +87,7 @@ def read_lexicon(folder: Path) -> Lexicon:
                     continue
                 fields = line.split(" | ")[0].split()
                 key = (fields[0], _part_of_speech(fields[2]))
-                as_written = _words_of(fields, lower=False)
+                as_written = _words_of(fields)
                 words = [word.lower() for word in as_written]
                 synsets[key] = words
                 if key[1] == "n" and any(word[:1].isupper() for word in as_written):
@@ -143,17 +141,13 @@ def _load() -> tuple[Lexicon | None, str]:
     return read_lexicon(folder), ""
 
 
-def lexicon() -> Lexicon:
-    """Raises WordNetUnavailable if the files are missing or changed."""
+def table() -> dict[str, frozenset[str]]:
+    """Every word with opposites; raises WordNetUnavailable if the files
+    are missing or changed."""
     loaded, missing = _load()
     if loaded is None:
         raise WordNetUnavailable(missing)
-    return loaded
-
-
-def table() -> dict[str, frozenset[str]]:
-    """Every word with opposites (see `lexicon`)."""
-    return lexicon().antonyms
+    return loaded.antonyms
 
 
 def antonyms(word: str) -> frozenset[str]:

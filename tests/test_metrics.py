@@ -122,18 +122,23 @@ def test_sample_dataset_shape_and_evidence_hold_the_answers():
                                                 for evidence in entry.evidence)]
     assert len(wrapped) >= 10
     for entry in items:
-        for evidence in entry.evidence:
-            table = LineTable((SAMPLE_CORPUS_DIR / evidence.file).read_text(encoding="utf-8"))
-            held = fold(" ".join(table.span_text(evidence.line_start, evidence.line_end).split()))
-            held = held.replace("s- 400", "s-400").replace("f- 35", "f-35")
-            assert any(fold(gold) in held for gold in entry.answers), (entry.id, evidence)
+        _assert_evidence_holds_an_answer(entry)
 
+
+def _assert_evidence_holds_an_answer(entry: EvalItem) -> None:
+    """Each evidence span of a sample-corpus question holds one of its answers."""
+    for evidence in entry.evidence:
+        table = LineTable((SAMPLE_CORPUS_DIR / evidence.file).read_text(encoding="utf-8"))
+        held = fold(" ".join(table.span_text(evidence.line_start, evidence.line_end).split()))
+        held = held.replace("s- 400", "s-400").replace("f- 35", "f-35")
+        assert any(fold(gold) in held for gold in entry.answers), (entry.id, evidence)
 
 
 def test_rewrites_ask_each_answerable_sample_question_again_in_other_words():
     """The development set: one rewrite per answerable sample question, in
-    other words and shorter on the whole, with evidence lines that hold its answer (which may be more
-    lines than the sample question's, as a broader question has more)."""
+    other words and shorter on the whole, with evidence lines that hold its
+    answer (more lines than the sample question's where a broader question
+    has more answers)."""
     sample = {entry.id.removeprefix("sample-"): entry for entry in read_items(SAMPLE_DATASET)
               if not entry.unanswerable}
     rewrites = load_dataset("rewrites")
@@ -145,11 +150,8 @@ def test_rewrites_ask_each_answerable_sample_question_again_in_other_words():
         original = sample[entry.id.removeprefix("rewrite-")]
         assert entry.question != original.question
         assert set(original.evidence) <= set(entry.evidence)
-        for evidence in entry.evidence:
-            table = LineTable((SAMPLE_CORPUS_DIR / evidence.file).read_text(encoding="utf-8"))
-            held = fold(" ".join(table.span_text(evidence.line_start, evidence.line_end).split()))
-            held = held.replace("s- 400", "s-400").replace("f- 35", "f-35")
-            assert any(fold(gold) in held for gold in entry.answers), (entry.id, evidence)
+        _assert_evidence_holds_an_answer(entry)
+
 
 SQUAD_SAMPLE = {"data": [{"title": "Test_Article", "paragraphs": [
     {"context": "The Normans were the people who in the 10th and 11th centuries gave their name to "

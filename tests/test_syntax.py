@@ -17,6 +17,7 @@ from .conftest import verdict
 SOLD = "Boeing sold forty aircraft to Qantas in 2019."
 INTERVIEW = "Maria Lopez interviewed Jonas Berg for the Gazette in March."
 BOUGHT = "GitHub, which Microsoft bought in 2018, hosts millions of projects."
+STUDIO = "Sessions at the Harlow studio gave the record its Memphis sound."
 
 
 def test_the_installed_parser_is_the_pinned_one():
@@ -40,6 +41,11 @@ def test_the_installed_parser_is_the_pinned_one():
     ("Forty aircraft were sold to Qantas by Boeing in 2019.", SOLD, False),
     ("Russia and Turkey signed the treaty.", "Turkey and Russia signed the treaty.", False),
     (SOLD, SOLD, False),
+    # Names that describe things, each moved to describe the other's.
+    ("Sessions at the Memphis studio gave the record its Harlow sound.", STUDIO, True),
+    ("The Vance sketch was drawn for the Okafor house.",
+     "The Okafor sketch was drawn for the Vance house.", True),
+    ("The record owes its Memphis sound to sessions at the Harlow studio.", STUDIO, False),
 ])
 def test_swapped_roles_are_found_in_either_voice(claim, source, swapped):
     assert syntax.swaps_roles(claim, source) is swapped
@@ -57,6 +63,20 @@ def test_the_checker_marks_a_role_swap_and_keeps_the_faithful_claim(embedder):
     assert faithful.supported and faithful.sources == [0]
     assert not swapped.supported
     assert verdict(checker, swapped.text) == (0.0, "it swaps who did what")
+
+
+def test_the_checker_marks_a_name_moved_to_describe_another_thing(embedder):
+    """Every name of the source, the words around them in order: before
+    names that describe things had that as their role, this passed."""
+    source = ("The cover was inspired by the 1962 Olivetti Lettera typewriter designed by Marco "
+              "Zanuso, while its typeface came from a Bauer poster.")
+    checker = ClaimChecker([Citation("design.txt", 2, 2, source)], embedder, [[]])
+    faithful, moved = checker.check(
+        "The cover was inspired by the 1962 Olivetti Lettera typewriter designed by Marco "
+        "Zanuso [1]. The cover was inspired by the 1962 Bauer typewriter designed by Marco "
+        "Zanuso, while its typeface came from an Olivetti Lettera poster [1].")
+    assert faithful.supported and not moved.supported
+    assert verdict(checker, moved.text) == (0.0, "it swaps who did what")
 
 
 def test_a_changed_parser_is_refused_and_the_check_left_out_with_a_warning(tmp_path,

@@ -24,6 +24,7 @@ Three outcomes, each decided by a model fitted on data (`evals/calibrate.py`):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -412,14 +413,17 @@ class ExtractiveAnswerer:
           CNN."): a quote without its speaker answers half the question;
         - past a question it asks, to the next sentence, which answers it
           (an FAQ's "Where is the serial number? It is printed under the
-          battery cover."): a question is no answer."""
+          battery cover."): a question is no answer;
+        - past a sentence that ends with a colon, to what it announces ("The
+          kit contains four parts:" and the parts; `_announced`)."""
         result, shown = [], set()
         for candidate in chosen:
             if candidate.sentence_id in shown:  # the runner-up is what the best reads on to
                 continue
             sentence = candidate.sentence
             rest_ids = quotation_rest(self.data, candidate.sentence_id) or \
-                self._answer_after(candidate.sentence_id)
+                self._answer_after(candidate.sentence_id) or \
+                self._announced(candidate.sentence_id)
             rest = [self.data.sentence(index) for index in rest_ids]
             if rest and all(other.page == sentence.page for other in rest):
                 shown.update(rest_ids)
@@ -440,6 +444,46 @@ class ExtractiveAnswerer:
                 or _asks(following.text):
             return []
         return [sentence_id + 1]
+
+    def _announced(self, sentence_id: int) -> list[int]:
+        """What a sentence ending with a colon announces, as the ids of the
+        sentences that follow it in its file: the lines up to the next blank
+        one ("... is set to deepen:" and the paragraph after), and, when
+        those open a list (a short heading such as "Model", or a bullet or
+        number), the items after them too, each up to a blank line, while
+        they look like items. At most ANNOUNCED_LINES lines past the colon,
+        and never into a sentence that announces something itself."""
+        sentence = self.data.sentence(sentence_id)
+        if not sentence.text.rstrip().endswith(":"):
+            return []
+        limit = sentence.line_end + ANNOUNCED_LINES
+        ids, previous, listing = [], sentence, None
+        for following_id in range(sentence_id + 1, sentence_id + 1 + ANNOUNCED_LINES):
+            following = self.data.sentence(following_id)
+            if following is None or following.file != sentence.file or \
+                    following.page != sentence.page or following.line_end > limit or \
+                    following.text.rstrip().endswith(":"):
+                break
+            new_block = following.line_start > previous.line_end + 1  # after a blank line
+            if ids and new_block and not (listing and _opens_an_item(following.text)):
+                break
+            if listing is None:
+                listing = _opens_an_item(following.text)
+            ids.append(following_id)
+            previous = following
+        return ids
+
+
+# An item of a list: a bullet, a number or letter ("2.", "(b)"), or a short
+# heading over its description ("Parser" above "Takes a sequence ...").
+ITEM_MARK = re.compile(r"^\s*(?:[•*\-–—▪◦]|\(?[0-9]{1,2}[.)]|\([a-z]\)|[a-z][.)]\s)")
+ITEM_HEADING_WORDS = 4
+# Lines read past a sentence that ends with a colon for what it announces.
+ANNOUNCED_LINES = 25
+
+
+def _opens_an_item(text: str) -> bool:
+    return bool(ITEM_MARK.match(text)) or len(text.split()) <= ITEM_HEADING_WORDS
 
 
 def _asks(text: str) -> bool:

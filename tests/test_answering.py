@@ -210,18 +210,58 @@ def test_what_a_thing_is_is_answered_by_the_sentence_that_defines_it(tmp_path, q
     assert result.text.startswith(opening)
 
 
+GUIDE = """Kestrel desk lamp: user guide
+
+The lamp is sold as a kit that you put together yourself in about ten minutes.
+
+The kit contains four parts:
+
+    Base
+        The weighted stand that holds the lamp upright.
+
+    Arm
+        A jointed arm that sets the height and the angle of the light.
+
+    Head
+        Holds the LED panel and the dimmer switch.
+
+Assembly needs only the hex key that comes in the box. Fasten the arm to the
+base first, then clip the head onto the arm.
+
+To clean the lamp, unplug it first and wipe it with a dry cloth.
+"""
+
+
+def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
+    """`question` asked of a folder holding one file, `name`, of `text`."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    return assistant.ask(question)
+
+
+def test_an_answer_that_announces_a_list_reads_on_to_the_list(tmp_path):
+    """A sentence that ends with a colon announces what follows: the answer
+    reads on through the list, items and their short headings, as one
+    citation, and stops where the list ends."""
+    result = _ask_of_one_file(tmp_path, "lamp.txt", GUIDE, "What parts come in the lamp kit?")
+    assert not result.abstained
+    [citation] = result.citations
+    assert (citation.file, citation.line_start, citation.line_end) == ("lamp.txt", 5, 14)
+    assert result.text.startswith("The kit contains four parts: Base The weighted stand")
+    assert "Holds the LED panel and the dimmer switch." in result.text
+    assert "hex key" not in result.text
+
+
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
     """In an FAQ the sentence closest to the question is often the FAQ's own
     question; the answer reads on to the sentence after it, as one citation
     of both lines."""
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "faq"
-    corpus.mkdir()
-    (corpus / "faq.txt").write_text(FAQ, encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
-    result = assistant.ask("Where can I return books after hours?")
+    result = _ask_of_one_file(tmp_path, "faq.txt", FAQ, "Where can I return books after hours?")
     assert not result.abstained
     [citation] = result.citations
     assert (citation.file, citation.line_start, citation.line_end) == ("faq.txt", 6, 7)

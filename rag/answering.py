@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
-    sentence_shapes
+from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, YEAR, pair_features, \
+    question_class, sentence_shapes
 from .claim_checks import missing_numbers
 from .claims import document_subject, quotation_rest
 from .injection import addresses_the_model
@@ -161,12 +161,39 @@ class ExtractiveAnswerer:
         self._token_vectors: dict[int, TokenVectors] = {}
 
     def _tokens(self, sentence_id: int) -> set[str]:
-        """Stemmed content words (as the keyword index sees them)."""
+        """Stemmed content words (as the keyword index sees them) of the
+        sentence as it is read (`_read_as`)."""
         tokens = self._sentence_tokens.get(sentence_id)
         if tokens is None:
-            tokens = self._sentence_tokens[sentence_id] = set(
-                tokenize(self.data.sentence(sentence_id).text))
+            tokens = self._sentence_tokens[sentence_id] = set(tokenize(self._read_as(sentence_id)))
         return tokens
+
+    def _heading(self, sentence_id: int) -> int | None:
+        """The id of the short heading right above the sentence, on its own
+        line with no blank line between ("Parser" over "Takes a sequence of characters
+        ... and produces a model"), or None. Such an item of a definition
+        list says what it is about only in its heading. A line that dates
+        the text ("26 February, 2019" over a news story's first paragraph)
+        is a dateline, not what the sentence is about."""
+        sentence = self.data.sentence(sentence_id)
+        above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        if above is None or sentence.is_furniture or above.file != sentence.file or \
+                above.page != sentence.page or above.line_end + 1 != sentence.line_start:
+            return None
+        words = above.text.split()
+        # A heading is a few words that end no sentence, and no item of a
+        # bulleted or numbered list, as the sentence under it is not either.
+        if len(words) > ITEM_HEADING_WORDS or above.text.rstrip().endswith(SENTENCE_ENDS) or \
+                ITEM_MARK.match(above.text) or ITEM_MARK.match(sentence.text) or \
+                any(YEAR.match(word.strip(",.")) for word in words):
+            return None
+        return sentence_id - 1
+
+    def _read_as(self, sentence_id: int) -> str:
+        """The sentence's text, after its heading when it has one (`_heading`)."""
+        text = self.data.sentence(sentence_id).text
+        heading = self._heading(sentence_id)
+        return text if heading is None else f"{self.data.sentence(heading).text} {text}"
 
     def _file_of(self, sentence_id: int) -> str | None:
         sentence = self.data.sentence(sentence_id)
@@ -217,7 +244,15 @@ class ExtractiveAnswerer:
         known = sorted({neighbour for _, window in neighbourhoods.values() for neighbour in window})
         row_of = {sentence_id: row for row, sentence_id in enumerate(known)}
         vectors = self.data.vectors(known)
-        dense = vectors[[row_of[sentence_id] for sentence_id in ids]] @ query_vector
+        # An item under a heading is read with it: the two vectors' sum, as
+        # the window's vector is the sum of its sentences'.
+        read = vectors[[row_of[sentence_id] for sentence_id in ids]].copy()
+        for row, sentence_id in enumerate(ids):
+            heading = self._heading(sentence_id)
+            if heading is not None:  # the sentence before: in its window
+                read[row] += vectors[row_of[heading]]
+                read[row] /= max(float(np.linalg.norm(read[row])), 1e-9)
+        dense = read @ query_vector
         rows = []
         for row, sentence_id in enumerate(ids):
             sentence = self.data.sentence(sentence_id)
@@ -276,7 +311,7 @@ class ExtractiveAnswerer:
                  for sentence_id in sentence_ids}
         missing = [sentence_id for sentence_id, vectors in known.items() if vectors is None]
         # The question with the sentences, so the encoder runs them side by side.
-        texts = [self.data.sentence(sentence_id).text for sentence_id in missing]
+        texts = [self._read_as(sentence_id) for sentence_id in missing]
         if asked is None:
             asked, *read = self.token_encoder.token_vectors([question] + texts)
         else:
@@ -415,7 +450,8 @@ class ExtractiveAnswerer:
           (an FAQ's "Where is the serial number? It is printed under the
           battery cover."): a question is no answer;
         - past a sentence that ends with a colon, to what it announces ("The
-          kit contains four parts:" and the parts; `_announced`)."""
+          kit contains four parts:" and the parts; `_announced`);
+        - back to the heading of an item of a definition list (`_heading`)."""
         result, shown = [], set()
         for candidate in chosen:
             if candidate.sentence_id in shown:  # the runner-up is what the best reads on to
@@ -430,6 +466,12 @@ class ExtractiveAnswerer:
                 last = rest[-1]
                 sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
                                    text=" ".join([sentence.text] + [other.text for other in rest]))
+            heading_id = self._heading(candidate.sentence_id)
+            if heading_id is not None:  # "Parser Takes a sequence ...": what it is about
+                heading = self.data.sentence(heading_id)
+                sentence = replace(sentence, line_start=heading.line_start,
+                                   char_start=heading.char_start,
+                                   text=f"{heading.text} {sentence.text}")
             result.append(replace(candidate, sentence=sentence))
         return result
 
@@ -478,6 +520,7 @@ class ExtractiveAnswerer:
 # heading over its description ("Parser" above "Takes a sequence ...").
 ITEM_MARK = re.compile(r"^\s*(?:[•*\-–—▪◦]|\(?[0-9]{1,2}[.)]|\([a-z]\)|[a-z][.)]\s)")
 ITEM_HEADING_WORDS = 4
+SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 # Lines read past a sentence that ends with a colon for what it announces.
 ANNOUNCED_LINES = 25
 

@@ -257,6 +257,43 @@ def test_an_answer_that_announces_a_list_reads_on_to_the_list(tmp_path):
     assert "hex key" not in result.text
 
 
+GLOSSARY = """Harbor Library: terms used in this guide
+
+Hold
+    A request to keep a book that is out on loan for you when it comes back.
+
+Renewal
+    Another three weeks with a book, asked for online before it is due.
+
+Interlibrary loan
+    A book borrowed for you from another library, which takes about a week.
+"""
+
+NEWS = """Harbor Library reopens
+
+4 March 2031
+The library reopened on Monday after a year of repairs to its roof.
+"""
+
+
+@pytest.mark.parametrize("name,text,question,lines,opening", [
+    # An item of a definition list says what it is about only in its
+    # heading, the short line right above it: it is read, and cited, with it.
+    ("glossary.txt", GLOSSARY, "How long does an interlibrary loan take?", (9, 10),
+     "Interlibrary loan A book borrowed for you from another library"),
+    ("glossary.txt", GLOSSARY, "What is a renewal?", (6, 7), "Renewal Another three weeks"),
+    # A line that dates the text is no heading.
+    ("news.txt", NEWS, "When did the library reopen?", (4, 4), "The library reopened on Monday"),
+])
+def test_an_item_under_a_short_heading_is_read_and_cited_with_it(tmp_path, name, text, question,
+                                                                 lines, opening):
+    result = _ask_of_one_file(tmp_path, name, text, question)
+    assert not result.abstained, result.text
+    citation = result.citations[0]
+    assert (citation.file, citation.line_start, citation.line_end) == (name, *lines), result.text
+    assert result.text.startswith(opening)
+
+
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
     """In an FAQ the sentence closest to the question is often the FAQ's own
     question; the answer reads on to the sentence after it, as one citation

@@ -493,7 +493,7 @@ class ExtractiveAnswerer:
         one ("... is set to deepen:" and the paragraph after), and, when
         those open a list (a short heading such as "Model", or a bullet or
         number), the items after them too, each up to a blank line, while
-        they look like items. At most ANNOUNCED_LINES lines past the colon,
+        they open as the first one did (`_item_kind`). At most ANNOUNCED_LINES lines past the colon,
         and never into a sentence that announces something itself."""
         sentence = self.data.sentence(sentence_id)
         if not sentence.text.rstrip().endswith(":"):
@@ -507,10 +507,10 @@ class ExtractiveAnswerer:
                     following.text.rstrip().endswith(":"):
                 break
             new_block = following.line_start > previous.line_end + 1  # after a blank line
-            if ids and new_block and not (listing and _opens_an_item(following.text)):
+            if ids and new_block and (listing is None or _item_kind(following.text) != listing):
                 break
-            if listing is None:
-                listing = _opens_an_item(following.text)
+            if not ids:
+                listing = _item_kind(following.text)
             ids.append(following_id)
             previous = following
         return ids
@@ -525,8 +525,13 @@ SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 ANNOUNCED_LINES = 25
 
 
-def _opens_an_item(text: str) -> bool:
-    return bool(ITEM_MARK.match(text)) or len(text.split()) <= ITEM_HEADING_WORDS
+def _item_kind(text: str) -> str | None:
+    """How `text` opens an item of a list: "marked" (a bullet, a number),
+    "headed" (a short heading), or None (no item: prose). A list goes on
+    while its items open the same way."""
+    if ITEM_MARK.match(text):
+        return "marked"
+    return "headed" if len(text.split()) <= ITEM_HEADING_WORDS else None
 
 
 def _asks(text: str) -> bool:

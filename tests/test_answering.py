@@ -232,6 +232,28 @@ To clean the lamp, unplug it first and wipe it with a dry cloth.
 """
 
 
+CHECKS = """Before you call support, check three things:
+
+ - the adapter is plugged into the wall
+ - the dimmer is turned up
+ - the fuse in the plug is whole
+
+Support hours
+Weekdays from nine to five.
+"""
+
+
+def test_a_bulleted_list_ends_where_its_bullets_end(tmp_path):
+    """The short heading after the list opens no bullet: the list, and the
+    answer, end before it."""
+    result = _ask_of_one_file(tmp_path, "support.txt", CHECKS,
+                              "What should I check before calling support?")
+    assert not result.abstained
+    citation = result.citations[0]
+    assert (citation.line_start, citation.line_end) == (1, 5)
+    assert "the fuse in the plug is whole" in result.text and "Support hours" not in result.text
+
+
 def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
     """`question` asked of a folder holding one file, `name`, of `text`."""
     from .conftest import make_assistant

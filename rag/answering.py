@@ -170,15 +170,20 @@ class ExtractiveAnswerer:
 
     def _heading(self, sentence_id: int) -> int | None:
         """The id of the short heading right above the sentence, on its own
-        line with no blank line between ("Parser" over "Takes a sequence of characters
-        ... and produces a model"), or None. Such an item of a definition
+        line with no blank line between ("Parser" over "Takes a sequence of
+        characters ... and produces a model"), or None. Such an item of a definition
         list says what it is about only in its heading. A line that dates
         the text ("26 February, 2019" over a news story's first paragraph)
         is a dateline, not what the sentence is about."""
         sentence = self.data.sentence(sentence_id)
         above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        # Text taken out of HTML, PDF or Word has a blank line after every
+        # block, a term of a definition list ("root" over "Root is
+        # (typically) the superuser.") included.
+        gap = 2 if sentence.extracted else 1
         if above is None or sentence.is_furniture or above.file != sentence.file or \
-                above.page != sentence.page or above.line_end + 1 != sentence.line_start:
+                above.page != sentence.page or \
+                not 0 < sentence.line_start - above.line_end <= gap:
             return None
         words = above.text.split()
         # A heading is a few words that end no sentence, and no item of a

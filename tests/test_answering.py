@@ -316,6 +316,29 @@ def test_an_item_under_a_short_heading_is_read_and_cited_with_it(tmp_path, name,
     assert result.text.startswith(opening)
 
 
+GLOSSARY_HTML = """<html><body><h1>Harbor Library: terms used in this guide</h1>
+<dl>
+<dt>Hold</dt><dd>A request to keep a book that is out on loan for you when it comes back.</dd>
+<dt>Renewal</dt><dd>Another three weeks with a book, asked for online before it is due.</dd>
+<dt>Interlibrary loan</dt>
+<dd>A book borrowed for you from another library, which takes about a week.</dd>
+</dl></body></html>
+"""
+
+
+def test_a_term_of_an_html_definition_list_is_read_with_its_description(tmp_path):
+    """Text taken out of HTML has a blank line after each block, between a
+    term and its description too: the description is still read, and cited,
+    with its term."""
+    result = _ask_of_one_file(tmp_path, "glossary.html", GLOSSARY_HTML,
+                              "How long does an interlibrary loan take?")
+    assert not result.abstained, result.text
+    citation = result.citations[0]
+    assert citation.extracted
+    assert result.text.startswith("Interlibrary loan A book borrowed for you")
+    assert citation.line_end - citation.line_start == 2  # the term, a blank line, its description
+
+
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
     """In an FAQ the sentence closest to the question is often the FAQ's own
     question; the answer reads on to the sentence after it, as one citation

@@ -30,8 +30,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, YEAR, pair_features, \
-    question_class, sentence_shapes
+from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
+    sentence_shapes
 from .claim_checks import missing_numbers
 from .claims import document_subject, quotation_rest
 from .injection import addresses_the_model
@@ -186,11 +186,13 @@ class ExtractiveAnswerer:
                 not 0 < sentence.line_start - above.line_end <= gap:
             return None
         words = above.text.split()
-        # A heading is a few words that end no sentence, and no item of a
-        # bulleted or numbered list, as the sentence under it is not either.
+        # A heading is a few words, each with a letter (no dateline, no row
+        # of a table: "Kadıköy II | 400"), that end no sentence, and no item
+        # of a bulleted or numbered list, as the sentence under it is not
+        # either.
         if len(words) > ITEM_HEADING_WORDS or above.text.rstrip().endswith(SENTENCE_ENDS) or \
                 ITEM_MARK.match(above.text) or ITEM_MARK.match(sentence.text) or \
-                any(YEAR.match(word.strip(",.")) for word in words):
+                not all(any(char.isalpha() for char in word) for word in words):
             return None
         return sentence_id - 1
 

@@ -288,6 +288,15 @@ def _main_subject(texts: list[str]) -> str:
                        None) if root is not None else None
         if subject is None:
             return ""
+        # "It was reported that the board censored ...": an "it" that
+        # stands for the clause after it; the clause's subject is the one.
+        clause = next((child for child in root.children if child.dep_ == "ccomp" and any(
+            mark.dep_ == "mark" and mark.lower_ == "that" for mark in child.children)), None)
+        if subject.lower_ == "it" and clause is not None:
+            subject = next((child for child in clause.children
+                            if child.dep_ in SUBJECT_RELATIONS), None)
+            if subject is None:
+                return ""
         if subject.lower_ not in THING_PRONOUNS:
             # The subject's own name(s), not those of a clause about it
             # ("Sun Petrel, built in Tarn, ...").

@@ -8,7 +8,7 @@ from functools import partial
 from rag.claim_checks import clauses, holds_terms, keeps_comparison, keeps_direction, key_terms, \
     keeps_names_whole, keeps_roles, same_polarity, unsupported_clause
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
-from rag.syntax import plays_same_part
+from rag.syntax import plays_same_part, subject_it_points_to
 from rag.types import Citation
 
 from .conftest import verdict
@@ -295,6 +295,24 @@ def test_a_subject_it_may_mean_the_subject_of_the_sentence_before(embedder):
     no_pronoun = "Sun Petrel crossed a strait nine hours wide."
     assert verdict(checker, no_pronoun, [1]) == \
         (0.0, "a number or name is not in the cited lines")
+
+
+def test_an_it_that_stands_for_a_clause_hands_over_that_clause_subject(embedder):
+    """"It was reported that the board cut ..." is about the board: "it"
+    stands for the clause after it, so "they" of the next line may not mean
+    the subject of the sentence before that (Lena Dahl), and may mean the
+    board, named in the reported clause."""
+    assert subject_it_points_to("It reopened the mill in 1994.", [
+        "Lena Dahl, writing for the Courier, said the town had changed.",
+        "It is believed that the Tarn Company sold the mill in 1990."]) == "Tarn Company"
+    before = ["Lena Dahl, writing for the Courier, said the film was too long.",
+              "In Norway, it was reported that the Harbor Film Board (HFB) cut two scenes "
+              "featuring Ada Voss and Jonas Berg."]
+    checker = ClaimChecker([Citation("film.txt", 9, 9, "They also muted all profanity.")],
+                           embedder, [before])
+    board, critic = checker.check("The HFB also muted all the profanity [1]. "
+                                  "Lena Dahl also muted all the profanity [1].")
+    assert board.supported and not critic.supported
 
 
 def test_a_subject_it_passes_through_a_sentence_whose_subject_is_it_too():

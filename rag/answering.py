@@ -37,6 +37,7 @@ from .claims import document_subject, quotation_rest
 from .injection import addresses_the_model
 from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
+from .sentences import TABLE_ROW
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
@@ -174,8 +175,11 @@ class ExtractiveAnswerer:
         characters ... and produces a model"), or None. Such an item of a definition
         list says what it is about only in its heading. A line that dates
         the text ("26 February, 2019" over a news story's first paragraph)
-        is a dateline, not what the sentence is about."""
+        is a dateline, not what the sentence is about. A row of a table has
+        its table's header row (`_table_header`)."""
         sentence = self.data.sentence(sentence_id)
+        if TABLE_ROW in sentence.text:
+            return self._table_header(sentence_id)
         above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
         # Text taken out of HTML, PDF or Word has a blank line after every
         # block, a term of a definition list ("root" over "Root is
@@ -195,6 +199,24 @@ class ExtractiveAnswerer:
                 not all(any(char.isalpha() for char in word) for word in words):
             return None
         return sentence_id - 1
+
+    def _table_header(self, sentence_id: int) -> int | None:
+        """The id of the first row of the table a row belongs to (the rows
+        on the lines right above it), when that row names its columns (no
+        digits: "Ferry | Seats | Built"); None for the header itself."""
+        sentence = self.data.sentence(sentence_id)
+        first = sentence_id
+        while first > 0:
+            above = self.data.sentence(first - 1)
+            row = self.data.sentence(first)
+            if above is None or above.file != sentence.file or above.page != sentence.page or \
+                    above.line_end + 1 != row.line_start or TABLE_ROW not in above.text:
+                break
+            first -= 1
+        header = self.data.sentence(first)
+        if first == sentence_id or any(char.isdigit() for char in header.text):
+            return None
+        return first
 
     def _read_as(self, sentence_id: int) -> str:
         """The sentence's text, after its heading when it has one (`_heading`)."""
@@ -474,7 +496,10 @@ class ExtractiveAnswerer:
                 sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
                                    text=" ".join([sentence.text] + [other.text for other in rest]))
             heading_id = self._heading(candidate.sentence_id)
-            if heading_id is not None:  # "Parser Takes a sequence ...": what it is about
+            if heading_id is not None and TABLE_ROW not in sentence.text:
+                # "Parser Takes a sequence ...": what it is about. (A row
+                # of a table is cited alone, not with every row up to the
+                # header.)
                 heading = self.data.sentence(heading_id)
                 sentence = replace(sentence, line_start=heading.line_start,
                                    char_start=heading.char_start,

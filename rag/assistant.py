@@ -263,9 +263,7 @@ class Assistant:
         text extracted from it), with `context` lines around them:
         (line number, text, whether it is cited). Raises SourceChanged when
         the file is no longer the one that was indexed."""
-        import hashlib
-
-        from .documents import NotText, text_units
+        from .documents import NotText, content_sha256, text_units
         from .formats import Unreadable
         from .lines import LineTable
 
@@ -275,7 +273,7 @@ class Assistant:
         path = Path(files[citation.file].get("path") or self.data().root / citation.file)
         try:
             content = path.read_bytes()
-            if hashlib.sha256(content).hexdigest() != files[citation.file]["sha256"]:
+            if content_sha256(content, path.name) != files[citation.file]["sha256"]:
                 raise SourceChanged(f"{citation.file} has changed since it was indexed, so the "
                                     f"cited lines may have moved; run: rag index")
             units, _, _ = text_units(content, path.name)

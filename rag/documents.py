@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .formats import SUFFIXES, TextUnit, Unreadable, docx_text, html_text, is_docx, is_html, \
-    is_pdf, pdf_pages
+from .formats import EXTRACTOR_VERSION, SUFFIXES, TextUnit, Unreadable, docx_text, html_text, \
+    is_docx, is_html, is_pdf, pdf_pages
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Tried in order after UTF-8; cp1252 covers most Western "ANSI" files and
@@ -102,6 +102,16 @@ def text_units(data: bytes, name: str) -> tuple[tuple[TextUnit, ...], str, str |
     return (TextUnit(decoded.text),), decoded.encoding, decoded.warning
 
 
+def content_sha256(data: bytes, name: str) -> str:
+    """What the index records of a file's content: the hash of its bytes,
+    and for a file whose text is extracted (HTML, Word, PDF), of the
+    extractor's version too, since its line numbers are the extractor's."""
+    digest = hashlib.sha256(data)
+    if is_html(name) or is_docx(name) or is_pdf(name):
+        digest.update(f"\0extractor {EXTRACTOR_VERSION}".encode())
+    return digest.hexdigest()
+
+
 def read_document(path: Path, file: str) -> tuple[Document | None, str | None]:
     """Read one file. Returns (document, None), (document, warning) or
     (None, reason it was skipped)."""
@@ -121,7 +131,7 @@ def read_document(path: Path, file: str) -> tuple[Document | None, str | None]:
     if not any(unit.text.strip() for unit in units):
         return None, "empty file" if not is_pdf(path.name) else "no extractable text (scanned PDF?)"
     document = Document(path=path, file=file, units=units,
-                        sha256=hashlib.sha256(data).hexdigest(), encoding=encoding)
+                        sha256=content_sha256(data, path.name), encoding=encoding)
     return document, warning
 
 

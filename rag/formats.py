@@ -26,6 +26,10 @@ PDF_SUFFIXES = (".pdf",)
 DOCX_SUFFIXES = (".docx",)
 SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 
+# Raised whenever extraction changes the text it gives (and so its line
+# numbers): a file indexed by an older extractor is then read again, and its
+# old citations are not quoted against new lines. 2: HTML tables by rows.
+EXTRACTOR_VERSION = 2
 MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
 MAX_PDF_PAGES = 5_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of a .docx, unpacked
@@ -45,23 +49,39 @@ class Unreadable(ValueError):
     """The file cannot be turned into text (damaged, encrypted, binary)."""
 
 
+# Between the rows of a table, which stay on consecutive lines.
+ROW_BREAK = "\x1e"
+CELL_SEPARATOR = " | "  # as .docx tables are written
+
+
 class _VisibleText(HTMLParser):
-    """Collects the text a browser shows, one block element per line."""
+    """Collects the text a browser shows, one block element per line; a
+    table one row per line, its cells joined by " | " (as for .docx), so
+    that a row's values stay together ("Moorhen | 400 | 2012")."""
 
     HIDDEN = {"head", "script", "style", "noscript", "template", "svg", "iframe", "object"}
     BLOCKS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
               "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
               "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-              "tr", "ul", "td", "th", "caption", "title", "body"}
+              "ul", "caption", "title", "body"}
+    CELLS = {"td", "th"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.hidden_depth = 0
         self.parts: list[str] = []
+        self.cells_in_row = 0
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
             self.hidden_depth += 1
+        elif tag == "tr":
+            self.parts.append(ROW_BREAK)
+            self.cells_in_row = 0
+        elif tag in self.CELLS:
+            if self.cells_in_row:
+                self.parts.append(CELL_SEPARATOR)
+            self.cells_in_row += 1
         elif tag in self.BLOCKS:
             self.parts.append("\n")
 
@@ -80,9 +100,14 @@ class _VisibleText(HTMLParser):
             self.parts.append(re.sub(r"\s+", " ", data))
 
     def text(self) -> str:
-        lines = [line.strip() for line in "".join(self.parts).split("\n")]
+        blocks = []
+        for block in "".join(self.parts).split("\n"):
+            rows = [row.strip(" |") for row in block.split(ROW_BREAK)]
+            rows = [re.sub(r"\s+", " ", row) for row in rows if row.strip(" |")]
+            if rows:
+                blocks.append("\n".join(rows))
         # Blocks become paragraphs: one blank line between them, none doubled.
-        return re.sub(r"\n{3,}", "\n\n", "\n\n".join(line for line in lines if line)).strip()
+        return "\n\n".join(blocks).strip()
 
 
 def html_text(markup: str) -> str:

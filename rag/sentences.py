@@ -117,6 +117,9 @@ def _blank_lines_separate_paragraphs(lines: list[tuple[str, int, bool]]) -> bool
     return continued < 0.2 * len(across)
 
 
+TABLE_ROW = " | "
+
+
 def _joiner(previous: str, following: str, width: int) -> str:
     """What stands between two consecutive non-blank lines in the flow:
     "" closes a hyphenated or dashed break, " " continues a wrapped sentence,
@@ -127,6 +130,11 @@ def _joiner(previous: str, following: str, width: int) -> str:
     if last in DASHES:
         return ""
     if BULLET.match(following) or BULLET.match(previous):
+        return "\n"
+    # A row of a table (cells joined by " | ", as HTML and .docx tables are
+    # extracted, or a Markdown table) is a line of its own: run into the
+    # next, "Moorhen | 400" would read as the header's or another row's.
+    if TABLE_ROW in previous or TABLE_ROW in following:
         return "\n"
     starts_new = first.isupper() or first.isdigit() or first in OPENERS
     if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
@@ -214,12 +222,20 @@ def _dominant_script(text: str) -> str:
     return counts.most_common(1)[0][0] if counts else "LATIN"
 
 
+def _is_table_row(text: str) -> bool:
+    """A row of a table with two cells or more and a word among them
+    ("Tern | 120": a name and its value, however few words)."""
+    cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
+    return TABLE_ROW in text and sum(1 for cell in cells if cell) >= 2 and \
+        any(char.isalpha() for char in text)
+
+
 def is_furniture(text: str, script: str, repeated: bool) -> bool:
     """Page furniture: text that is on the page but is not prose to answer
     from (site names, e-mail lines, page numbers, verse in another script,
     running headers that repeat)."""
     words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
-    if len(words) < 2:
+    if len(words) < 2 and not _is_table_row(text):
         return True
     letters = [char for char in text if char.isalpha()]
     foreign = sum(1 for char in letters if _script(char) != script)

@@ -11,6 +11,7 @@ from evals import squad
 from rag.answering import NOT_FOUND, RELATED_INTRO
 from rag.assistant import QuestionError
 from rag.documents import decode_bytes
+from rag.formats import html_text
 from rag.lines import LineTable
 
 ANSWERABLE = [
@@ -337,6 +338,30 @@ def test_a_term_of_an_html_definition_list_is_read_with_its_description(tmp_path
     assert citation.extracted
     assert result.text.startswith("Interlibrary loan A book borrowed for you")
     assert citation.line_end - citation.line_start == 2  # the term, a blank line, its description
+
+
+FLEET_HTML = """<html><body><h1>Harbor fleet</h1><p>The authority runs four ferries.</p>
+<table><tr><th>Ferry</th><th>Seats</th><th>Built</th></tr>
+<tr><td>Kestrel</td><td>250</td><td>1998</td></tr>
+<tr><td>Moorhen</td><td>400</td><td>2012</td></tr>
+<tr><td>Tern</td><td>120</td><td>1987</td></tr>
+<tr><td>Plover</td><td>90</td><td>2020</td></tr></table>
+<p>All ferries stop at the north pier.</p></body></html>"""
+
+
+@pytest.mark.parametrize("question,row", [
+    ("How many seats does the Moorhen have?", "Moorhen | 400 | 2012"),
+    ("When was the Tern built?", "Tern | 120 | 1987"),
+])
+def test_a_row_of_a_table_answers_read_with_its_header(tmp_path, question, row):
+    """A row says what its values are only in the table's first row: it is
+    read with it ("Seats", "Built"), and cited by its own line alone."""
+    result = _ask_of_one_file(tmp_path, "fleet.html", FLEET_HTML, question)
+    assert not result.abstained, result.text
+    citation = result.citations[0]
+    assert result.text.startswith(row) and citation.line_start == citation.line_end
+    lines = html_text(FLEET_HTML).splitlines()
+    assert lines[citation.line_start - 1] == row
 
 
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):

@@ -68,6 +68,45 @@ def test_html_visible_text_only():
     assert "First item\n\nSecond item" in text
 
 
+FERRIES = """<html><body><h1>Harbor ferries</h1><p>The authority runs three ferries.</p>
+<table><tr><th>Ferry</th><th>Seats</th><th>Built</th></tr>
+<tr><td>Kestrel</td><td>250</td><td>1998</td></tr>
+<tr><td>Moorhen</td><td>400</td><td>2012</td></tr></table>
+<p>All ferries stop at the north pier.</p></body></html>"""
+
+
+def test_an_html_table_is_extracted_one_row_per_line():
+    """A row's values stay together, as in a .docx table: one cell per
+    paragraph would part "Moorhen" from its 400 seats."""
+    assert html_text(FERRIES).split("\n\n") == [
+        "Harbor ferries", "The authority runs three ferries.",
+        "Ferry | Seats | Built\nKestrel | 250 | 1998\nMoorhen | 400 | 2012",
+        "All ferries stop at the north pier."]
+
+
+def test_a_file_indexed_by_an_older_extractor_is_read_again(tmp_path, monkeypatch):
+    """Extracted line numbers are the extractor's: when it changes, an HTML
+    file indexed before is re-read by `rag index`, and its old citations
+    are not quoted against the new lines."""
+    from rag.assistant import SourceChanged
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "ferries.html").write_text(FERRIES, encoding="utf-8")
+    (docs / "notes.txt").write_text("The north pier opens at six.\n", encoding="utf-8")
+    monkeypatch.setattr(formats, "EXTRACTOR_VERSION", formats.EXTRACTOR_VERSION - 1)
+    monkeypatch.setattr("rag.documents.EXTRACTOR_VERSION", formats.EXTRACTOR_VERSION)
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([docs])
+    old = assistant.ask("How many seats does the Moorhen have?").citations[0]
+    monkeypatch.undo()
+    assistant = make_assistant(tmp_path / "index")
+    with pytest.raises(SourceChanged):
+        assistant.source_lines(old)
+    report = assistant.index([docs])
+    assert report.changed == ["ferries.html"] and report.unchanged == ["notes.txt"]
+
+
 def test_pdf_pages_are_extracted_one_unit_each():
     units = pdf_pages(make_pdf(REPORT))
     assert [unit.page for unit in units] == [1, 2]

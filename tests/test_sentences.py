@@ -87,6 +87,18 @@ def test_page_furniture_is_marked_and_prose_is_not():
     assert len(prose) > 50
 
 
+def test_each_row_of_a_table_is_a_sentence_of_its_own():
+    """A table's rows (cells joined by " | ", as HTML and Word tables are
+    extracted, or a Markdown table) are never run together, and a row of a
+    name and a number is content, not furniture; a Markdown rule row is."""
+    text = "| Ferry | Seats |\n|---|---|\n| Tern | 120 |\n| Moorhen | 400 |\nAll stop at the pier.\n"
+    sentences = split_sentences(text, "ferries.md")
+    assert [(s.line_start, s.line_end, s.text, s.is_furniture) for s in sentences] == [
+        (1, 1, "| Ferry | Seats |", False), (2, 2, "|---|---|", True),
+        (3, 3, "| Tern | 120 |", False), (4, 4, "| Moorhen | 400 |", False),
+        (5, 5, "All stop at the pier.", False)]
+
+
 def test_one_long_line_carries_many_sentences_each_cited_to_it():
     path = next(path for path in SAMPLE_FILES if path.name.startswith("002_"))
     sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)

@@ -525,8 +525,9 @@ class ExtractiveAnswerer:
         one ("... is set to deepen:" and the paragraph after), and, when
         those open a list (a short heading such as "Model", or a bullet or
         number), the items after them too, each up to a blank line, while
-        they open as the first one did (`_item_kind`). At most ANNOUNCED_LINES lines past the colon,
-        and never into a sentence that announces something itself."""
+        they open as the first one did (`_item_kind`). At most
+        ANNOUNCED_LINES lines past the colon, and never into a sentence that
+        announces something itself."""
         sentence = self.data.sentence(sentence_id)
         if not sentence.text.rstrip().endswith(":"):
             return []
@@ -540,6 +541,13 @@ class ExtractiveAnswerer:
                 break
             new_block = following.line_start > previous.line_end + 1  # after a blank line
             if ids and new_block and (listing is None or _item_kind(following.text) != listing):
+                break
+            # A bulleted list with no blank line after it (as PDF text has)
+            # ends at the first line that opens a sentence, capitalized, with
+            # no bullet; a line that goes on with an item ("rules for ...")
+            # or a sentence within an item's line is still the item's.
+            if ids and listing == "marked" and following.line_start > previous.line_end and \
+                    _item_kind(following.text) != "marked" and following.text[:1].isupper():
                 break
             if not ids:
                 listing = _item_kind(following.text)

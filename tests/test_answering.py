@@ -244,17 +244,6 @@ Weekdays from nine to five.
 """
 
 
-def test_a_bulleted_list_ends_where_its_bullets_end(tmp_path):
-    """The short heading after the list opens no bullet: the list, and the
-    answer, end before it."""
-    result = _ask_of_one_file(tmp_path, "support.txt", CHECKS,
-                              "What should I check before calling support?")
-    assert not result.abstained
-    citation = result.citations[0]
-    assert (citation.line_start, citation.line_end) == (1, 5)
-    assert "the fuse in the plug is whole" in result.text and "Support hours" not in result.text
-
-
 CHECKS_UNSPACED = """Before you call support, check these two things:
 • the adapter is plugged into the wall and the switch on the
 side of the lamp base is turned on
@@ -263,15 +252,21 @@ Support is open on weekdays from nine to five.
 """
 
 
-def test_a_bulleted_list_with_no_blank_line_after_it_ends_at_the_next_sentence(tmp_path):
-    """As in text taken out of a PDF: an item that wraps goes on, a line
-    that opens a capitalized sentence without a bullet ends the list."""
-    result = _ask_of_one_file(tmp_path, "support.txt", CHECKS_UNSPACED,
-                              "What two things should I check before calling support?")
+@pytest.mark.parametrize("text,lines,last_item,after", [
+    # The short heading after the list opens no bullet: the list ends before it.
+    (CHECKS, (1, 5), "the fuse in the plug is whole", "Support hours"),
+    # As in text taken out of a PDF, no blank line after the list: an item
+    # that wraps goes on, a line that opens a capitalized sentence without a
+    # bullet ends the list.
+    (CHECKS_UNSPACED, (1, 4), "side of the lamp base", "weekdays"),
+])
+def test_a_bulleted_list_ends_where_its_bullets_end(tmp_path, text, lines, last_item, after):
+    result = _ask_of_one_file(tmp_path, "support.txt", text,
+                              "What should I check before calling support?")
     assert not result.abstained
     citation = result.citations[0]
-    assert (citation.line_start, citation.line_end) == (1, 4)
-    assert "side of the lamp base" in result.text and "weekdays" not in result.text
+    assert (citation.line_start, citation.line_end) == lines
+    assert last_item in result.text and after not in result.text
 
 
 def _ask_of_one_file(tmp_path, name: str, text: str, question: str):

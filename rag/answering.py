@@ -159,6 +159,7 @@ class ExtractiveAnswerer:
         self.max_fused = (calibration.dense_weight + calibration.keyword_weight) / (
             calibration.rrf_k + 1)
         self._sentence_tokens: dict[int, set[str]] = {}
+        self._headings: dict[int, int | None] = {}  # `_heading`, once per sentence
         self._token_vectors: dict[int, TokenVectors] = {}
 
     def _tokens(self, sentence_id: int) -> set[str]:
@@ -170,6 +171,11 @@ class ExtractiveAnswerer:
         return tokens
 
     def _heading(self, sentence_id: int) -> int | None:
+        if sentence_id not in self._headings:
+            self._headings[sentence_id] = self._find_heading(sentence_id)
+        return self._headings[sentence_id]
+
+    def _find_heading(self, sentence_id: int) -> int | None:
         """The id of the short heading right above the sentence, on its own
         line with no blank line between ("Parser" over "Takes a sequence of
         characters ... and produces a model"), or None. Such an item of a definition
@@ -206,7 +212,7 @@ class ExtractiveAnswerer:
         digits: "Ferry | Seats | Built"); None for the header itself."""
         sentence = self.data.sentence(sentence_id)
         first = sentence_id
-        while first > 0:
+        while first > max(0, sentence_id - TABLE_ROWS_READ_BACK):
             above = self.data.sentence(first - 1)
             row = self.data.sentence(first)
             if above is None or above.file != sentence.file or above.page != sentence.page or \
@@ -214,8 +220,9 @@ class ExtractiveAnswerer:
                 break
             first -= 1
         header = self.data.sentence(first)
-        if first == sentence_id or any(char.isdigit() for char in header.text):
-            return None
+        if first == sentence_id or first == sentence_id - TABLE_ROWS_READ_BACK or \
+                any(char.isdigit() for char in header.text):
+            return None  # no header, or too far up to look for one
         return first
 
     def _read_as(self, sentence_id: int) -> str:
@@ -563,6 +570,9 @@ ITEM_HEADING_WORDS = 4
 SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 # Lines read past a sentence that ends with a colon for what it announces.
 ANNOUNCED_LINES = 25
+# Rows of a table read back for its header: every candidate row may look,
+# so a table of 100,000 rows must not cost 100,000 reads per question.
+TABLE_ROWS_READ_BACK = 200
 
 
 def _item_kind(text: str) -> str | None:

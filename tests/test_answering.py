@@ -378,6 +378,28 @@ def test_a_row_of_a_table_answers_read_with_its_header(tmp_path, question, row):
     assert lines[citation.line_start - 1] == row
 
 
+def test_a_row_looks_for_its_header_a_bounded_way_up(tmp_path):
+    """Every candidate row may look up for its header: in a table of
+    thousands of rows, the look stops after TABLE_ROWS_READ_BACK rows."""
+    from rag.answering import TABLE_ROWS_READ_BACK
+
+    from .conftest import make_assistant
+
+    rows = [f"| Berth {number} | {number * 3} metres |"
+            for number in range(1, 2 * TABLE_ROWS_READ_BACK)]
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "berths.md").write_text("\n".join(["| Berth | Depth |", *rows]) + "\n",
+                                      encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    answerer, data = assistant.answerer, assistant.data()
+    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    header = ids["| Berth | Depth |"]
+    assert answerer._heading(ids[rows[9]]) == header
+    assert answerer._heading(ids[rows[-1]]) is None  # too far down to look
+
+
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
     """In an FAQ the sentence closest to the question is often the FAQ's own
     question; the answer reads on to the sentence after it, as one citation

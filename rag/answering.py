@@ -34,10 +34,10 @@ from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, questi
     sentence_shapes
 from .claim_checks import missing_numbers
 from .claims import document_subject, quotation_rest
+from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
 from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
-from .sentences import TABLE_ROW
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
@@ -184,7 +184,7 @@ class ExtractiveAnswerer:
         is a dateline, not what the sentence is about. A row of a table has
         its table's header row (`_table_header`)."""
         sentence = self.data.sentence(sentence_id)
-        if TABLE_ROW in sentence.text:
+        if CELL_SEPARATOR in sentence.text:
             return self._table_header(sentence_id)
         above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
         # Text taken out of HTML, PDF or Word has a blank line after every
@@ -211,15 +211,13 @@ class ExtractiveAnswerer:
         on the lines right above it), when that row names its columns (no
         digits: "Ferry | Seats | Built"); None for the header itself."""
         sentence = self.data.sentence(sentence_id)
-        first = sentence_id
+        first, header = sentence_id, sentence
         while first > max(0, sentence_id - TABLE_ROWS_READ_BACK):
             above = self.data.sentence(first - 1)
-            row = self.data.sentence(first)
             if above is None or above.file != sentence.file or above.page != sentence.page or \
-                    above.line_end + 1 != row.line_start or TABLE_ROW not in above.text:
+                    above.line_end + 1 != header.line_start or CELL_SEPARATOR not in above.text:
                 break
-            first -= 1
-        header = self.data.sentence(first)
+            first, header = first - 1, above
         if first == sentence_id or first == sentence_id - TABLE_ROWS_READ_BACK or \
                 any(char.isdigit() for char in header.text):
             return None  # no header, or too far up to look for one
@@ -503,7 +501,7 @@ class ExtractiveAnswerer:
                 sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
                                    text=" ".join([sentence.text] + [other.text for other in rest]))
             heading_id = self._heading(candidate.sentence_id)
-            if heading_id is not None and TABLE_ROW not in sentence.text:
+            if heading_id is not None and CELL_SEPARATOR not in sentence.text:
                 # "Parser Takes a sequence ...": what it is about. (A row
                 # of a table is cited alone, not with every row up to the
                 # header.)

@@ -51,7 +51,9 @@ class Unreadable(ValueError):
 
 # Between the rows of a table, which stay on consecutive lines.
 ROW_BREAK = "\x1e"
-CELL_SEPARATOR = " | "  # as .docx tables are written
+# Between the cells of a table row, in every extractor's text (and the way a
+# Markdown table writes them): how the sentence splitter tells a row.
+CELL_SEPARATOR = " | "
 
 
 class _VisibleText(HTMLParser):
@@ -178,7 +180,7 @@ def docx_text(data: bytes) -> str:
         blocks, total = [], 0
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                lines = [" | ".join(cell.text.strip() for cell in row.cells)
+                lines = [CELL_SEPARATOR.join(cell.text.strip() for cell in row.cells)
                          for row in block.rows]
                 text = "\n".join(line for line in lines if line.strip(" |"))
             else:

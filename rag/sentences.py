@@ -19,6 +19,7 @@ from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
+from .formats import CELL_SEPARATOR
 from .lines import LineTable
 from .types import Sentence
 
@@ -117,9 +118,6 @@ def _blank_lines_separate_paragraphs(lines: list[tuple[str, int, bool]]) -> bool
     return continued < 0.2 * len(across)
 
 
-TABLE_ROW = " | "
-
-
 def _joiner(previous: str, following: str, width: int) -> str:
     """What stands between two consecutive non-blank lines in the flow:
     "" closes a hyphenated or dashed break, " " continues a wrapped sentence,
@@ -134,7 +132,7 @@ def _joiner(previous: str, following: str, width: int) -> str:
     # A row of a table (cells joined by " | ", as HTML and .docx tables are
     # extracted, or a Markdown table) is a line of its own: run into the
     # next, "Moorhen | 400" would read as the header's or another row's.
-    if TABLE_ROW in previous or TABLE_ROW in following:
+    if CELL_SEPARATOR in previous or CELL_SEPARATOR in following:
         return "\n"
     starts_new = first.isupper() or first.isdigit() or first in OPENERS
     if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
@@ -226,7 +224,7 @@ def _is_table_row(text: str) -> bool:
     """A row of a table with two cells or more and a word among them
     ("Tern | 120": a name and its value, however few words)."""
     cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
-    return TABLE_ROW in text and sum(1 for cell in cells if cell) >= 2 and \
+    return CELL_SEPARATOR in text and sum(1 for cell in cells if cell) >= 2 and \
         any(char.isalpha() for char in text)
 
 

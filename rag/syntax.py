@@ -291,8 +291,9 @@ def _main_subject(texts: list[str]) -> str:
         # "It was reported that the board censored ...": an "it" that
         # stands for the clause after it; the clause's subject is the one.
         clause = next((child for child in root.children if child.dep_ == "ccomp" and any(
-            mark.dep_ == "mark" and mark.lower_ == "that" for mark in child.children)), None)
-        if subject.lower_ == "it" and clause is not None:
+            mark.dep_ == "mark" and mark.lower_ == "that" for mark in child.children)),
+            None) if subject.lower_ == "it" else None
+        if clause is not None:
             subject = next((child for child in clause.children
                             if child.dep_ in SUBJECT_RELATIONS), None)
             if subject is None:

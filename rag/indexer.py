@@ -24,7 +24,7 @@ from .chunks import chunk_sentences
 from .documents import Document, Skipped, common_root, discover, read_document
 from .embedding import Embedder, load_embedder
 from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
-from .sentences import split_sentences
+from .sentences import SPLITTER_VERSION, split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .storage import FileEntry, Store, open_store
 from .store import IndexError_
@@ -85,7 +85,7 @@ def _previous_files(store: Store, settings: Settings,
 
 def _chunking(settings: Settings) -> dict:
     return {"chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap,
-            "sentence_splitter": 3}
+            "sentence_splitter": SPLITTER_VERSION}
 
 
 def _is_live_upload(info: dict, settings: Settings) -> bool:

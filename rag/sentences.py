@@ -33,6 +33,10 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 # A sentence longer than this is cut at a space: embedding models read only
 # the start of long inputs, and a one-line 10 MB file must still be indexed.
 MAX_SENTENCE_CHARS = 1000
+# Recorded in each index: an index split by another version is embedded
+# afresh by `rag index` (its sentences, and so its citations, would differ).
+# 4: a table row is a sentence of its own; 5: a wrapped list item runs on.
+SPLITTER_VERSION = 5
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
@@ -127,8 +131,17 @@ def _joiner(previous: str, following: str, width: int) -> str:
         return ""
     if last in DASHES:
         return ""
-    if BULLET.match(following) or BULLET.match(previous):
+    if BULLET.match(following):
         return "\n"
+    if BULLET.match(previous):
+        # An item that wraps ("4. You may distribute the programs in object
+        # code or" / "executable form, provided ...") runs on into its next
+        # line: it stops short of a sentence's end, and the line is as long
+        # as the text's others or the next one starts in lower case. A short
+        # item ("- apples") is a line of its own.
+        wraps = last not in TERMINAL + CLOSERS + ":" and \
+            (len(previous) >= 0.6 * width or first.islower())
+        return " " if wraps else "\n"
     # A row of a table (cells joined by " | ", as HTML and .docx tables are
     # extracted, or a Markdown table) is a line of its own: run into the
     # next, "Moorhen | 400" would read as the header's or another row's.

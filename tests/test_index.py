@@ -115,6 +115,25 @@ def test_incremental_update_embeds_only_what_changed(sample_corpus, tmp_path, em
     assert answer.citations[0].file == "new.md" and "noon" in answer.text
 
 
+def test_an_index_split_by_another_splitter_version_is_embedded_again(tmp_path, embedder,
+                                                                     monkeypatch):
+    """After an upgrade that splits sentences differently, carrying a file's
+    old sentences over would cite lines the new splitter would not: `rag
+    index` embeds every file afresh."""
+    import rag.indexer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "club.txt").write_text("The boathouse opens at dawn.\n")
+    settings = Settings(index_dir=tmp_path / "index")
+    quiet = dict(notify=lambda message: None, embedder=embedder)
+    assert build_index([corpus], settings, **quiet).added == ["club.txt"]
+    assert build_index([corpus], settings, **quiet).unchanged == ["club.txt"]
+    monkeypatch.setattr(rag.indexer, "SPLITTER_VERSION", rag.indexer.SPLITTER_VERSION + 1)
+    again = build_index([corpus], settings, **quiet)
+    assert again.unchanged == [] and "club.txt" in again.added + again.changed
+
+
 def test_large_index_takes_the_approximate_memory_mapped_path(sample_corpus, tmp_path,
                                                                embedder, monkeypatch):
     # The path a collection past EXACT_LIMIT sentences takes, on a small one.

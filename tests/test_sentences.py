@@ -99,6 +99,35 @@ def test_each_row_of_a_table_is_a_sentence_of_its_own():
         (5, 5, "All stop at the pier.", False)]
 
 
+def test_a_wrapped_list_item_runs_on_and_short_items_stay_apart():
+    """A numbered or bulleted item wrapped at the text's width is one
+    sentence over its lines (before, its first line was cut off as a
+    sentence: "You may lend the boat to a member or"); short items that end
+    no sentence are lines of their own, and a line after an item that ends
+    a sentence starts a new one."""
+    text = ("Rules of the rowing club, as agreed at the meeting of members.\n"
+            "\n"
+            "3. You may lend the club's boats to a member of another club or\n"
+            "to a school, provided that you book the slipway a week ahead.\n"
+            "4. You may not take a boat out after dark. Lights are\n"
+            "not fitted to any of the club's boats, old or new.\n"
+            "\n"
+            "Kept in the boathouse:\n"
+            "- oars\n"
+            "- life jackets\n"
+            "Keys hang by the door.\n")
+    sentences = split_sentences(text, "club.txt")
+    for sentence in sentences:
+        assert_lines_hold(text, sentence)
+    spans = [(s.line_start, s.line_end, s.text) for s in sentences]
+    assert (3, 4, "You may lend the club's boats to a member of another club or to a "
+                  "school, provided that you book the slipway a week ahead.") in spans
+    assert (5, 5, "You may not take a boat out after dark.") in spans
+    assert (5, 6, "Lights are not fitted to any of the club's boats, old or new.") in spans
+    assert [(s.line_start, s.text) for s in sentences if s.line_start >= 9] == [
+        (9, "- oars"), (10, "- life jackets"), (11, "Keys hang by the door.")]
+
+
 def test_one_long_line_carries_many_sentences_each_cited_to_it():
     path = next(path for path in SAMPLE_FILES if path.name.startswith("002_"))
     sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .keyword import fold, raw_tokens, stopwords
+from .keyword import fold, raw_tokens, stopwords, tokenize
 
 QUESTION_CLASSES = ("who", "when", "where", "quantity", "why", "how", "what", "other")
 SHAPES = ("number", "year", "month", "money_percent", "name", "defines")
@@ -41,7 +41,8 @@ WORD = re.compile(r"[^\s\"'“”‘’()\[\]]+")
 # A sentence that says what something is: it opens with a short subject, an
 # aside in brackets allowed ("Spectre (2015) is the twenty-fourth ...",
 # "“Contributor” means ..."), then "is a", "are the", "means" or the like.
-DEFINITION = re.compile(r"^[\"'“‘]?(?P<subject>[^,;:.!?()\"“”]{1,80}?)[\"'”’]?\s+(?:\([^)]*\)\s*)*"
+# The article may stand before a quoted term ('A "library" means ...').
+DEFINITION = re.compile(r"^(?:(?:[Aa]n?|[Tt]he)\s+(?=[\"'“‘]))?[\"'“‘]?(?P<subject>[^,;:.!?()\"“”]{1,80}?)[\"'”’]?\s+(?:\([^)]*\)\s*)*"
                         r"(?P<verb>(?:is|are|was|were)\s+(?:a|an|the|one)\b|means\b|refers to\b)")
 DEFINED_SUBJECT_WORDS = 6
 DEFINITION_READS = 300  # characters; no sentence of the training corpora defines later
@@ -117,13 +118,13 @@ def defined_subject(text: str) -> re.Match | None:
 
 def defines(text: str, question_words: set[str]) -> bool:
     """Whether the sentence says what a thing the question names is: its
-    defined subject holds a content word of the question ("A solar cell is
+    defined subject holds a content word of the question (its stem) ("A solar cell is
     a device ..." for "What is a solar cell?" or "How does a solar cell
     work?")."""
     match = defined_subject(text)
+    # Stems: "What is a Modification?" asks what "Modifications" means.
     return match is not None and bool(
-        {word for word in raw_tokens(match.group("subject")) if word not in stopwords()}
-        & question_words)
+        set(tokenize(match.group("subject"))) & set(tokenize(" ".join(question_words))))
 
 
 def pair_features(question_kind: str, shapes: dict[str, bool]) -> list[float]:

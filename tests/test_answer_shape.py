@@ -53,6 +53,10 @@ def test_pair_features_mark_one_class_only():
     ("How does a solar cell work?", "solar cell", False),  # no defining verb
     ("Spectre (2015) is the twenty-fourth James Bond film.", "What is Spectre?", True),
     ("“Contributor” means each individual or legal entity.", "What is a contributor?", True),
+    # An article before the quoted term; the question's word in another form.
+    ('A "mooring" means a place where a boat may be tied up.', "What is a mooring?", True),
+    ('"Repairs" means any work done on a hull.', "What is a repair?", True),
+    ('A "mooring" means a place where a boat may be tied up.', "What is a repair?", False),
     # About something else, or the subject is a clause, not a thing.
     ("A solar cell is a device that converts light into electricity.",
      "What is a turbine?", False),

@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 import numpy as np
 
@@ -38,6 +39,7 @@ from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
 from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
+from .sentences import LIST_ITEM
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
@@ -201,7 +203,7 @@ class ExtractiveAnswerer:
         # of a bulleted or numbered list, as the sentence under it is not
         # either.
         if len(words) > ITEM_HEADING_WORDS or above.text.rstrip().endswith(SENTENCE_ENDS) or \
-                ITEM_MARK.match(above.text) or ITEM_MARK.match(sentence.text) or \
+                LIST_ITEM.match(above.text) or LIST_ITEM.match(sentence.text) or \
                 not all(any(char.isalpha() for char in word) for word in words):
             return None
         return sentence_id - 1
@@ -413,14 +415,17 @@ class ExtractiveAnswerer:
     def numbers_missing(self, question: str, sentence_id: int) -> list[str]:
         """The numbers of the question (a year, a model number such as
         "S-400") that neither the sentence, its neighbours nor its file's
-        title holds: a sentence that answers a question about 2019 names
+        title or name holds: a sentence that answers a question about 2019 names
         2019 nearby. On the training data, 7-10% of SQuAD's adversarial
         questions and 0-1.5% of right answers have one."""
         if not missing_numbers(question, ""):
             return []  # most questions name no number: no need to read around
         _, window = self._neighbours(sentence_id)
         text = " ".join(self.data.sentence(index).text for index in window)
-        return missing_numbers(question, f"{text} {document_subject(self.data, sentence_id)}")
+        # A file's name is its title too ("CC0-1.0.txt", "s400-contract.pdf").
+        name = PurePosixPath(self.data.sentence(sentence_id).file).stem.replace("_", " ")
+        return missing_numbers(question,
+                               f"{text} {document_subject(self.data, sentence_id)} {name}")
 
     @staticmethod
     def relevance_features(ranked: list[Candidate]) -> np.ndarray:
@@ -561,9 +566,8 @@ class ExtractiveAnswerer:
         return ids
 
 
-# An item of a list: a bullet, a number or letter ("2.", "(b)"), or a short
+# An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
 # heading over its description ("Parser" above "Takes a sequence ...").
-ITEM_MARK = re.compile(r"^\s*(?:[•*\-–—▪◦]|\(?[0-9]{1,2}[.)]|\([a-z]\)|[a-z][.)]\s)")
 ITEM_HEADING_WORDS = 4
 SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 # Lines read past a sentence that ends with a colon for what it announces.
@@ -577,7 +581,7 @@ def _item_kind(text: str) -> str | None:
     """How `text` opens an item of a list: "marked" (a bullet, a number),
     "headed" (a short heading), or None (no item: prose). A list goes on
     while its items open the same way."""
-    if ITEM_MARK.match(text):
+    if LIST_ITEM.match(text):
         return "marked"
     return "headed" if len(text.split()) <= ITEM_HEADING_WORDS else None
 

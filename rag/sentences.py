@@ -27,7 +27,12 @@ TERMINAL = ".!?…"
 CLOSERS = "\"'”’»)]"
 OPENERS = "\"'“‘«([¿¡"
 DASHES = "—–"
-BULLET = re.compile(r"^\s*(?:[•●▪◦·*\-–]\s|\d{1,3}[.)]\s)")
+# An item of a list, by how its line opens: a bullet, a number ("4.",
+# "(2)"), a letter ("b.", "(c)") or a small Roman numeral ("ii.", "(iv)").
+ITEM_NUMBER = r"(?:\d{1,3}|[a-z]|[ivx]{1,4})"
+LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)]\s|\([A-Z]\)\s)")
+# A line that holds only an item's mark so far ("4." of "4. You may ...").
+ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]{2,}")
 # A sentence longer than this is cut at a space: embedding models read only
@@ -35,8 +40,9 @@ WORD = re.compile(r"[^\W\d_]{2,}")
 MAX_SENTENCE_CHARS = 1000
 # Recorded in each index: an index split by another version is embedded
 # afresh by `rag index` (its sentences, and so its citations, would differ).
-# 4: a table row is a sentence of its own; 5: a wrapped list item runs on.
-SPLITTER_VERSION = 5
+# 4: a table row is a sentence of its own; 5: a wrapped list item runs on;
+# 6: a lettered item starts a sentence, its mark cut off as "4." always was.
+SPLITTER_VERSION = 6
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
@@ -131,9 +137,9 @@ def _joiner(previous: str, following: str, width: int) -> str:
         return ""
     if last in DASHES:
         return ""
-    if BULLET.match(following):
+    if LIST_ITEM.match(following):
         return "\n"
-    if BULLET.match(previous):
+    if LIST_ITEM.match(previous):
         # An item that wraps ("4. You may distribute the programs in object
         # code or" / "executable form, provided ...") runs on into its next
         # line: it stops short of a sentence's end, and the line is as long
@@ -187,9 +193,16 @@ def _split_points(flow: str) -> list[int]:
         if "\n" in match.group(1):
             points.append(gap_end)
             continue
+        terminal_at = match.start()
+        # An item's mark ("4.", "b.", "ii.") is cut off as a sentence of its
+        # own, which is furniture (`is_furniture`): its text is the item's
+        # sentence, read as any other ("b." is no initial here).
+        line_start = flow.rfind("\n", 0, terminal_at) + 1
+        if ITEM_MARK_ONLY.fullmatch(flow, line_start, terminal_at + 1):
+            points.append(gap_end)
+            continue
         if not (following.isupper() or following.isdigit() or following in OPENERS):
             continue
-        terminal_at = match.start()
         if flow[terminal_at] == "." and _is_abbreviation(flow, terminal_at):
             continue
         points.append(gap_end)

@@ -144,6 +144,26 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
     assert answerer.numbers_missing(asked, murted) == ["2017", "300", "s-300"]
 
 
+def test_a_number_in_the_file_name_counts_as_the_files_title(tmp_path):
+    """A file named for what it holds ("ferry-K7-timetable.txt") need not
+    repeat the model number in every line for a question that names it."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = ("Timetable of the harbour ferries.\n\nThe boat leaves the pier at noon each day.\n")
+    (corpus / "ferry-K7-timetable.txt").write_text(text, encoding="utf-8")
+    (corpus / "harbour-notes.txt").write_text(text, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    data = assistant.data()
+    noon = {data.sentences[index].file: index for index in range(len(data.sentences))
+            if "noon" in data.sentences[index].text}
+    question = "When does the K7 boat leave?"
+    assert assistant.answerer.numbers_missing(question, noon["ferry-K7-timetable.txt"]) == []
+    assert assistant.answerer.numbers_missing(question, noon["harbour-notes.txt"]) == ["7", "k7"]
+
+
 @pytest.mark.parametrize("question, speaker, lines", [
     # The quotation opens on line 90 and closes two sentences on, line 94.
     ("What had the US told Turkey about its PATRIOT offer?",

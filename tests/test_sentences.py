@@ -99,12 +99,15 @@ def test_each_row_of_a_table_is_a_sentence_of_its_own():
         (5, 5, "All stop at the pier.", False)]
 
 
-def test_a_wrapped_list_item_runs_on_and_short_items_stay_apart():
+def test_list_items_are_sentences_of_their_own_and_run_on_when_wrapped():
     """A numbered or bulleted item wrapped at the text's width is one
     sentence over its lines (before, its first line was cut off as a
-    sentence: "You may lend the boat to a member or"); short items that end
-    no sentence are lines of their own, and a line after an item that ends
-    a sentence starts a new one."""
+    sentence: "You may lend the boat to a member of another club or");
+    lettered and Roman-numbered items are sentences of their own too (before,
+    "b." read as an initial, so a list of them ran together as one long
+    sentence, cited by all its lines). An item's mark is cut off as a
+    sentence of its own, page furniture, never an answer; short items that
+    end no sentence are lines of their own."""
     text = ("Rules of the rowing club, as agreed at the meeting of members.\n"
             "\n"
             "3. You may lend the club's boats to a member of another club or\n"
@@ -115,17 +118,31 @@ def test_a_wrapped_list_item_runs_on_and_short_items_stay_apart():
             "Kept in the boathouse:\n"
             "- oars\n"
             "- life jackets\n"
-            "Keys hang by the door.\n")
+            "Keys hang by the door.\n"
+            "\n"
+            " a. Members pay the fee by the first of March each year, in cash or\n"
+            "    by cheque.\n"
+            " b. Guests pay nothing.\n"
+            " ii. the right to vote at meetings;\n"
+            " iii. the right to a locker.\n")
     sentences = split_sentences(text, "club.txt")
     for sentence in sentences:
         assert_lines_hold(text, sentence)
-    spans = [(s.line_start, s.line_end, s.text) for s in sentences]
-    assert (3, 4, "You may lend the club's boats to a member of another club or to a "
-                  "school, provided that you book the slipway a week ahead.") in spans
-    assert (5, 5, "You may not take a boat out after dark.") in spans
-    assert (5, 6, "Lights are not fitted to any of the club's boats, old or new.") in spans
-    assert [(s.line_start, s.text) for s in sentences if s.line_start >= 9] == [
-        (9, "- oars"), (10, "- life jackets"), (11, "Keys hang by the door.")]
+    marks = {"3.", "4.", "a.", "b.", "ii.", "iii."}
+    assert all(s.is_furniture for s in sentences if s.text in marks)
+    assert not any(s.is_furniture for s in sentences if s.text not in marks | {"- oars"})
+    spans = [(s.line_start, s.line_end, s.text) for s in sentences if s.text not in marks]
+    assert spans == [
+        (1, 1, "Rules of the rowing club, as agreed at the meeting of members."),
+        (3, 4, "You may lend the club's boats to a member of another club or to a "
+               "school, provided that you book the slipway a week ahead."),
+        (5, 5, "You may not take a boat out after dark."),
+        (5, 6, "Lights are not fitted to any of the club's boats, old or new."),
+        (8, 8, "Kept in the boathouse:"), (9, 9, "- oars"), (10, 10, "- life jackets"),
+        (11, 11, "Keys hang by the door."),
+        (13, 14, "Members pay the fee by the first of March each year, in cash or by cheque."),
+        (15, 15, "Guests pay nothing."), (16, 16, "the right to vote at meetings;"),
+        (17, 17, "the right to a locker.")]
 
 
 def test_one_long_line_carries_many_sentences_each_cited_to_it():

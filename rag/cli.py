@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .formats import SUFFIXES
 
 EPILOG = """examples:
   rag index                         index the bundled sample articles into ./index
@@ -286,8 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
                              "exported once from the model; torch: sentence-transformers)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    index = commands.add_parser("index", parents=[common], help="index .txt/.md/.html/.pdf files",
-                                description="Index the .txt, .md, .html and .pdf files under "
+    index = commands.add_parser("index", parents=[common],
+                                help=f"index {'/'.join(SUFFIXES)} files",
+                                description=f"Index the {', '.join(SUFFIXES)} files under "
                                 "PATH (recursively). With no PATH, the bundled sample articles. "
                                 "Unchanged files are not embedded again.")
     index.add_argument("paths", nargs="*", metavar="PATH")

@@ -20,7 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-PLAIN_SUFFIXES = (".txt", ".md")
+# reStructuredText and Markdown are read as the plain text they are.
+PLAIN_SUFFIXES = (".txt", ".text", ".md", ".markdown", ".rst")
 HTML_SUFFIXES = (".html", ".htm")
 PDF_SUFFIXES = (".pdf",)
 DOCX_SUFFIXES = (".docx",)

@@ -31,6 +31,8 @@ DASHES = "—–"
 # "(2)"), a letter ("b.", "(c)") or a small Roman numeral ("ii.", "(iv)").
 ITEM_NUMBER = r"(?:\d{1,3}|[a-z]|[ivx]{1,4})"
 LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)]\s|\([A-Z]\)\s)")
+# A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
+RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -41,7 +43,8 @@ MAX_SENTENCE_CHARS = 1000
 # Recorded in each index: an index split by another version is embedded
 # afresh by `rag index` (its sentences, and so its citations, would differ).
 # 4: a table row is a sentence of its own; 5: a wrapped list item runs on;
-# 6: a lettered item starts a sentence, its mark cut off as "4." always was.
+# 6: a lettered item starts a sentence, its mark cut off as "4." always was;
+# a rule line ("-----" under a title) is a line of its own.
 SPLITTER_VERSION = 6
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
@@ -132,6 +135,11 @@ def _joiner(previous: str, following: str, width: int) -> str:
     """What stands between two consecutive non-blank lines in the flow:
     "" closes a hyphenated or dashed break, " " continues a wrapped sentence,
     "\\n" is a hard break that always ends a sentence."""
+    # A rule ("-----" under a reStructuredText or Markdown title, "* * *"
+    # between sections) is a line of its own: the title above it is no part
+    # of the sentence below.
+    if RULE_LINE.fullmatch(previous) or RULE_LINE.fullmatch(following):
+        return "\n"
     last, first = previous[-1], following[0]
     if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():
         return ""

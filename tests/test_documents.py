@@ -46,8 +46,9 @@ def test_discover_walks_recursively_and_skips_other_suffixes(tmp_path):
     write(tmp_path, "sub/deeper/b.md", b"# Beta")
     write(tmp_path, "sub/c.xlsx", b"PK")
     write(tmp_path, ".hidden/d.txt", b"hidden")
+    write(tmp_path, "guide.rst", b"Guide\n=====\n")  # reStructuredText is plain text
     found = [item[1] for item in discover([tmp_path], tmp_path)]
-    assert found == ["a.txt", "sub/deeper/b.md"]
+    assert found == ["a.txt", "guide.rst", "sub/deeper/b.md"]
 
 
 def test_symlink_loop_is_not_followed_forever(tmp_path):

@@ -145,6 +145,28 @@ def test_list_items_are_sentences_of_their_own_and_run_on_when_wrapped():
         (17, 17, "the right to a locker.")]
 
 
+def test_a_title_underlined_with_a_rule_is_a_sentence_apart_from_its_rule():
+    """reStructuredText and Markdown underline titles ("Moorings" over
+    "--------"); before, the two ran together as one sentence. The rule is
+    furniture; a line of two dashes or a dash that opens a word is no rule."""
+    text = ("Moorings\n"
+            "--------\n"
+            "\n"
+            "Boats tie up at the east pier.\n"
+            "* * *\n"
+            "Fees\n"
+            "====\n"
+            "A night costs -- in summer -- ten pounds.\n")
+    sentences = split_sentences(text, "harbour.rst")
+    for sentence in sentences:
+        assert_lines_hold(text, sentence)
+    assert [(s.line_start, s.text, s.is_furniture) for s in sentences] == [
+        (1, "Moorings", True), (2, "--------", True),
+        (4, "Boats tie up at the east pier.", False), (5, "* * *", True),
+        (6, "Fees", True), (7, "====", True),
+        (8, "A night costs -- in summer -- ten pounds.", False)]
+
+
 def test_one_long_line_carries_many_sentences_each_cited_to_it():
     path = next(path for path in SAMPLE_FILES if path.name.startswith("002_"))
     sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)

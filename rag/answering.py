@@ -39,7 +39,7 @@ from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
 from .keyword import raw_tokens, tokenize, weighted_tokens
 from .retrieval import Ranking
-from .sentences import LIST_ITEM
+from .sentences import LIST_ITEM, RULE_LINE
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
@@ -183,30 +183,43 @@ class ExtractiveAnswerer:
         characters ... and produces a model"), or None. Such an item of a definition
         list says what it is about only in its heading. A line that dates
         the text ("26 February, 2019" over a news story's first paragraph)
-        is a dateline, not what the sentence is about. A row of a table has
-        its table's header row (`_table_header`)."""
+        is a dateline, not what the sentence is about. A title marked as one
+        (Markdown's "## `pyenv rehash`", or a title underlined with "-----")
+        heads the paragraph under it across one blank line: in a reference,
+        "Installs shims for all Python binaries ..." says what it is about
+        only in its title. A row of a table has its table's header row
+        (`_table_header`)."""
         sentence = self.data.sentence(sentence_id)
         if CELL_SEPARATOR in sentence.text:
             return self._table_header(sentence_id)
         above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        if above is None or sentence.is_furniture or above.file != sentence.file or \
+                above.page != sentence.page:
+            return None
+        heading_id, heading, text, marked = sentence_id - 1, above, above.text, False
+        if RULE_LINE.fullmatch(above.text) and sentence_id > 1:
+            title = self.data.sentence(sentence_id - 2)
+            if title.file == above.file and title.line_end + 1 == above.line_start:
+                heading_id, heading, text, marked = sentence_id - 2, title, title.text, True
+        elif MARKDOWN_TITLE.match(above.text):
+            text, marked = MARKDOWN_TITLE.sub("", above.text), True
         # Text taken out of HTML, PDF or Word has a blank line after every
         # block, a term of a definition list ("root" over "Root is
-        # (typically) the superuser.") included.
-        gap = 2 if sentence.extracted else 1
-        if above is None or sentence.is_furniture or above.file != sentence.file or \
-                above.page != sentence.page or \
-                not 0 < sentence.line_start - above.line_end <= gap:
+        # (typically) the superuser.") included; so does a marked title.
+        gap = 2 if sentence.extracted or marked else 1
+        if not 0 < sentence.line_start - above.line_end <= gap:
             return None
-        words = above.text.split()
+        words = text.split()
         # A heading is a few words, each with a letter (no dateline, no row
         # of a table: "Kadıköy II | 400"), that end no sentence, and no item
         # of a bulleted or numbered list, as the sentence under it is not
         # either.
-        if len(words) > ITEM_HEADING_WORDS or above.text.rstrip().endswith(SENTENCE_ENDS) or \
-                LIST_ITEM.match(above.text) or LIST_ITEM.match(sentence.text) or \
+        if not words or len(words) > ITEM_HEADING_WORDS or \
+                text.rstrip().endswith(SENTENCE_ENDS) or \
+                LIST_ITEM.match(heading.text) or LIST_ITEM.match(sentence.text) or \
                 not all(any(char.isalpha() for char in word) for word in words):
             return None
-        return sentence_id - 1
+        return heading_id
 
     def _table_header(self, sentence_id: int) -> int | None:
         """The id of the first row of the table a row belongs to (the rows
@@ -257,7 +270,11 @@ class ExtractiveAnswerer:
         for chunk, score in zip(chunks, ranking.fused[:pool]):
             for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
                 sentence = self.data.sentence(sentence_id)
-                if not sentence.is_furniture and not addresses_the_model(sentence.text):
+                # A marked title ("## `pyenv rehash`") says what the lines
+                # under it are about, not anything about it: it is read
+                # with them (`_heading`), never as an answer alone.
+                if not sentence.is_furniture and not addresses_the_model(sentence.text) \
+                        and not MARKDOWN_TITLE.match(sentence.text):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
 
@@ -277,15 +294,18 @@ class ExtractiveAnswerer:
         question_words = set(raw_tokens(question))
         ids = sorted(best_chunk_score)
         neighbourhoods = {sentence_id: self._neighbours(sentence_id) for sentence_id in ids}
-        known = sorted({neighbour for _, window in neighbourhoods.values() for neighbour in window})
+        headings = {sentence_id: self._heading(sentence_id) for sentence_id in ids}
+        # An underlined title stands two sentences up, past its rule.
+        known = sorted({neighbour for _, window in neighbourhoods.values() for neighbour in window}
+                       | {heading for heading in headings.values() if heading is not None})
         row_of = {sentence_id: row for row, sentence_id in enumerate(known)}
         vectors = self.data.vectors(known)
         # An item under a heading is read with it: the two vectors' sum, as
         # the window's vector is the sum of its sentences'.
         read = vectors[[row_of[sentence_id] for sentence_id in ids]].copy()
         for row, sentence_id in enumerate(ids):
-            heading = self._heading(sentence_id)
-            if heading is not None:  # the sentence before: in its window
+            heading = headings[sentence_id]
+            if heading is not None:
                 read[row] += vectors[row_of[heading]]
                 read[row] /= max(float(np.linalg.norm(read[row])), 1e-9)
         dense = read @ query_vector
@@ -511,9 +531,10 @@ class ExtractiveAnswerer:
                 # of a table is cited alone, not with every row up to the
                 # header.)
                 heading = self.data.sentence(heading_id)
+                title = MARKDOWN_TITLE.sub("", heading.text)  # "Shims", not "## Shims"
                 sentence = replace(sentence, line_start=heading.line_start,
                                    char_start=heading.char_start,
-                                   text=f"{heading.text} {sentence.text}")
+                                   text=f"{title} {sentence.text}")
             result.append(replace(candidate, sentence=sentence))
         return result
 
@@ -569,6 +590,8 @@ class ExtractiveAnswerer:
 # An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
 # heading over its description ("Parser" above "Takes a sequence ...").
 ITEM_HEADING_WORDS = 4
+# A Markdown title's marks ("## ").
+MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 # Lines read past a sentence that ends with a colon for what it announces.
 ANNOUNCED_LINES = 25

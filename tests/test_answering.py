@@ -333,7 +333,41 @@ The library reopened on Monday after a year of repairs to its roof.
 """
 
 
+WASHER_MD = """# Washer programmes
+
+The washer has four programmes, chosen with the dial on its front.
+
+## Rinse
+
+Runs cold water through the drum twice and spins for one minute.
+
+## Eco
+
+Heats the water to thirty degrees and takes three hours.
+"""
+
+WASHER_RST = """Washer programmes
+=================
+
+Rinse
+-----
+
+Runs cold water through the drum twice and spins for one minute.
+
+Eco
+---
+
+Heats the water to thirty degrees and takes three hours.
+"""
+
+
 @pytest.mark.parametrize("name,text,question,lines,opening", [
+    # A section of a reference says what it is about only in its title,
+    # marked as one (Markdown's "##", an underline) a blank line above.
+    ("washer.md", WASHER_MD, "What does the rinse programme do?", (5, 7),
+     "Rinse Runs cold water through the drum twice"),
+    ("washer.rst", WASHER_RST, "How long does the eco programme take?", (9, 12),
+     "Eco Heats the water to thirty degrees"),
     # An item of a definition list says what it is about only in its
     # heading, the short line right above it: it is read, and cited, with it.
     ("glossary.txt", GLOSSARY, "How long does an interlibrary loan take?", (9, 10),

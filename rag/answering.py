@@ -37,7 +37,7 @@ from .claim_checks import missing_numbers
 from .claims import document_subject, quotation_rest
 from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
-from .keyword import raw_tokens, tokenize, weighted_tokens
+from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
 from .retrieval import Ranking
 from .sentences import LIST_ITEM, RULE_LINE
 from .settings import Calibration
@@ -286,7 +286,7 @@ class ExtractiveAnswerer:
         if not best_chunk_score:
             return []
         kind = question_class(question)
-        question_weights = weighted_tokens(question)
+        question_weights = keyword_question_weights(question)
         # Rarity in this collection, beside rarity in English: in a folder
         # of licenses "license" says little, however rare it is elsewhere.
         question_idf = self.data.idf(question_weights)

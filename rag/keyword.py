@@ -98,6 +98,22 @@ def weighted_tokens(text: str) -> dict[str, float]:
     return weights
 
 
+# Words that frame a question rather than say what it is about ("What does
+# pyenv global do?"); the stop list, made for documents, keeps most of them.
+# A sentence that says "what they do" shares nothing with that question.
+QUESTION_FRAME = frozenset("""what which who whom whose when where why how do does did done
+is are was were be been being am has have had can could will would shall should may might must
+""".split())
+
+
+def question_weights(question: str) -> dict[str, float]:
+    """`weighted_tokens` of a question without the words that frame it."""
+    stemmer = _stemmer()
+    frame = {stemmer.stemWord(word) for word in QUESTION_FRAME}
+    return {stem: weight for stem, weight in weighted_tokens(question).items()
+            if stem not in frame}
+
+
 def bm25_idf(texts: int, frequency: int) -> float:
     """BM25's inverse document frequency of a token found in `frequency` of
     `texts` texts (Lucene's form, as bm25s and Milvus use)."""

@@ -8,7 +8,7 @@ import pytest
 
 from evals import squad
 
-from rag.answering import NOT_FOUND, RELATED_INTRO
+from rag.answering import FEATURES, NOT_FOUND, RELATED_INTRO
 from rag.assistant import QuestionError
 from rag.documents import decode_bytes
 from rag.formats import html_text
@@ -359,6 +359,38 @@ Eco
 
 Heats the water to thirty degrees and takes three hours.
 """
+
+
+CRANE_MD = """# Crane levers
+
+## crane help
+
+List all crane levers along with a brief description of what they do.
+
+## crane slew
+
+Sets the crane slew angle by turning the jib.
+"""
+
+
+def test_the_words_that_frame_a_question_are_no_overlap(tmp_path):
+    """"What does crane slew do?" is about crane slew: a sentence that says
+    "what they do" shares only "crane" with it, not "what" and "do" (in a
+    reference that rarely says "what", those were its rarest words)."""
+    from rag.keyword import rarity
+
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "crane.md").write_text(CRANE_MD, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    candidates = assistant.candidates("What does crane slew do?")
+    [listing] = [c for c in candidates if c.sentence.text.startswith("List all crane levers")]
+    shares = dict(zip(FEATURES, listing.features))
+    assert shares["lexical"] == pytest.approx(
+        rarity("crane") / (rarity("crane") + rarity("slew")), abs=1e-6)
 
 
 @pytest.mark.parametrize("name,text,question,lines,opening", [

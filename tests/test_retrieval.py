@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from rag.keyword import KeywordIndex, tokenize
+from rag.keyword import KeywordIndex, question_weights, tokenize
 
 EXACT_TERMS = [
     ("Su-30SM", "001_b4f6f2b0e5c1da68.txt", 159, 161),
@@ -58,6 +58,15 @@ def test_tokenizer_keeps_names_whole_and_folds_accents():
     assert tokenize("Erdoğan’s") == tokenize("Erdogan's") == ["erdogan"]
     assert "1000" in tokenize("1,000 troops")
     assert tokenize("the and of") == []
+
+
+def test_a_questions_weights_leave_out_the_words_that_frame_it():
+    """"What does pyenv global do?" is about pyenv and global: a sentence
+    that says "what they do" shares none of what is asked."""
+    assert set(question_weights("What does pyenv global do?")) == {"pyenv", "global"}
+    assert set(question_weights("How much did Turkey pay for the S-400?")) == \
+        {"much", "turkey", "pay", "s-400", "400"}
+    assert question_weights("What is it?") == {}
 
 
 def test_bm25_scores_match_the_lucene_formula():

@@ -274,9 +274,19 @@ class ExtractiveAnswerer:
                 # under it are about, not anything about it: it is read
                 # with them (`_heading`), never as an answer alone.
                 if not sentence.is_furniture and not addresses_the_model(sentence.text) \
-                        and not MARKDOWN_TITLE.match(sentence.text):
+                        and not self._is_title(sentence_id):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
+
+    def _is_title(self, sentence_id: int) -> bool:
+        """Whether the sentence is a title marked as one: Markdown's "## ...",
+        or a line with a rule ("-----") right under it."""
+        sentence = self.data.sentence(sentence_id)
+        if MARKDOWN_TITLE.match(sentence.text):
+            return True
+        below = self.data.sentence(sentence_id + 1)
+        return below is not None and below.file == sentence.file and \
+            below.line_start == sentence.line_end + 1 and RULE_LINE.fullmatch(below.text) is not None
 
     def candidates(self, question: str, query_vector: np.ndarray, ranking: Ranking,
                    pool: int, asked: TokenVectors | None = None) -> list[Candidate]:

@@ -393,6 +393,19 @@ def test_the_words_that_frame_a_question_are_no_overlap(tmp_path):
         rarity("crane") / (rarity("crane") + rarity("slew")), abs=1e-6)
 
 
+@pytest.mark.parametrize("name,lines", [("washer.md", (5, 7)), ("washer.rst", (4, 7))])
+def test_a_marked_title_is_never_an_answer_alone(tmp_path, name, lines):
+    """A title marked as one is read with the paragraph under it; alone it
+    says nothing about its subject (before, the underlined "Quick rinse"
+    was answered, read with the document's title above it)."""
+    text = (WASHER_MD if name.endswith(".md") else WASHER_RST).replace("Rinse", "Quick rinse")
+    text = text.replace("-----\n", "-----------\n")
+    result = _ask_of_one_file(tmp_path, name, text, "What is quick rinse?")
+    first = result.citations[0]
+    assert (first.line_start, first.line_end) == lines, result.text
+    assert result.text.startswith("Quick rinse Runs cold water")
+
+
 @pytest.mark.parametrize("name,text,question,lines,opening", [
     # A section of a reference says what it is about only in its title,
     # marked as one (Markdown's "##", an underline) a blank line above.

@@ -536,15 +536,18 @@ class ExtractiveAnswerer:
                 sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
                                    text=" ".join([sentence.text] + [other.text for other in rest]))
             heading_id = self._heading(candidate.sentence_id)
-            if heading_id is not None and CELL_SEPARATOR not in sentence.text:
-                # "Parser Takes a sequence ...": what it is about. (A row
-                # of a table is cited alone, not with every row up to the
-                # header.)
-                heading = self.data.sentence(heading_id)
-                title = MARKDOWN_TITLE.sub("", heading.text)  # "Shims", not "## Shims"
+            heading = self.data.sentence(heading_id) if heading_id is not None else None
+            # "Parser Takes a sequence ...": what it is about, on the line
+            # right above (or the block above, in extracted text). A title
+            # across a blank line or a rule ("## Shims") is the section's,
+            # read for meaning only: the citation keeps to the lines that
+            # say it. A row of a table is cited alone, not with every row up
+            # to the header.
+            if heading is not None and CELL_SEPARATOR not in sentence.text and \
+                    (sentence.extracted or heading.line_end + 1 == sentence.line_start):
                 sentence = replace(sentence, line_start=heading.line_start,
                                    char_start=heading.char_start,
-                                   text=f"{title} {sentence.text}")
+                                   text=f"{heading.text} {sentence.text}")
             result.append(replace(candidate, sentence=sentence))
         return result
 

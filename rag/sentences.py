@@ -33,6 +33,9 @@ ITEM_NUMBER = r"(?:\d{1,3}|[a-z]|[ivx]{1,4})"
 LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)]\s|\([A-Z]\)\s)")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
+# An entry of a table of contents: a link to a place in the same page, alone
+# on its line ("* [Uninstall Python versions](#uninstall-python-versions)").
+CONTENTS_ENTRY = re.compile(r"\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[[^\]]*\]\(#[^)\s]*\)\s*")
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
@@ -265,9 +268,11 @@ def _is_table_row(text: str) -> bool:
 def is_furniture(text: str, script: str, repeated: bool) -> bool:
     """Page furniture: text that is on the page but is not prose to answer
     from (site names, e-mail lines, page numbers, verse in another script,
-    running headers that repeat)."""
+    running headers that repeat, a table of contents' links)."""
     words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
     if len(words) < 2 and not _is_table_row(text):
+        return True
+    if CONTENTS_ENTRY.fullmatch(text):
         return True
     letters = [char for char in text if char.isalpha()]
     foreign = sum(1 for char in letters if _script(char) != script)

@@ -167,6 +167,20 @@ def test_a_title_underlined_with_a_rule_is_a_sentence_apart_from_its_rule():
         (8, "A night costs -- in summer -- ten pounds.", False)]
 
 
+def test_a_table_of_contents_is_furniture_and_a_link_in_prose_is_not():
+    """A Markdown table of contents (links to places in the page, one per
+    line) says nothing to answer from; before, "* [Quick rinse](#quick-rinse)"
+    was the answer to "What does quick rinse do?"."""
+    text = ("# Washer\n\n* [Quick rinse](#quick-rinse)\n1. [Eco](#eco)\n"
+            "* [Care of the drum](care.md)\n\n"
+            "See [Quick rinse](#quick-rinse) for a short wash.\n")
+    sentences = split_sentences(text, "washer.md")
+    flags = {s.text: s.is_furniture for s in sentences}
+    assert flags["* [Quick rinse](#quick-rinse)"] and flags["[Eco](#eco)"]
+    assert not flags["* [Care of the drum](care.md)"]  # another file's page: a reference
+    assert not flags["See [Quick rinse](#quick-rinse) for a short wash."]
+
+
 def test_one_long_line_carries_many_sentences_each_cited_to_it():
     path = next(path for path in SAMPLE_FILES if path.name.startswith("002_"))
     sentences = split_sentences(path.read_text(encoding="utf-8"), path.name)

@@ -38,6 +38,7 @@ RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 CONTENTS_ENTRY = re.compile(r"\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[[^\]]*\]\(#[^)\s]*\)\s*")
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
+ITEM_MARK_CHARS = 12  # the longest mark with its indent: "    (viii)."
 URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]{2,}")
 # A sentence longer than this is cut at a space: embedding models read only
@@ -193,6 +194,17 @@ def _is_abbreviation(flow: str, period_at: int) -> bool:
     return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
+def _closes_an_item_mark(flow: str, terminal_at: int) -> bool:
+    """Whether the stop at `terminal_at` ends an item's mark that opens its
+    line ("4.", "b.", "ii."). Only the few characters before it are read: a
+    line of a million characters must not be read back for every stop."""
+    window_start = max(0, terminal_at - ITEM_MARK_CHARS)
+    newline = flow.rfind("\n", window_start, terminal_at)
+    if newline < 0 and window_start > 0:
+        return False
+    return ITEM_MARK_ONLY.fullmatch(flow, newline + 1, terminal_at + 1) is not None
+
+
 def _split_points(flow: str) -> list[int]:
     """Flow offsets where one sentence ends and the next begins."""
     points = []
@@ -208,8 +220,7 @@ def _split_points(flow: str) -> list[int]:
         # An item's mark ("4.", "b.", "ii.") is cut off as a sentence of its
         # own, which is furniture (`is_furniture`): its text is the item's
         # sentence, read as any other ("b." is no initial here).
-        line_start = flow.rfind("\n", 0, terminal_at) + 1
-        if ITEM_MARK_ONLY.fullmatch(flow, line_start, terminal_at + 1):
+        if _closes_an_item_mark(flow, terminal_at):
             points.append(gap_end)
             continue
         if not (following.isupper() or following.isdigit() or following in OPENERS):

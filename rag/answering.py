@@ -197,10 +197,10 @@ class ExtractiveAnswerer:
                 above.page != sentence.page:
             return None
         heading_id, heading, text, marked = sentence_id - 1, above, above.text, False
-        if RULE_LINE.fullmatch(above.text) and sentence_id > 1:
+        if RULE_LINE.fullmatch(above.text) and sentence_id > 1 and \
+                self._underlined(sentence_id - 2):
             title = self.data.sentence(sentence_id - 2)
-            if title.file == above.file and title.line_end + 1 == above.line_start:
-                heading_id, heading, text, marked = sentence_id - 2, title, title.text, True
+            heading_id, heading, text, marked = sentence_id - 2, title, title.text, True
         elif MARKDOWN_TITLE.match(above.text):
             text, marked = MARKDOWN_TITLE.sub("", above.text), True
         # Text taken out of HTML, PDF or Word has a blank line after every
@@ -281,10 +281,12 @@ class ExtractiveAnswerer:
     def _is_title(self, sentence_id: int) -> bool:
         """Whether the sentence is a title marked as one: Markdown's "## ...",
         or a line with a rule ("-----") right under it."""
-        sentence = self.data.sentence(sentence_id)
-        if MARKDOWN_TITLE.match(sentence.text):
-            return True
-        below = self.data.sentence(sentence_id + 1)
+        return bool(MARKDOWN_TITLE.match(self.data.sentence(sentence_id).text)) or \
+            self._underlined(sentence_id)
+
+    def _underlined(self, sentence_id: int) -> bool:
+        """Whether a rule ("-----") stands on the line right under the sentence."""
+        sentence, below = self.data.sentence(sentence_id), self.data.sentence(sentence_id + 1)
         return below is not None and below.file == sentence.file and \
             below.line_start == sentence.line_end + 1 and RULE_LINE.fullmatch(below.text) is not None
 

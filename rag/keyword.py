@@ -106,12 +106,17 @@ is are was were be been being am has have had can could will would shall should 
 """.split())
 
 
+@lru_cache(maxsize=1)
+def _frame_stems() -> frozenset[str]:
+    """QUESTION_FRAME as `tokenize` writes it ("does" -> "doe"), once."""
+    stemmer = _stemmer()
+    return frozenset(stemmer.stemWord(word) for word in QUESTION_FRAME)
+
+
 def question_weights(question: str) -> dict[str, float]:
     """`weighted_tokens` of a question without the words that frame it."""
-    stemmer = _stemmer()
-    frame = {stemmer.stemWord(word) for word in QUESTION_FRAME}
     return {stem: weight for stem, weight in weighted_tokens(question).items()
-            if stem not in frame}
+            if stem not in _frame_stems()}
 
 
 def bm25_idf(texts: int, frequency: int) -> float:

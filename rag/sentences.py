@@ -38,7 +38,7 @@ RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 CONTENTS_ENTRY = re.compile(r"\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[[^\]]*\]\(#[^)\s]*\)\s*")
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
-ITEM_MARK_CHARS = 12  # the longest mark with its indent: "    (viii)."
+ITEM_MARK_CHARS = 12  # more than the longest mark, "(viii)." (flow lines have no indent)
 URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]{2,}")
 # A sentence longer than this is cut at a space: embedding models read only

@@ -37,9 +37,9 @@ from .claim_checks import missing_numbers
 from .claims import document_subject, quotation_rest
 from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
-from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
+from .keyword import question_weights as keyword_question_weights, raw_tokens, stopwords, tokenize
 from .retrieval import Ranking
-from .sentences import LIST_ITEM, RULE_LINE
+from .sentences import ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, RULE_LINE
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
@@ -277,6 +277,57 @@ class ExtractiveAnswerer:
                         and not self._is_title(sentence_id):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
+
+    def _section_title(self, sentence_id: int) -> bool:
+        """Whether the sentence is the title of a section: a few words on
+        a line of their own, with text on the lines after, either numbered
+        in title case ("3.1. Application of License.", "7. DISCLAIMER OF
+        WARRANTY.") or in capitals ("NO WARRANTY"). A numbered item that is
+        a sentence ("2. Run the installer.") is no title: its words are not
+        capitalized."""
+        sentence = self.data.sentence(sentence_id)
+        words = sentence.text.split()
+        if sentence.is_furniture or not 0 < len(words) <= TITLE_WORDS or \
+                sentence.text.rstrip().endswith(SENTENCE_ENDS[1:]) or \
+                not all(any(char.isalpha() for char in word) for word in words):
+            return False
+        before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        after = self.data.sentence(sentence_id + 1)
+        if after is None or after.file != sentence.file or \
+                after.line_start <= sentence.line_end:
+            return False  # a title has lines of its own, and something under it
+        numbered = before is not None and before.file == sentence.file and \
+            _is_item_mark(before) and before.line_end == sentence.line_start
+        if not numbered and before is not None and before.file == sentence.file and \
+                before.line_end >= sentence.line_start:
+            return False
+        if numbered:
+            return all(word[:1].isupper() for word in words
+                       if sum(char.isalpha() for char in word) >= TITLE_CASE_LETTERS
+                       and word.lower().strip(".,") not in stopwords())
+        letters = [char for char in sentence.text if char.isalpha()]
+        return len(letters) >= 2 and all(char.isupper() for char in letters) and \
+            not sentence.text.rstrip().endswith(".")
+
+    def _section_opening(self, sentence_id: int) -> list[int]:
+        """[the first sentence of the section] when the sentence is a section
+        title (`_section_title`) and its section opens on the next line or
+        after one blank line, past a number ("NO WARRANTY" over "11.
+        BECAUSE THE PROGRAM IS LICENSED FREE OF CHARGE, ..."); else []. A
+        title alone names what its section is about without saying it."""
+        if not self._section_title(sentence_id):
+            return []
+        title = self.data.sentence(sentence_id)
+        following_id = sentence_id + 1
+        following = self.data.sentence(following_id)
+        if following is not None and _is_item_mark(following):
+            following_id += 1
+            following = self.data.sentence(following_id)
+        if following is None or following.file != title.file or following.page != title.page \
+                or following.is_furniture or following.line_start - title.line_end > 2 \
+                or self._section_title(following_id):
+            return []
+        return [following_id]
 
     def _is_title(self, sentence_id: int) -> bool:
         """Whether the sentence is a title marked as one: Markdown's "## ...",
@@ -522,6 +573,8 @@ class ExtractiveAnswerer:
           battery cover."): a question is no answer;
         - past a sentence that ends with a colon, to what it announces ("The
           kit contains four parts:" and the parts; `_announced`);
+        - past a section's title, to the section's first sentence
+          (`_section_opening`): a title alone says nothing;
         - back to the heading of an item of a definition list (`_heading`)."""
         result, shown = [], set()
         for candidate in chosen:
@@ -530,7 +583,8 @@ class ExtractiveAnswerer:
             sentence = candidate.sentence
             rest_ids = quotation_rest(self.data, candidate.sentence_id) or \
                 self._answer_after(candidate.sentence_id) or \
-                self._announced(candidate.sentence_id)
+                self._announced(candidate.sentence_id) or \
+                self._section_opening(candidate.sentence_id)
             rest = [self.data.sentence(index) for index in rest_ids]
             if rest and all(other.page == sentence.page for other in rest):
                 shown.update(rest_ids)
@@ -605,6 +659,12 @@ class ExtractiveAnswerer:
 # An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
 # heading over its description ("Parser" above "Takes a sequence ...").
 ITEM_HEADING_WORDS = 4
+# A section title (`_section_title`) is at most this many words; in title
+# case, each word of this many letters or more but a stop word is
+# capitalized ("Distribution of Executable Versions", "Application of this
+# License").
+TITLE_WORDS = 8
+TITLE_CASE_LETTERS = 4
 # A Markdown title's marks ("## ").
 MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
@@ -613,6 +673,14 @@ ANNOUNCED_LINES = 25
 # Rows of a table read back for its header: every candidate row may look,
 # so a table of 100,000 rows must not cost 100,000 reads per question.
 TABLE_ROWS_READ_BACK = 200
+
+
+def _is_item_mark(sentence: Sentence) -> bool:
+    """Whether the sentence is a list item's mark alone ("11.", "3.1.", "b."),
+    split off as furniture."""
+    text = sentence.text.strip()
+    return sentence.is_furniture and len(text) <= ITEM_MARK_CHARS and (
+        ITEM_MARK_ONLY.fullmatch(text) is not None or not any(char.isalpha() for char in text))
 
 
 def _item_kind(text: str) -> str | None:

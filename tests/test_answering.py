@@ -431,6 +431,64 @@ def test_an_item_under_a_short_heading_is_read_and_cited_with_it(tmp_path, name,
     assert result.text.startswith(opening)
 
 
+LOCKER_TERMS = """                     HARBOR LOCKER RENTAL TERMS
+
+1. Definitions.
+
+     1.1. "Locker" means a steel cabinet on the north pier, rented by the day.
+
+2. Rental Obligations.
+
+     2.1. Keys and Deposits.
+     Each renter pays a deposit of forty euros for the key, returned when
+     the key is handed back.
+
+     2.2. Opening Hours.
+     The pier office hands out keys from seven in the morning to six in the
+     evening.
+
+                            NO REFUNDS
+
+  3. RENT PAID FOR UNUSED DAYS IS NOT RETURNED, WHATEVER THE REASON FOR
+LEAVING EARLY.
+
+4. Rules of the pier.
+   1. Keep the locker shut.
+   2. Report damage to the office.
+"""
+
+
+def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
+    """A numbered title in title case and a title in capitals, on lines of
+    their own, are section titles: an answer that is one reads on to the
+    section's first sentence, past a blank line and an item's number. A
+    numbered item that is a sentence ("Keep the locker shut.") and a
+    numbered title with words in lower case are no titles."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "terms.txt").write_text(LOCKER_TERMS, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    answerer, data = assistant.answerer, assistant.data()
+    titles = {data.sentence(index).text for index in range(len(data.sentences))
+              if answerer._section_title(index)}
+    # ("Definitions.", one word alone on its line, is furniture already.)
+    assert titles == {"HARBOR LOCKER RENTAL TERMS", "Rental Obligations.", "Keys and Deposits.",
+                      "Opening Hours.", "NO REFUNDS"}
+    [refunds] = [index for index in range(len(data.sentences))
+                 if data.sentence(index).text == "NO REFUNDS"]
+    assert data.sentence(answerer._section_opening(refunds)[0]).text.startswith(
+        "RENT PAID FOR UNUSED DAYS")
+
+    result = assistant.ask("What are the opening hours?")
+    assert not result.abstained, result.text
+    first = result.citations[0]
+    assert (first.line_start, first.line_end) == (13, 15), result.text
+    assert result.text.startswith("Opening Hours. The pier office hands out keys")
+
+
 GLOSSARY_HTML = """<html><body><h1>Harbor Library: terms used in this guide</h1>
 <dl>
 <dt>Hold</dt><dd>A request to keep a book that is out on loan for you when it comes back.</dd>

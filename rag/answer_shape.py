@@ -14,6 +14,7 @@ much each pairing counts, so "who" questions learn to favour new names and
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .keyword import fold, raw_tokens, stopwords, tokenize
 
@@ -124,7 +125,14 @@ def defines(text: str, question_words: set[str]) -> bool:
     match = defined_subject(text)
     # Stems: "What is a Modification?" asks what "Modifications" means.
     return match is not None and bool(
-        set(tokenize(match.group("subject"))) & set(tokenize(" ".join(question_words))))
+        set(tokenize(match.group("subject"))) & _stems(frozenset(question_words)))
+
+
+@lru_cache(maxsize=256)
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    """The stems of a question's words: once per question, not once for
+    every defining sentence scored for it."""
+    return frozenset(tokenize(" ".join(sorted(words))))
 
 
 def pair_features(question_kind: str, shapes: dict[str, bool]) -> list[float]:

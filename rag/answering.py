@@ -603,7 +603,7 @@ class ExtractiveAnswerer:
                     (sentence.extracted or heading.line_end + 1 == sentence.line_start):
                 sentence = replace(sentence, line_start=heading.line_start,
                                    char_start=heading.char_start,
-                                   text=f"{heading.text} {sentence.text}")
+                                   text=f"{MARKDOWN_TITLE.sub('', heading.text)} {sentence.text}")
             result.append(replace(candidate, sentence=sentence))
         return result
 

@@ -406,6 +406,17 @@ def test_a_marked_title_is_never_an_answer_alone(tmp_path, name, lines):
     assert result.text.startswith("Runs cold water")
 
 
+def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
+    """A title with no blank line under it opens the citation; the answer's
+    text gives its words, not Markdown's "##"."""
+    text = WASHER_MD.replace("## Eco\n\n", "## Eco\n")
+    result = _ask_of_one_file(tmp_path, "washer.md", text, "How long does the eco programme take?")
+    assert not result.abstained, result.text
+    first = result.citations[0]
+    assert (first.line_start, first.line_end) == (9, 10), result.text
+    assert result.text.startswith("Eco Heats the water to thirty degrees"), result.text
+
+
 @pytest.mark.parametrize("name,text,question,lines,opening", [
     # A section of a reference says what it is about only in its title,
     # marked as one (Markdown's "##", an underline) a blank line above: it

@@ -279,12 +279,12 @@ class ExtractiveAnswerer:
         return best_chunk_score
 
     def _section_title(self, sentence_id: int) -> bool:
-        """Whether the sentence is the title of a section: a few words on
-        a line of their own, with text on the lines after, either numbered
-        in title case ("3.1. Application of License.", "7. DISCLAIMER OF
-        WARRANTY.") or in capitals ("NO WARRANTY"). A numbered item that is
-        a sentence ("2. Run the installer.") is no title: its words are not
-        capitalized."""
+        """Whether the sentence is the title of a section: a few words with
+        text after them, either numbered in title case ("3.1. Application of
+        License.", "7. DISCLAIMER OF WARRANTY.", "2. Grant of Patent License.
+        Subject to ...") or in capitals on a line of their own ("NO
+        WARRANTY"). A numbered item that is a sentence ("2. Run the
+        installer.") is no title: its words are not capitalized."""
         sentence = self.data.sentence(sentence_id)
         words = sentence.text.split()
         if sentence.is_furniture or not 0 < len(words) <= TITLE_WORDS or \
@@ -293,11 +293,16 @@ class ExtractiveAnswerer:
             return False
         before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
         after = self.data.sentence(sentence_id + 1)
-        if after is None or after.file != sentence.file or \
-                after.line_start <= sentence.line_end:
-            return False  # a title has lines of its own, and something under it
         numbered = before is not None and before.file == sentence.file and \
             _is_item_mark(before) and before.line_end == sentence.line_start
+        if after is None or after.file != sentence.file:
+            return False  # a title has something under it
+        # ... on lines of their own, or, numbered, run into on one line with
+        # a full stop between ("2. Grant of Copyright License. Subject to
+        # the terms of this License, each Contributor hereby grants ...").
+        if after.line_start <= sentence.line_end and \
+                not (numbered and sentence.text.rstrip().endswith(".")):
+            return False
         if not numbered and before is not None and before.file == sentence.file and \
                 before.line_end >= sentence.line_start:
             return False
@@ -311,8 +316,8 @@ class ExtractiveAnswerer:
 
     def _section_opening(self, sentence_id: int) -> list[int]:
         """[the first sentence of the section] when the sentence is a section
-        title (`_section_title`) and its section opens on the next line or
-        after one blank line, past a number ("NO WARRANTY" over "11.
+        title (`_section_title`) and its section opens on its line, the next
+        or after one blank line, past a number ("NO WARRANTY" over "11.
         BECAUSE THE PROGRAM IS LICENSED FREE OF CHARGE, ..."); else []. A
         title alone names what its section is about without saying it."""
         if not self._section_title(sentence_id):

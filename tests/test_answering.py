@@ -466,13 +466,16 @@ LEAVING EARLY.
 4. Rules of the pier.
    1. Keep the locker shut.
    2. Report damage to the office.
+
+5. Lost Keys. A lost key costs the whole deposit and a new lock.
 """
 
 
 def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
-    """A numbered title in title case and a title in capitals, on lines of
-    their own, are section titles: an answer that is one reads on to the
-    section's first sentence, past a blank line and an item's number. A
+    """A numbered title in title case (on lines of its own or running into
+    its section) and a title in capitals on lines of its own are section
+    titles: an answer that is one reads on to the section's first sentence,
+    past a blank line and an item's number. A
     numbered item that is a sentence ("Keep the locker shut.") and a
     numbered title with words in lower case are no titles."""
     from .conftest import make_assistant
@@ -487,7 +490,7 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
               if answerer._section_title(index)}
     # ("Definitions.", one word alone on its line, is furniture already.)
     assert titles == {"HARBOR LOCKER RENTAL TERMS", "Rental Obligations.", "Keys and Deposits.",
-                      "Opening Hours.", "NO REFUNDS"}
+                      "Opening Hours.", "NO REFUNDS", "Lost Keys."}
     [refunds] = [index for index in range(len(data.sentences))
                  if data.sentence(index).text == "NO REFUNDS"]
     assert data.sentence(answerer._section_opening(refunds)[0]).text.startswith(
@@ -498,6 +501,10 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
     first = result.citations[0]
     assert (first.line_start, first.line_end) == (13, 15), result.text
     assert result.text.startswith("Opening Hours. The pier office hands out keys")
+    # A numbered title that runs into its section on one line.
+    [lost] = [index for index in range(len(data.sentences))
+              if data.sentence(index).text == "Lost Keys."]
+    assert data.sentence(answerer._section_opening(lost)[0]).text.startswith("A lost key costs")
 
 
 GLOSSARY_HTML = """<html><body><h1>Harbor Library: terms used in this guide</h1>

@@ -292,27 +292,27 @@ class ExtractiveAnswerer:
                 not all(any(char.isalpha() for char in word) for word in words):
             return False
         before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        if before is not None and before.file != sentence.file:
+            before = None  # the file's first sentence
         after = self.data.sentence(sentence_id + 1)
-        numbered = before is not None and before.file == sentence.file and \
-            _is_item_mark(before) and before.line_end == sentence.line_start
         if after is None or after.file != sentence.file:
             return False  # a title has something under it
+        numbered = before is not None and _is_item_mark(before) and \
+            before.line_end == sentence.line_start
+        full_stop = sentence.text.rstrip().endswith(".")
         # ... on lines of their own, or, numbered, run into on one line with
         # a full stop between ("2. Grant of Copyright License. Subject to
         # the terms of this License, each Contributor hereby grants ...").
-        if after.line_start <= sentence.line_end and \
-                not (numbered and sentence.text.rstrip().endswith(".")):
-            return False
-        if not numbered and before is not None and before.file == sentence.file and \
-                before.line_end >= sentence.line_start:
+        if after.line_start <= sentence.line_end and not (numbered and full_stop):
             return False
         if numbered:
             return all(word[:1].isupper() for word in words
                        if sum(char.isalpha() for char in word) >= TITLE_CASE_LETTERS
                        and word.lower().strip(".,") not in stopwords())
+        if before is not None and before.line_end >= sentence.line_start:
+            return False
         letters = [char for char in sentence.text if char.isalpha()]
-        return len(letters) >= 2 and all(char.isupper() for char in letters) and \
-            not sentence.text.rstrip().endswith(".")
+        return len(letters) >= 2 and all(char.isupper() for char in letters) and not full_stop
 
     def _section_opening(self, sentence_id: int) -> list[int]:
         """[the first sentence of the section] when the sentence is a section

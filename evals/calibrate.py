@@ -1,7 +1,9 @@
 """Train the answer model and save it to rag/calibration.json (`rag eval --fit`).
 
 Fitted only on training data (`dataset.FITTED_ON`): the ten SQuAD 2.0 train
-articles, SQuAD dev articles 1-2, and our sample questions as a small share.
+articles, SQuAD dev articles 1-2, and our sample questions as a small share,
+with questions made from them: typed rewrites (`typed_rewrite`), "What is
+X?" (`defining_questions`) and "What did X do?" (`doing_questions`).
 The held-out sets (`dataset.HELD_OUT`) are never read here.
 
 1. fusion weights (dense vs. keyword, RRF constant) by MRR@10 of the chunk
@@ -25,8 +27,10 @@ The held-out sets (`dataset.HELD_OUT`) are never read here.
    questions against off-topic ones; it decides between showing related
    lines and a bare "not found".
 
-Deterministic: a fixed seed picks the off-topic questions, and the solvers
-are deterministic.
+Deterministic but for the token encoder's training (threads sum in varying
+order): a fixed seed picks the off-topic questions and the typed rewrites,
+and the solvers are deterministic; with the layers kept (`keep_layers`) the
+whole fit gives the same file every time.
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ from rag.embedding import Embedder, load_embedder
 from rag.keyword import fold, stopwords
 from rag.retrieval import HybridRetriever
 from rag.settings import CALIBRATION_FILE, CALIBRATION_FORMAT, Calibration, Settings
+from rag.store import file_sha256
+from rag.syntax import parses
 from rag.token_encoder import LAYERS_FILE
 
 from . import squad
@@ -62,8 +68,15 @@ SEED = 20261123
 DEFINED_SET = "squad-train~defines"
 # How much each training set counts in the sentence scorer; the sample
 # questions are a small share so the model learns SQuAD's breadth, not them.
+# Questions that ask what a named thing or person did ("What did Beyoncé
+# do?"), made from the sentences of the SQuAD train articles that say it
+# (`doing_questions`).
+DOINGS_SET = "squad-train~doings"
 DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1,
-                 DEFINED_SET: 0.05}
+                 DEFINED_SET: 0.05, DOINGS_SET: 0.05}
+# The verb's tense (Penn Treebank tag) -> the question's auxiliary.
+AUXILIARY_OF_TENSE = {"VBD": "did", "VBZ": "does", "VBP": "do"}
+DOER_WORDS = 4
 # Typed rewrites of the training questions (see `typed_rewrite`): share of
 # content words dropped, and of the answerable group's weight they carry.
 TYPED_DROP = 0.35
@@ -454,6 +467,54 @@ def defining_questions(assistant: Assistant, limit: int | None = None) -> list[E
     return items
 
 
+def doing_questions(assistant: Assistant, limit: int | None = None) -> list[EvalItem]:
+    """"What did X do?" for each name X that is the subject of a sentence's
+    main verb in an article ("Beyoncé released ...", "The Normans
+    conquered ..."), answered by every such sentence of that article.
+
+    People ask broad questions of their documents ("What does pyenv shell
+    do?", "What did Putin and Erdogan discuss?"): short, with one or two
+    names and no detail. SQuAD's writers asked about details; its few short
+    questions are the ones that lean on the paragraph ("Who are these
+    women?") and are mostly wrong, so a model fitted on them alone refuses
+    short questions. Any sentence that has the name do something answers
+    these, so all of them are right. The parser (`rag/syntax.py`) finds the
+    subject; only the SQuAD train articles are read.
+    """
+    sentences = [sentence for sentence in assistant.data().sentences
+                 if not sentence.is_furniture]
+    found: dict[tuple[str, str], tuple[str, str, list]] = {}
+    for sentence, parsed in zip(sentences, parses(sentence.text for sentence in sentences)):
+        root = next((token for token in parsed if token.dep_ == "ROOT"), None)
+        if root is None or root.pos_ != "VERB" or root.tag_ not in AUXILIARY_OF_TENSE:
+            continue
+        subjects = [child for child in root.children if child.dep_ == "nsubj"]
+        if len(subjects) != 1 or subjects[0].pos_ != "PROPN":
+            continue
+        subject = parsed[subjects[0].left_edge.i:subjects[0].right_edge.i + 1]
+        name = [token for token in subject if token.dep_ != "det"]
+        if not name or len(name) > DOER_WORDS or any(token.pos_ != "PROPN" for token in name):
+            continue
+        # What it did, as the sentence words it: the answer to look for.
+        deed = parsed[root.i:root.i + 3].text
+        key = (sentence.file, fold(" ".join(token.text for token in name)))
+        # "The Normans" reads "the Normans" inside the question.
+        asked = " ".join(token.text.lower() if token.dep_ == "det" else token.text
+                         for token in subject)
+        found.setdefault(key, (asked, AUXILIARY_OF_TENSE[root.tag_], []))[2].append(
+            (sentence, deed))
+    items = []
+    for subject, auxiliary, said in found.values():
+        items.append(EvalItem(f"doings-{len(items)}", f"What {auxiliary} {subject} do?",
+                              tuple(deed for _, deed in said),
+                              tuple(Evidence(sentence.file, sentence.line_start,
+                                             sentence.line_end) for sentence, _ in said),
+                              False))
+        if limit and len(items) >= limit:
+            break
+    return items
+
+
 def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
                    notify) -> list[QuestionSet]:
     """The training sets, each on its own corpus, plus off-topic sets: questions
@@ -474,6 +535,8 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
     train = by_name["squad-train"]
     sets.append(QuestionSet(DEFINED_SET, defining_questions(train.assistant, limit),
                             train.assistant, made=True))
+    sets.append(QuestionSet(DOINGS_SET, doing_questions(train.assistant, limit),
+                            train.assistant, made=True))
     pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
     for source, target in pairs:
         items = list(by_name[source].items)
@@ -488,11 +551,15 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
 
 
 def fit(settings: Settings | None = None, limit: int | None = None, notify=print,
-        layers_out: Path | None = None) -> Calibration:
+        layers_out: Path | None = None, keep_layers: Path | None = None) -> Calibration:
     """Train every part of the answer model; `limit` takes the first `limit`
     questions of each set and one SQuAD train article, and trains the token
     encoder for a few steps (for a quick test). The token encoder's layers
-    are written to `layers_out` (the calibration names the file)."""
+    are written to `layers_out` (the calibration names the file). With
+    `keep_layers`, those layers are copied instead of trained: training
+    them takes most of the fit's time and is not reproducible to the bit on
+    several threads, while the rest of the fit is, so the other parts can
+    be refitted on layers already shipped."""
     base = settings or Settings.from_env()
     datasets = [load_dataset(name) if name != "squad-train" or not limit
                 else _squad_train(articles=1) for name in FITTED_ON]
@@ -521,11 +588,17 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
 
     token_encoder = None  # the first model's order, until the layers are trained
     set_reranked_rows(scored, answerer_of)
-    examples = ranking_examples(scored)
-    steps = TRAIN_STEPS if not limit else 2
-    notify(f"training the token encoder on {len(examples)} questions, {steps} steps")
     layers_out = layers_out or Path(tempfile.mkdtemp(prefix="rag-fit-")) / LAYERS_FILE
-    layers_sha256 = train_layers(examples, base.model, layers_out, steps, SEED, notify)
+    if keep_layers is not None:
+        notify(f"keeping the token encoder's layers {keep_layers}")
+        layers_out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(keep_layers, layers_out)
+        layers_sha256 = file_sha256(layers_out)
+    else:
+        examples = ranking_examples(scored)
+        steps = TRAIN_STEPS if not limit else 2
+        notify(f"training the token encoder on {len(examples)} questions, {steps} steps")
+        layers_sha256 = train_layers(examples, base.model, layers_out, steps, SEED, notify)
     token_encoder = load_embedder(base.model, base.encoder, base.cache_dir, notify,
                                   layers=layers_out, layers_sha256=layers_sha256)
     calibration = replace(calibration, token_encoder=layers_out.name,
@@ -546,7 +619,7 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         in_index = [replace(candidate, sentence_id=question.sentence_ids[candidate.sentence_id])
                     for candidate in ranked]
         rows.append((answerer.trigger_features(question.question, in_index),
-                     answerer.relevance_features(ranked), right))
+                     answerer.relevance_features(question.question, in_index), right))
     trigger = np.array([row[0] for row in rows])
     relevance = np.array([row[1] for row in rows])
     right = np.array([row[2] for row in rows])
@@ -586,12 +659,12 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
 
 
 def fit_and_save(notify=print, settings: Settings | None = None, limit: int | None = None,
-                 path: Path = CALIBRATION_FILE) -> Calibration:
+                 path: Path = CALIBRATION_FILE, keep_layers: Path | None = None) -> Calibration:
     """Fit, then put the token encoder's layers beside `path` and save the
     model there: a fit that fails leaves the previous model whole."""
     workspace = Path(tempfile.mkdtemp(prefix="rag-fit-"))
     try:
-        calibration = fit(settings, limit, notify, workspace / LAYERS_FILE)
+        calibration = fit(settings, limit, notify, workspace / LAYERS_FILE, keep_layers)
         path.parent.mkdir(parents=True, exist_ok=True)
         layers = path.parent / LAYERS_FILE
         shutil.move(str(workspace / LAYERS_FILE), str(layers))

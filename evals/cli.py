@@ -57,8 +57,17 @@ def run_eval_command(args) -> int:
         # Train from defaults, not from the answer model being replaced.
         settings = Settings.from_env(model=getattr(args, "model", None),
                                      calibration=Calibration())
+        keep_layers = None
+        if args.keep_token_encoder:
+            from rag.token_encoder import checked_layers
+
+            keep_layers = checked_layers(Calibration.load())
+            if keep_layers is None:
+                _stderr("rag: error: the answer model has no token encoder to keep")
+                return 1
         fit_and_save(notify=_stderr, settings=settings, limit=args.limit,
-                     path=Path(args.out) if args.out else CALIBRATION_FILE)
+                     path=Path(args.out) if args.out else CALIBRATION_FILE,
+                     keep_layers=keep_layers)
         return 0
     with_claims = not args.dataset or "claims" in args.dataset
     with_dev_claims = "claims-dev" in (args.dataset or [])

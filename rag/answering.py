@@ -73,7 +73,9 @@ TRIGGER_FEATURES = ("best_logit", "margin", "best_share") + BEST_SENTENCE_FEATUR
     "token_match", "token_match_all") + tuple(f"asks_{kind}" for kind in QUESTION_CLASSES) + (
     "numbers_missing",)
 RELEVANCE_FEATURES = ("max_dense", "max_dense_window", "max_lexical", "max_lexical_window",
-                      "mean_top3_dense")
+                      "mean_top3_dense", "max_lexical_document")
+# The best sentences whose files' titles and names the relevance model reads.
+RELEVANCE_DEPTH = 8
 
 # Used only until `rag eval --fit` has written fitted values.
 DEFAULT_WEIGHTS = {"dense": 6.0, "dense_window": 2.0, "lexical": 3.0, "lexical_window": 1.0,
@@ -163,6 +165,7 @@ class ExtractiveAnswerer:
         self._sentence_tokens: dict[int, set[str]] = {}
         self._headings: dict[int, int | None] = {}  # `_heading`, once per sentence
         self._token_vectors: dict[int, TokenVectors] = {}
+        self._file_tokens: dict[str, set[str]] = {}  # `_document_tokens`, once per file
 
     def _tokens(self, sentence_id: int) -> set[str]:
         """Stemmed content words (as the keyword index sees them) of the
@@ -515,9 +518,9 @@ class ExtractiveAnswerer:
         return missing_numbers(question,
                                f"{text} {document_subject(self.data, sentence_id)} {name}")
 
-    @staticmethod
-    def relevance_features(ranked: list[Candidate]) -> np.ndarray:
-        """Features of "are the documents about the question at all?"."""
+    def relevance_features(self, question: str, ranked: list[Candidate]) -> np.ndarray:
+        """Features of "are the documents about the question at all?".
+        `ranked` as `ordered` gives them, with their ids in the index."""
         columns = np.array([candidate.features for candidate in ranked])
 
         def column(name: str) -> np.ndarray:
@@ -526,7 +529,33 @@ class ExtractiveAnswerer:
         top_dense = np.sort(column("dense"))[::-1][:3]
         return np.array([column("dense").max(), column("dense_window").max(),
                          column("lexical").max(), column("lexical_window").max(),
-                         float(top_dense.mean())], dtype=np.float64)
+                         float(top_dense.mean()), self._document_overlap(question, ranked)],
+                        dtype=np.float64)
+
+    def _document_overlap(self, question: str, ranked: list[Candidate]) -> float:
+        """The largest share of the question's words (weighted by rarity)
+        that one of the best sentences holds with its neighbours and its
+        file's title and name: "Which court handles disputes under MPL?"
+        asks about the file named "MPL-1.1.txt", though no line of it
+        says "MPL"."""
+        weights = keyword_question_weights(question)
+        best = 0.0
+        for candidate in ranked[:RELEVANCE_DEPTH]:
+            _, window = self._neighbours(candidate.sentence_id)
+            tokens = set().union(*(self._tokens(neighbour) for neighbour in window),
+                                 self._document_tokens(candidate.sentence_id))
+            best = max(best, _weighted_share(weights, tokens))
+        return best
+
+    def _document_tokens(self, sentence_id: int) -> set[str]:
+        """The words of the title and name of the sentence's file."""
+        file = self.data.sentence(sentence_id).file
+        tokens = self._file_tokens.get(file)
+        if tokens is None:
+            name = re.sub(r"[_\-.]+", " ", PurePosixPath(file).stem)
+            tokens = self._file_tokens[file] = set(tokenize(
+                f"{document_subject(self.data, sentence_id)} {name}"))
+        return tokens
 
     def confidence(self, question: str, ranked: list[Candidate]) -> float:
         """Calibrated probability that the best sentence answers the question."""
@@ -535,11 +564,11 @@ class ExtractiveAnswerer:
         logit = self.trigger_features(question, ranked) @ self.trigger_weights
         return float(sigmoid(logit + self.trigger_bias))
 
-    def relevance(self, ranked: list[Candidate]) -> float:
+    def relevance(self, question: str, ranked: list[Candidate]) -> float:
         """Calibrated probability that the documents are about the question."""
         if self.relevance_weights is None:
             return ranked[0].probability
-        logit = self.relevance_features(ranked) @ self.relevance_weights
+        logit = self.relevance_features(question, ranked) @ self.relevance_weights
         return float(sigmoid(logit + self.relevance_bias))
 
     def decide(self, question: str, candidates: list[Candidate]) -> Decision:
@@ -548,7 +577,7 @@ class ExtractiveAnswerer:
             return Decision([], [], 0.0, 0.0)
         ranked = ordered(candidates)
         confidence = self.confidence(question, ranked)
-        relevance = self.relevance(ranked)
+        relevance = self.relevance(question, ranked)
         # An answer needs documents about the question: one sentence standing
         # out among unrelated ones ("France" in an article about Turkey)
         # is no answer to "What is the capital of France?".

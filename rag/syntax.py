@@ -125,6 +125,12 @@ def _parsed(text: str):
     return _parser()(text)
 
 
+def parses(texts):
+    """The parses of many texts, read in batches (the fit's made questions);
+    raises ParserUnavailable when there is no parser."""
+    return _parser().pipe(texts, batch_size=64)
+
+
 def _names_a_part_of(token) -> bool:
     """Whether the name `token` only completes another name, as "China"
     does in "the Emperor of China"."""

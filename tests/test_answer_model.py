@@ -155,3 +155,46 @@ def test_defining_questions_ask_what_each_defined_thing_is(tmp_path):
              item.evidence[0].line_end) for item in defining_questions(assistant)]
     assert made == [("What is a breakwater?", "wall built out", 4, 5),
                     ("What does Berth mean?", "a place where", 7, 7)]
+
+
+@pytest.mark.skipif(not squad.TRAIN_SOURCE.exists(), reason="../shared/datasets not beside the project")
+def test_a_fit_that_keeps_the_token_encoder_copies_the_shipped_layers(tmp_path):
+    """`--keep-token-encoder` refits the other parts on the layers shipped
+    (checked against their hash), and gives the same model every time."""
+    shipped = Calibration.load()
+    models = []
+    for run in ("first", "second"):
+        out = tmp_path / run / "model.json"
+        assert main(["eval", "--fit", "--limit", "6", "--keep-token-encoder",
+                     "--out", str(out)]) == 0
+        trained = Calibration.load(out)
+        assert trained.token_encoder_sha256 == shipped.token_encoder_sha256
+        assert checked_layers(trained).read_bytes() == checked_layers(shipped).read_bytes()
+        models.append(out.read_bytes())
+    assert models[0] == models[1]
+
+
+def test_made_questions_ask_what_a_named_subject_did(tmp_path):
+    """The fit's "What did X do?" questions: one per name that is the subject
+    of a sentence's main verb, answered by each such sentence; a sentence
+    whose subject is no name gives none."""
+    from evals.calibrate import doing_questions
+
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(
+        "The Harbour Board opened a new pier in 1921.\n"
+        "It rained for most of that year.\n"
+        "Martha Keane painted the lighthouse red.\n"
+        "The Harbour Board later closed the old pier.\n", encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    questions = {item.question: item for item in doing_questions(assistant)}
+    assert set(questions) == {"What did the Harbour Board do?", "What did Martha Keane do?"}
+    board = questions["What did the Harbour Board do?"]
+    assert [(evidence.file, evidence.line_start) for evidence in board.evidence] == \
+        [("harbour.txt", 1), ("harbour.txt", 4)]
+    assert board.answers == ("opened a new", "closed the old")  # the words the fit looks for
+    assert questions["What did Martha Keane do?"].evidence[0].line_start == 3

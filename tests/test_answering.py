@@ -585,3 +585,27 @@ def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
     [citation] = result.citations
     assert (citation.file, citation.line_start, citation.line_end) == ("faq.txt", 6, 7)
     assert result.text.startswith("Where do I return books after hours? Use the green drop box")
+
+
+def test_the_relevance_model_reads_the_files_name(tmp_path):
+    """A question about a document named only in its file's name ("under
+    ZPL" of "ZPL-2.0.txt") is about that document: its words count as the
+    file's in the relevance model's word overlap, and not in another file's."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "Terms of use.\n\nAny dispute about these terms goes to the courts of Delft.\n"
+    (corpus / "ZPL-2.0.txt").write_text(text, encoding="utf-8")
+    (corpus / "notes.txt").write_text(text, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    question = "Which courts hear a dispute under ZPL?"
+    candidates = assistant.candidates(question)
+    by_file = {candidate.sentence.file: candidate for candidate in candidates
+               if "Delft" in candidate.sentence.text}
+    answerer = assistant.answerer
+    named = answerer.relevance_features(question, [by_file["ZPL-2.0.txt"]])[-1]
+    unnamed = answerer.relevance_features(question, [by_file["notes.txt"]])[-1]
+    # "ZPL" is the question's rarest word; "hear" is in neither file.
+    assert named > unnamed + 0.25

@@ -75,7 +75,7 @@ def question_class(question: str) -> str:
     return LEADING_NOUN_CLASS.get(first, "other")
 
 
-def sentence_shapes(text: str, question_words: set[str]) -> dict[str, bool]:
+def sentence_shapes(text: str, question_words: frozenset[str]) -> dict[str, bool]:
     """Which shapes of answer `text` holds beyond what the question says.
     `question_words` are the question's `raw_tokens`."""
     shapes = dict.fromkeys(SHAPES, False)
@@ -117,7 +117,7 @@ def defined_subject(text: str) -> re.Match | None:
     return match
 
 
-def defines(text: str, question_words: set[str]) -> bool:
+def defines(text: str, question_words: frozenset[str]) -> bool:
     """Whether the sentence says what a thing the question names is: its
     defined subject holds a content word of the question (its stem) ("A solar cell is
     a device ..." for "What is a solar cell?" or "How does a solar cell
@@ -131,7 +131,8 @@ def defines(text: str, question_words: set[str]) -> bool:
 @lru_cache(maxsize=256)
 def _stems(words: frozenset[str]) -> frozenset[str]:
     """The stems of a question's words: once per question, not once for
-    every defining sentence scored for it."""
+    every defining sentence scored for it (`frozenset` of a frozenset is the
+    same object, so the key costs nothing when the caller passes one)."""
     return frozenset(tokenize(" ".join(sorted(words))))
 
 

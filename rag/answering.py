@@ -362,7 +362,8 @@ class ExtractiveAnswerer:
         # of licenses "license" says little, however rare it is elsewhere.
         question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
-        question_words = set(raw_tokens(question))
+        # Frozen: the defining-shape check looks its stems up by it, once per question.
+        question_words = frozenset(raw_tokens(question))
         ids = sorted(best_chunk_score)
         neighbourhoods = {sentence_id: self._neighbours(sentence_id) for sentence_id in ids}
         headings = {sentence_id: self._heading(sentence_id) for sentence_id in ids}

@@ -3,7 +3,8 @@
 Fitted only on training data (`dataset.FITTED_ON`): the ten SQuAD 2.0 train
 articles, SQuAD dev articles 1-2, and our sample questions as a small share,
 with questions made from them: typed rewrites (`typed_rewrite`), "What is
-X?" (`defining_questions`) and "What did X do?" (`doing_questions`).
+X?" (`defining_questions`), "What did X do?" (`doing_questions`) and "Did X
+do Y?" (`yes_no_questions`).
 The held-out sets (`dataset.HELD_OUT`) are never read here.
 
 1. fusion weights (dense vs. keyword, RRF constant) by MRR@10 of the chunk
@@ -66,17 +67,24 @@ SEED = 20261123
 # Questions that ask what a thing is, made from the sentences of the SQuAD
 # train articles that say it (`defining_questions`).
 DEFINED_SET = "squad-train~defines"
-# How much each training set counts in the sentence scorer; the sample
-# questions are a small share so the model learns SQuAD's breadth, not them.
 # Questions that ask what a named thing or person did ("What did Beyoncé
 # do?"), made from the sentences of the SQuAD train articles that say it
 # (`doing_questions`).
 DOINGS_SET = "squad-train~doings"
+# "Did X do Y?", made from the sentences that say X did Y (`yes_no_questions`).
+YES_NO_SET = "squad-train~yes-no"
+# How much each training set counts in the sentence scorer; the sample
+# questions are a small share so the model learns SQuAD's breadth, not them.
 DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1,
-                 DEFINED_SET: 0.05, DOINGS_SET: 0.05}
-# The verb's tense (Penn Treebank tag) -> the question's auxiliary.
+                 DEFINED_SET: 0.05, DOINGS_SET: 0.05, YES_NO_SET: 0.05}
+# The verb's tense (Penn Treebank tag) -> the made question's auxiliary.
 AUXILIARY_OF_TENSE = {"VBD": "did", "VBZ": "does", "VBP": "do"}
+# The longest name a made question asks about (words, "the" aside).
 DOER_WORDS = 4
+# At most this many yes/no questions, chosen with the seed among all that can
+# be made, each naming an object of at most OBJECT_WORDS words.
+YES_NO_QUESTIONS = 300
+OBJECT_WORDS = 5
 # Typed rewrites of the training questions (see `typed_rewrite`): share of
 # content words dropped, and of the answerable group's weight they carry.
 TYPED_DROP = 0.35
@@ -515,6 +523,49 @@ def doing_questions(assistant: Assistant, limit: int | None = None) -> list[Eval
     return items
 
 
+def yes_no_questions(assistant: Assistant, limit: int | None = None) -> list[EvalItem]:
+    """"Did X do Y?" for sentences that say X did Y with a short object
+    ("Did the Dutch return the island?" of "... the Dutch returned the
+    island to England"), answered by that sentence; up to YES_NO_QUESTIONS,
+    chosen with the seed.
+
+    SQuAD 2.0 has no yes/no questions, and people ask their documents
+    many ("Can I sell this package?", "Does the license cover patents?"):
+    without examples the answer model reads them as an unknown kind and
+    doubts the sentence that settles them. A negated sentence is left out
+    (its answer is no, said otherwise), as is a pronoun for subject or
+    object, which names nothing to ask about.
+    """
+    sentences = [sentence for sentence in assistant.data().sentences
+                 if not sentence.is_furniture]
+    items = []
+    for sentence, parsed in zip(sentences, parses(sentence.text for sentence in sentences)):
+        root = next((token for token in parsed if token.dep_ == "ROOT"), None)
+        if root is None or root.pos_ != "VERB" or root.tag_ not in AUXILIARY_OF_TENSE or \
+                any(child.dep_ == "neg" for child in root.children):
+            continue
+        subjects = [child for child in root.children if child.dep_ == "nsubj"]
+        objects = [child for child in root.children if child.dep_ == "dobj"]
+        if len(subjects) != 1 or len(objects) != 1 or subjects[0].pos_ == "PRON":
+            continue
+        subject = parsed[subjects[0].left_edge.i:subjects[0].right_edge.i + 1]
+        thing = parsed[objects[0].left_edge.i:objects[0].right_edge.i + 1]
+        if len(subject) > DOER_WORDS + 1 or len(thing) > OBJECT_WORDS or thing[0].pos_ == "PRON":
+            continue
+        # "Rioters burned ..." asks "Did rioters burn ...?": the sentence's
+        # capital goes unless the word is a name.
+        asked = "".join((token.text.lower() if token.dep_ == "det" or
+                         (token.i == subject.start and token.pos_ != "PROPN") else token.text)
+                        + token.whitespace_ for token in subject).strip()
+        auxiliary = AUXILIARY_OF_TENSE[root.tag_].capitalize()
+        items.append(EvalItem(f"yes-no-{len(items)}",
+                              f"{auxiliary} {asked} {root.lemma_} {thing.text}?", (thing.text,),
+                              (Evidence(sentence.file, sentence.line_start, sentence.line_end),),
+                              False))
+    random.Random(SEED).shuffle(items)
+    return items[:limit or YES_NO_QUESTIONS]
+
+
 def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
                    notify) -> list[QuestionSet]:
     """The training sets, each on its own corpus, plus off-topic sets: questions
@@ -536,6 +587,8 @@ def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
     sets.append(QuestionSet(DEFINED_SET, defining_questions(train.assistant, limit),
                             train.assistant, made=True))
     sets.append(QuestionSet(DOINGS_SET, doing_questions(train.assistant, limit),
+                            train.assistant, made=True))
+    sets.append(QuestionSet(YES_NO_SET, yes_no_questions(train.assistant, limit),
                             train.assistant, made=True))
     pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
     for source, target in pairs:

@@ -180,17 +180,10 @@ def test_made_questions_ask_what_a_named_subject_did(tmp_path):
     whose subject is no name gives none."""
     from evals.calibrate import doing_questions
 
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "harbour.txt").write_text(
-        "The Harbour Board opened a new pier in 1921.\n"
-        "It rained for most of that year.\n"
-        "Martha Keane painted the lighthouse red.\n"
-        "The Harbour Board later closed the old pier.\n", encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
+    assistant = _assistant_of(tmp_path, "The Harbour Board opened a new pier in 1921.",
+                              "It rained for most of that year.",
+                              "Martha Keane painted the lighthouse red.",
+                              "The Harbour Board later closed the old pier.")
     questions = {item.question: item for item in doing_questions(assistant)}
     assert set(questions) == {"What did the Harbour Board do?", "What did Martha Keane do?"}
     board = questions["What did the Harbour Board do?"]
@@ -198,3 +191,34 @@ def test_made_questions_ask_what_a_named_subject_did(tmp_path):
         [("harbour.txt", 1), ("harbour.txt", 4)]
     assert board.answers == ("opened a new", "closed the old")  # the words the fit looks for
     assert questions["What did Martha Keane do?"].evidence[0].line_start == 3
+
+
+def test_made_yes_no_questions_ask_what_a_sentence_says_was_done(tmp_path):
+    """The fit's "Did X do Y?" questions: one per sentence with a subject,
+    its main verb and a short object, answered by it; none from a negated
+    sentence or one whose subject is a pronoun."""
+    from evals.calibrate import yes_no_questions
+
+    assistant = _assistant_of(tmp_path, "The Harbour Board opened a new pier in 1921.",
+                              "It closed the old pier.",
+                              "Martha Keane painted the lighthouse in May.",
+                              "The council did not approve the plan.")
+    questions = {item.question: item for item in yes_no_questions(assistant)}
+    assert set(questions) == {"Did the Harbour Board open a new pier?",
+                              "Did Martha Keane paint the lighthouse?"}
+    painted = questions["Did Martha Keane paint the lighthouse?"]
+    assert painted.answers == ("the lighthouse",)
+    assert [(evidence.file, evidence.line_start) for evidence in painted.evidence] == \
+        [("harbour.txt", 3)]
+
+
+def _assistant_of(tmp_path, *lines: str):
+    """An assistant over one file, harbour.txt, of `lines`."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    return assistant

@@ -402,11 +402,12 @@ def main(argv: list[str] | None = None) -> int:
     from .indexer import IndexBusy, NothingIndexed
     from .settings import CalibrationError
     from .store import IndexError_
+    from .syntax import ParserUnavailable
 
     try:
         return args.handler(args)
     except (UserError, QuestionError, ModelNotAvailable, IndexBusy, NothingIndexed,
-            IndexError_, CalibrationError) as error:
+            IndexError_, CalibrationError, ParserUnavailable) as error:
         _stderr(f"rag: error: {error}")
         return 1
     except KeyboardInterrupt:

@@ -222,3 +222,17 @@ def _assistant_of(tmp_path, *lines: str):
     assistant = make_assistant(tmp_path / "index")
     assistant.index([corpus])
     return assistant
+
+
+@pytest.mark.skipif(not squad.TRAIN_SOURCE.exists(), reason="../shared/datasets not beside the project")
+def test_a_fit_without_the_parser_says_so(tmp_path, monkeypatch, capsys):
+    """The made questions need the dependency parser: without it the fit
+    stops with one line saying what to do, and writes no model."""
+    from rag import syntax
+
+    monkeypatch.setattr(syntax, "_load_parser", lambda: (
+        None, "the dependency parser is not installed; reinstall rag as its README says"))
+    out = tmp_path / "model.json"
+    assert main(["eval", "--fit", "--limit", "2", "--out", str(out)]) == 1
+    assert "rag: error: the dependency parser is not installed" in capsys.readouterr().err
+    assert not out.exists()

@@ -49,6 +49,9 @@ CLAIM_SETS = ("claims", "claims-dev", "claim-pairs")
 
 
 def run_eval_command(args) -> int:
+    if args.keep_token_encoder and not args.fit:
+        _stderr("rag: error: --keep-token-encoder goes with --fit")
+        return 1
     if args.fit:
         from rag.settings import CALIBRATION_FILE, Calibration, Settings
 

@@ -158,9 +158,12 @@ def test_defining_questions_ask_what_each_defined_thing_is(tmp_path):
 
 
 @pytest.mark.skipif(not squad.TRAIN_SOURCE.exists(), reason="../shared/datasets not beside the project")
-def test_a_fit_that_keeps_the_token_encoder_copies_the_shipped_layers(tmp_path):
+def test_a_fit_that_keeps_the_token_encoder_copies_the_shipped_layers(tmp_path, capsys):
     """`--keep-token-encoder` refits the other parts on the layers shipped
-    (checked against their hash), and gives the same model every time."""
+    (checked against their hash), and gives the same model every time;
+    without --fit it is refused."""
+    assert main(["eval", "sample", "--keep-token-encoder"]) == 1
+    assert "--keep-token-encoder goes with --fit" in capsys.readouterr().err
     shipped = Calibration.load()
     models = []
     for run in ("first", "second"):

@@ -475,6 +475,22 @@ def defining_questions(assistant: Assistant, limit: int | None = None) -> list[E
     return items
 
 
+def _main_clauses(assistant: Assistant):
+    """(sentence, its parse, its main verb, the verb's subject) for each
+    sentence of the collection (page furniture aside) whose main verb is in
+    a tense a made question can ask with "did", "does" or "do", and has one
+    subject."""
+    sentences = [sentence for sentence in assistant.data().sentences
+                 if not sentence.is_furniture]
+    for sentence, parsed in zip(sentences, parses(sentence.text for sentence in sentences)):
+        root = next((token for token in parsed if token.dep_ == "ROOT"), None)
+        if root is None or root.pos_ != "VERB" or root.tag_ not in AUXILIARY_OF_TENSE:
+            continue
+        subjects = [child for child in root.children if child.dep_ == "nsubj"]
+        if len(subjects) == 1:
+            yield sentence, parsed, root, subjects[0]
+
+
 def doing_questions(assistant: Assistant, limit: int | None = None) -> list[EvalItem]:
     """"What did X do?" for each name X that is the subject of a sentence's
     main verb in an article ("Beyoncé released ...", "The Normans
@@ -489,17 +505,11 @@ def doing_questions(assistant: Assistant, limit: int | None = None) -> list[Eval
     these, so all of them are right. The parser (`rag/syntax.py`) finds the
     subject; only the SQuAD train articles are read.
     """
-    sentences = [sentence for sentence in assistant.data().sentences
-                 if not sentence.is_furniture]
     found: dict[tuple[str, str], tuple[str, str, list]] = {}
-    for sentence, parsed in zip(sentences, parses(sentence.text for sentence in sentences)):
-        root = next((token for token in parsed if token.dep_ == "ROOT"), None)
-        if root is None or root.pos_ != "VERB" or root.tag_ not in AUXILIARY_OF_TENSE:
+    for sentence, parsed, root, doer in _main_clauses(assistant):
+        if doer.pos_ != "PROPN":
             continue
-        subjects = [child for child in root.children if child.dep_ == "nsubj"]
-        if len(subjects) != 1 or subjects[0].pos_ != "PROPN":
-            continue
-        subject = parsed[subjects[0].left_edge.i:subjects[0].right_edge.i + 1]
+        subject = parsed[doer.left_edge.i:doer.right_edge.i + 1]
         name = [token for token in subject if token.dep_ != "det"]
         if not name or len(name) > DOER_WORDS or any(token.pos_ != "PROPN" for token in name):
             continue
@@ -536,19 +546,13 @@ def yes_no_questions(assistant: Assistant, limit: int | None = None) -> list[Eva
     (its answer is no, said otherwise), as is a pronoun for subject or
     object, which names nothing to ask about.
     """
-    sentences = [sentence for sentence in assistant.data().sentences
-                 if not sentence.is_furniture]
     items = []
-    for sentence, parsed in zip(sentences, parses(sentence.text for sentence in sentences)):
-        root = next((token for token in parsed if token.dep_ == "ROOT"), None)
-        if root is None or root.pos_ != "VERB" or root.tag_ not in AUXILIARY_OF_TENSE or \
-                any(child.dep_ == "neg" for child in root.children):
-            continue
-        subjects = [child for child in root.children if child.dep_ == "nsubj"]
+    for sentence, parsed, root, doer in _main_clauses(assistant):
         objects = [child for child in root.children if child.dep_ == "dobj"]
-        if len(subjects) != 1 or len(objects) != 1 or subjects[0].pos_ == "PRON":
+        if any(child.dep_ == "neg" for child in root.children) or len(objects) != 1 or \
+                doer.pos_ == "PRON":
             continue
-        subject = parsed[subjects[0].left_edge.i:subjects[0].right_edge.i + 1]
+        subject = parsed[doer.left_edge.i:doer.right_edge.i + 1]
         thing = parsed[objects[0].left_edge.i:objects[0].right_edge.i + 1]
         if len(subject) > DOER_WORDS + 1 or len(thing) > OBJECT_WORDS or thing[0].pos_ == "PRON":
             continue

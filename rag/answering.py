@@ -165,6 +165,7 @@ class ExtractiveAnswerer:
         self._sentence_tokens: dict[int, set[str]] = {}
         self._headings: dict[int, int | None] = {}  # `_heading`, once per sentence
         self._token_vectors: dict[int, TokenVectors] = {}
+        self._file_titles: dict[str, tuple[str, str]] = {}  # `_file_title`, once per file
         self._file_tokens: dict[str, set[str]] = {}  # `_document_tokens`, once per file
 
     def _tokens(self, sentence_id: int) -> set[str]:
@@ -514,10 +515,8 @@ class ExtractiveAnswerer:
             return []  # most questions name no number: no need to read around
         _, window = self._neighbours(sentence_id)
         text = " ".join(self.data.sentence(index).text for index in window)
-        # A file's name is its title too ("CC0-1.0.txt", "s400-contract.pdf").
-        name = PurePosixPath(self.data.sentence(sentence_id).file).stem.replace("_", " ")
-        return missing_numbers(question,
-                               f"{text} {document_subject(self.data, sentence_id)} {name}")
+        subject, name = self._file_title(sentence_id)
+        return missing_numbers(question, f"{text} {subject} {name}")
 
     def relevance_features(self, question: str, ranked: list[Candidate]) -> np.ndarray:
         """Features of "are the documents about the question at all?".
@@ -548,14 +547,25 @@ class ExtractiveAnswerer:
             best = max(best, _weighted_share(weights, tokens))
         return best
 
+    def _file_title(self, sentence_id: int) -> tuple[str, str]:
+        """(the title of the sentence's file, its name without the
+        extension and with spaces for underscores), once per file. A file's
+        name is its title too ("CC0-1.0.txt", "s400-contract.pdf")."""
+        file = self.data.sentence(sentence_id).file
+        title = self._file_titles.get(file)
+        if title is None:
+            title = self._file_titles[file] = (document_subject(self.data, sentence_id),
+                                               PurePosixPath(file).stem.replace("_", " "))
+        return title
+
     def _document_tokens(self, sentence_id: int) -> set[str]:
         """The words of the title and name of the sentence's file."""
         file = self.data.sentence(sentence_id).file
         tokens = self._file_tokens.get(file)
         if tokens is None:
-            name = re.sub(r"[_\-.]+", " ", PurePosixPath(file).stem)
+            subject, name = self._file_title(sentence_id)
             tokens = self._file_tokens[file] = set(tokenize(
-                f"{document_subject(self.data, sentence_id)} {name}"))
+                f"{subject} {re.sub(r'[-.]+', ' ', name)}"))
         return tokens
 
     def confidence(self, question: str, ranked: list[Candidate]) -> float:

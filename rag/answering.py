@@ -33,7 +33,7 @@ import numpy as np
 
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
-from .claim_checks import missing_numbers
+from .claim_checks import missing_numbers, replaces_a_number
 from .claims import document_subject, quotation_rest
 from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
@@ -71,7 +71,7 @@ RERANK_DEPTH = 8
 BEST_SENTENCE_FEATURES = ("dense", "dense_window", "lexical", "lexical_window", "chunk_score")
 TRIGGER_FEATURES = ("best_logit", "margin", "best_share") + BEST_SENTENCE_FEATURES + (
     "token_match", "token_match_all") + tuple(f"asks_{kind}" for kind in QUESTION_CLASSES) + (
-    "numbers_missing",)
+    "numbers_missing", "numbers_replaced")
 RELEVANCE_FEATURES = ("max_dense", "max_dense_window", "max_lexical", "max_lexical_window",
                       "mean_top3_dense", "max_lexical_document")
 # The best sentences whose files' titles and names the relevance model reads.
@@ -503,6 +503,7 @@ class ExtractiveAnswerer:
         values += tokens
         values += [1.0 if kind == other else 0.0 for other in QUESTION_CLASSES]
         values.append(1.0 if self.numbers_missing(question, best.sentence_id) else 0.0)
+        values.append(1.0 if replaces_a_number(question, best.sentence.text) else 0.0)
         return np.array(values, dtype=np.float64)
 
     def numbers_missing(self, question: str, sentence_id: int) -> list[str]:

@@ -149,6 +149,32 @@ def missing_numbers(text: str, source_text: str) -> list[str]:
         and not _name_in(name, folded))
 
 
+YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
+
+
+def _has_digit_and_letter(name: str) -> bool:
+    return any(char.isdigit() for char in name) and any(char.isalpha() for char in name)
+
+
+def replaces_a_number(text: str, source_text: str) -> bool:
+    """Whether `source_text` lacks a year or a name written with digits of
+    `text` and holds another of the same kind instead: a line about the
+    "F-35" where the question asks about the "S-400", or about 2010 where
+    it asks about 2008, is most likely about the other thing."""
+    missing = missing_numbers(text, source_text)
+    if not missing:
+        return False
+    numbers, names = key_terms(source_text)
+    for item in missing:
+        if _has_digit_and_letter(item):
+            if any(_has_digit_and_letter(name) and name != item for name in names):
+                return True
+        elif YEAR.match(item) and any(YEAR.match(number) and number != item
+                                      for number in numbers):
+            return True
+    return False
+
+
 def _completed_names(subject: str, text: str) -> set[str]:
     """The words of each name of `subject` (several words) whose last word
     the text writes as a name: "Frédéric Chopin" in a file's title lets a

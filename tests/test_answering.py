@@ -8,8 +8,9 @@ import pytest
 
 from evals import squad
 
-from rag.answering import FEATURES, NOT_FOUND, RELATED_INTRO
+from rag.answering import FEATURES, NOT_FOUND, RELATED_INTRO, TRIGGER_FEATURES, ordered
 from rag.assistant import QuestionError
+from rag.claim_checks import replaces_a_number
 from rag.documents import decode_bytes
 from rag.formats import html_text
 from rag.lines import LineTable
@@ -142,6 +143,38 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
                                     murted) == []
     asked = "Where was the second batch of S-300 systems delivered in 2017?"
     assert answerer.numbers_missing(asked, murted) == ["2017", "300", "s-300"]
+
+
+@pytest.mark.parametrize("question, sentence, replaced", [
+    # Another model number where the question names one: about the other thing.
+    ("How much did Turkey pay for the S-400?",
+     "We have paid $900 million so far for the F-35 and continue to pay.", True),
+    ("What happened in 2008?", "In 2010 the new bridge opened.", True),
+    # The question's own number, or none of its kind instead: nothing replaced.
+    ("How much did Turkey pay for the S-400?", "Turkey paid $2.5 billion for the S-400.", False),
+    ("How many people died in the 2008 earthquake?", "At least 69,197 people died.", False),
+    ("Who sold the S-400 to Turkey?", "Russia sold the system in 2017.", False),
+])
+def test_a_sentence_that_names_another_number_of_the_kind_asked(question, sentence, replaced):
+    assert replaces_a_number(question, sentence) is replaced
+
+
+def test_the_answer_model_counts_another_model_number_against_the_sentence(assistant):
+    """The input is 1 for a best sentence that names the F-35 where the
+    question names the S-400, and the shipped model weighs it against
+    answering: the same ranking reads as less likely right with it."""
+    question = "How much did Turkey pay for the S-400?"
+    answerer = assistant.answerer
+    ranked = ordered(assistant.candidates(question))
+    paid = next(candidate for candidate in ranked if "$900 million" in candidate.sentence.text)
+    ranked = [paid] + [candidate for candidate in ranked if candidate is not paid]
+    column = TRIGGER_FEATURES.index("numbers_replaced")
+    row = answerer.trigger_features(question, ranked)
+    assert row[column] == 1.0
+    assert answerer.trigger_weights[column] < 0
+    without = row.copy()
+    without[column] = 0.0
+    assert row @ answerer.trigger_weights < without @ answerer.trigger_weights
 
 
 def test_a_number_in_the_file_name_counts_as_the_files_title(tmp_path):

@@ -130,11 +130,17 @@ def _quiet_ray_logs() -> None:
             handler.setLevel(logging.ERROR)
 
 
+# Two attempts once failed both in a row (2026-12-04); four make that rare.
+LOCAL_START_ATTEMPTS = 4
+
+
 def _start_ray(ray, address: str) -> None:
     """Connect to the cluster at `address`, or start a local one. Ray gives
     a local node 30 seconds to register, which a busy two-core machine can
-    miss; a local start that fails is tried once more, from a clean slate."""
-    attempts = 2 if address == "local" else 1
+    miss, and now and then its raylet dies before it writes a line (on this
+    machine about one local start in ten); a local start that fails is tried
+    again from a clean slate, up to LOCAL_START_ATTEMPTS times in all."""
+    attempts = LOCAL_START_ATTEMPTS if address == "local" else 1
     for attempt in range(1, attempts + 1):
         try:
             ray.init(address=address, include_dashboard=False, log_to_driver=False,

@@ -318,15 +318,20 @@ class _SlowStartingRay:
         self.calls.append(("shutdown", None))
 
 
-def test_a_local_ray_that_misses_its_startup_deadline_is_started_once_more():
-    from rag.ray_indexing import RayUnavailable, _start_ray
+def test_a_local_ray_that_misses_its_startup_deadline_is_started_again():
+    from rag.ray_indexing import LOCAL_START_ATTEMPTS, RayUnavailable, _start_ray
 
     once = _SlowStartingRay(failures=1)
     _start_ray(once, "local")
     assert once.calls == [("init", "local"), ("shutdown", None), ("init", "local")]
-    twice = _SlowStartingRay(failures=2)
+    # Every attempt but the last fails: started, each failure shut down first.
+    all_but_last = _SlowStartingRay(failures=LOCAL_START_ATTEMPTS - 1)
+    _start_ray(all_but_last, "local")
+    assert all_but_last.calls == [("init", "local"), ("shutdown", None)] * (
+        LOCAL_START_ATTEMPTS - 1) + [("init", "local")]
+    every = _SlowStartingRay(failures=LOCAL_START_ATTEMPTS)
     with pytest.raises(RayUnavailable, match="timed out during startup"):
-        _start_ray(twice, "local")
+        _start_ray(every, "local")
     # A remote cluster is not started by us: one attempt, then the error.
     remote = _SlowStartingRay(failures=1)
     with pytest.raises(RayUnavailable):

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Callable
 
+from .answer_shape import YEAR
 from .antonyms import other_names
 from .keyword import fold, stopwords, tokenize
 
@@ -147,9 +148,6 @@ def missing_numbers(text: str, source_text: str) -> list[str]:
     return sorted(number for number in numbers if not _number_in(number, digits)) + sorted(
         name for name in names if any(char.isdigit() for char in name)
         and not _name_in(name, folded))
-
-
-YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})$")
 
 
 def _has_digit_and_letter(name: str) -> bool:

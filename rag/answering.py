@@ -5,7 +5,9 @@ sentence answers the question" with a linear model over general signals:
 meaning (cosine of the sentence and of its neighbourhood to the question),
 word overlap weighted by rarity, how far each is behind the best candidate,
 how well its chunk ranked, and learned pairings of the question's class with
-the shapes of answer the sentence holds (`answer_shape.py`).
+the shapes of answer the sentence holds (`answer_shape.py`). A sentence is
+read, and cited, as it stands in its file (`layout.py`): under its heading,
+on to where its answer ends.
 
 The few best sentences by that model are then read again, word by word:
 `token_match.py` measures how much of the question each one speaks to in
@@ -24,22 +26,18 @@ Three outcomes, each decided by a model fitted on data (`evals/calibrate.py`):
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from pathlib import PurePosixPath
 
 import numpy as np
 
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
 from .claim_checks import missing_numbers, replaces_a_number
-from .claims import document_subject, quotation_rest
-from .formats import CELL_SEPARATOR
 from .injection import addresses_the_model
-from .keyword import question_weights as keyword_question_weights, raw_tokens, stopwords, tokenize
+from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
+from .layout import Layout
 from .retrieval import Ranking
-from .sentences import ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, RULE_LINE
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
@@ -162,104 +160,19 @@ class ExtractiveAnswerer:
         self.related_threshold = calibration.related_threshold
         self.max_fused = (calibration.dense_weight + calibration.keyword_weight) / (
             calibration.rrf_k + 1)
+        # Headings, neighbours, file titles and how far an answer reads on.
+        self.layout = Layout(data)
         self._sentence_tokens: dict[int, set[str]] = {}
-        self._headings: dict[int, int | None] = {}  # `_heading`, once per sentence
         self._token_vectors: dict[int, TokenVectors] = {}
-        self._file_titles: dict[str, tuple[str, str]] = {}  # `_file_title`, once per file
-        self._file_tokens: dict[str, set[str]] = {}  # `_document_tokens`, once per file
 
     def _tokens(self, sentence_id: int) -> set[str]:
         """Stemmed content words (as the keyword index sees them) of the
-        sentence as it is read (`_read_as`)."""
+        sentence as it is read (`Layout.read_as`)."""
         tokens = self._sentence_tokens.get(sentence_id)
         if tokens is None:
-            tokens = self._sentence_tokens[sentence_id] = set(tokenize(self._read_as(sentence_id)))
+            tokens = self._sentence_tokens[sentence_id] = set(
+                tokenize(self.layout.read_as(sentence_id)))
         return tokens
-
-    def _heading(self, sentence_id: int) -> int | None:
-        if sentence_id not in self._headings:
-            self._headings[sentence_id] = self._find_heading(sentence_id)
-        return self._headings[sentence_id]
-
-    def _find_heading(self, sentence_id: int) -> int | None:
-        """The id of the short heading right above the sentence, on its own
-        line with no blank line between ("Parser" over "Takes a sequence of
-        characters ... and produces a model"), or None. Such an item of a definition
-        list says what it is about only in its heading. A line that dates
-        the text ("26 February, 2019" over a news story's first paragraph)
-        is a dateline, not what the sentence is about. A title marked as one
-        (Markdown's "## `pyenv rehash`", or a title underlined with "-----")
-        heads the paragraph under it across one blank line: in a reference,
-        "Installs shims for all Python binaries ..." says what it is about
-        only in its title. A row of a table has its table's header row
-        (`_table_header`)."""
-        sentence = self.data.sentence(sentence_id)
-        if CELL_SEPARATOR in sentence.text:
-            return self._table_header(sentence_id)
-        above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
-        if above is None or sentence.is_furniture or above.file != sentence.file or \
-                above.page != sentence.page:
-            return None
-        heading_id, heading, text, marked = sentence_id - 1, above, above.text, False
-        if RULE_LINE.fullmatch(above.text) and sentence_id > 1 and \
-                self._underlined(sentence_id - 2):
-            title = self.data.sentence(sentence_id - 2)
-            heading_id, heading, text, marked = sentence_id - 2, title, title.text, True
-        elif MARKDOWN_TITLE.match(above.text):
-            text, marked = MARKDOWN_TITLE.sub("", above.text), True
-        # Text taken out of HTML, PDF or Word has a blank line after every
-        # block, a term of a definition list ("root" over "Root is
-        # (typically) the superuser.") included; so does a marked title.
-        gap = 2 if sentence.extracted or marked else 1
-        if not 0 < sentence.line_start - above.line_end <= gap:
-            return None
-        words = text.split()
-        # A heading is a few words, each with a letter (no dateline, no row
-        # of a table: "Kadıköy II | 400"), that end no sentence, and no item
-        # of a bulleted or numbered list, as the sentence under it is not
-        # either.
-        if not words or len(words) > ITEM_HEADING_WORDS or \
-                text.rstrip().endswith(SENTENCE_ENDS) or \
-                LIST_ITEM.match(heading.text) or LIST_ITEM.match(sentence.text) or \
-                not all(any(char.isalpha() for char in word) for word in words):
-            return None
-        return heading_id
-
-    def _table_header(self, sentence_id: int) -> int | None:
-        """The id of the first row of the table a row belongs to (the rows
-        on the lines right above it), when that row names its columns (no
-        digits: "Ferry | Seats | Built"); None for the header itself."""
-        sentence = self.data.sentence(sentence_id)
-        first, header = sentence_id, sentence
-        while first > max(0, sentence_id - TABLE_ROWS_READ_BACK):
-            above = self.data.sentence(first - 1)
-            if above is None or above.file != sentence.file or above.page != sentence.page or \
-                    above.line_end + 1 != header.line_start or CELL_SEPARATOR not in above.text:
-                break
-            first, header = first - 1, above
-        if first == sentence_id or first == sentence_id - TABLE_ROWS_READ_BACK or \
-                any(char.isdigit() for char in header.text):
-            return None  # no header, or too far up to look for one
-        return first
-
-    def _read_as(self, sentence_id: int) -> str:
-        """The sentence's text, after its heading when it has one (`_heading`)."""
-        text = self.data.sentence(sentence_id).text
-        heading = self._heading(sentence_id)
-        return text if heading is None else f"{self.data.sentence(heading).text} {text}"
-
-    def _file_of(self, sentence_id: int) -> str | None:
-        sentence = self.data.sentence(sentence_id)
-        return sentence.file if sentence is not None else None
-
-    def _neighbours(self, sentence_id: int) -> tuple[int | None, list[int]]:
-        """The previous sentence of the same file (or None) and the window of
-        the sentence with its neighbours on either side."""
-        file = self.data.sentence(sentence_id).file
-        window = [neighbour for neighbour in (sentence_id - 1, sentence_id, sentence_id + 1)
-                  if self._file_of(neighbour) == file]
-        previous = sentence_id - 1 if window[0] == sentence_id - 1 else None
-        return previous, window
 
     def _pool(self, ranking: Ranking, pool: int) -> dict[int, float]:
         """Answerable sentences of the top `pool` chunks, each with the best
@@ -278,77 +191,9 @@ class ExtractiveAnswerer:
                 # under it are about, not anything about it: it is read
                 # with them (`_heading`), never as an answer alone.
                 if not sentence.is_furniture and not addresses_the_model(sentence.text) \
-                        and not self._is_title(sentence_id):
+                        and not self.layout.is_title(sentence_id):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
-
-    def _section_title(self, sentence_id: int) -> bool:
-        """Whether the sentence is the title of a section: a few words with
-        text after them, either numbered in title case ("3.1. Application of
-        License.", "7. DISCLAIMER OF WARRANTY.", "2. Grant of Patent License.
-        Subject to ...") or in capitals on a line of their own ("NO
-        WARRANTY"). A numbered item that is a sentence ("2. Run the
-        installer.") is no title: its words are not capitalized."""
-        sentence = self.data.sentence(sentence_id)
-        words = sentence.text.split()
-        if sentence.is_furniture or not 0 < len(words) <= TITLE_WORDS or \
-                sentence.text.rstrip().endswith(SENTENCE_ENDS[1:]) or \
-                not all(any(char.isalpha() for char in word) for word in words):
-            return False
-        before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
-        if before is not None and before.file != sentence.file:
-            before = None  # the file's first sentence
-        after = self.data.sentence(sentence_id + 1)
-        if after is None or after.file != sentence.file:
-            return False  # a title has something under it
-        numbered = before is not None and _is_item_mark(before) and \
-            before.line_end == sentence.line_start
-        full_stop = sentence.text.rstrip().endswith(".")
-        # ... on lines of their own, or, numbered, run into on one line with
-        # a full stop between ("2. Grant of Copyright License. Subject to
-        # the terms of this License, each Contributor hereby grants ...").
-        if after.line_start <= sentence.line_end and not (numbered and full_stop):
-            return False
-        if numbered:
-            return all(word[:1].isupper() for word in words
-                       if sum(char.isalpha() for char in word) >= TITLE_CASE_LETTERS
-                       and word.lower().strip(".,") not in stopwords())
-        if before is not None and before.line_end >= sentence.line_start:
-            return False
-        letters = [char for char in sentence.text if char.isalpha()]
-        return len(letters) >= 2 and all(char.isupper() for char in letters) and not full_stop
-
-    def _section_opening(self, sentence_id: int) -> list[int]:
-        """[the first sentence of the section] when the sentence is a section
-        title (`_section_title`) and its section opens on its line, the next
-        or after one blank line, past a number ("NO WARRANTY" over "11.
-        BECAUSE THE PROGRAM IS LICENSED FREE OF CHARGE, ..."); else []. A
-        title alone names what its section is about without saying it."""
-        if not self._section_title(sentence_id):
-            return []
-        title = self.data.sentence(sentence_id)
-        following_id = sentence_id + 1
-        following = self.data.sentence(following_id)
-        if following is not None and _is_item_mark(following):
-            following_id += 1
-            following = self.data.sentence(following_id)
-        if following is None or following.file != title.file or following.page != title.page \
-                or following.is_furniture or following.line_start - title.line_end > 2 \
-                or self._section_title(following_id):
-            return []
-        return [following_id]
-
-    def _is_title(self, sentence_id: int) -> bool:
-        """Whether the sentence is a title marked as one: Markdown's "## ...",
-        or a line with a rule ("-----") right under it."""
-        return bool(MARKDOWN_TITLE.match(self.data.sentence(sentence_id).text)) or \
-            self._underlined(sentence_id)
-
-    def _underlined(self, sentence_id: int) -> bool:
-        """Whether a rule ("-----") stands on the line right under the sentence."""
-        sentence, below = self.data.sentence(sentence_id), self.data.sentence(sentence_id + 1)
-        return below is not None and below.file == sentence.file and \
-            below.line_start == sentence.line_end + 1 and RULE_LINE.fullmatch(below.text) is not None
 
     def candidates(self, question: str, query_vector: np.ndarray, ranking: Ranking,
                    pool: int, asked: TokenVectors | None = None) -> list[Candidate]:
@@ -366,8 +211,8 @@ class ExtractiveAnswerer:
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
         ids = sorted(best_chunk_score)
-        neighbourhoods = {sentence_id: self._neighbours(sentence_id) for sentence_id in ids}
-        headings = {sentence_id: self._heading(sentence_id) for sentence_id in ids}
+        neighbourhoods = {sentence_id: self.layout.neighbours(sentence_id) for sentence_id in ids}
+        headings = {sentence_id: self.layout.heading(sentence_id) for sentence_id in ids}
         # An underlined title stands two sentences up, past its rule.
         known = sorted({neighbour for _, window in neighbourhoods.values() for neighbour in window}
                        | {heading for heading in headings.values() if heading is not None})
@@ -440,7 +285,7 @@ class ExtractiveAnswerer:
                  for sentence_id in sentence_ids}
         missing = [sentence_id for sentence_id, vectors in known.items() if vectors is None]
         # The question with the sentences, so the encoder runs them side by side.
-        texts = [self._read_as(sentence_id) for sentence_id in missing]
+        texts = [self.layout.read_as(sentence_id) for sentence_id in missing]
         if asked is None:
             asked, *read = self.token_encoder.token_vectors([question] + texts)
         else:
@@ -514,9 +359,9 @@ class ExtractiveAnswerer:
         questions and 0-1.5% of right answers have one."""
         if not missing_numbers(question, ""):
             return []  # most questions name no number: no need to read around
-        _, window = self._neighbours(sentence_id)
+        _, window = self.layout.neighbours(sentence_id)
         text = " ".join(self.data.sentence(index).text for index in window)
-        subject, name = self._file_title(sentence_id)
+        subject, name = self.layout.file_title(sentence_id)
         return missing_numbers(question, f"{text} {subject} {name}")
 
     def relevance_features(self, question: str, ranked: list[Candidate]) -> np.ndarray:
@@ -542,32 +387,11 @@ class ExtractiveAnswerer:
         weights = keyword_question_weights(question)
         best = 0.0
         for candidate in ranked[:RELEVANCE_DEPTH]:
-            _, window = self._neighbours(candidate.sentence_id)
+            _, window = self.layout.neighbours(candidate.sentence_id)
             tokens = set().union(*(self._tokens(neighbour) for neighbour in window),
-                                 self._document_tokens(candidate.sentence_id))
+                                 self.layout.document_tokens(candidate.sentence_id))
             best = max(best, _weighted_share(weights, tokens))
         return best
-
-    def _file_title(self, sentence_id: int) -> tuple[str, str]:
-        """(the title of the sentence's file, its name without the
-        extension and with spaces for underscores), once per file. A file's
-        name is its title too ("CC0-1.0.txt", "s400-contract.pdf")."""
-        file = self.data.sentence(sentence_id).file
-        title = self._file_titles.get(file)
-        if title is None:
-            title = self._file_titles[file] = (document_subject(self.data, sentence_id),
-                                               PurePosixPath(file).stem.replace("_", " "))
-        return title
-
-    def _document_tokens(self, sentence_id: int) -> set[str]:
-        """The words of the title and name of the sentence's file."""
-        file = self.data.sentence(sentence_id).file
-        tokens = self._file_tokens.get(file)
-        if tokens is None:
-            subject, name = self._file_title(sentence_id)
-            tokens = self._file_tokens[file] = set(tokenize(
-                f"{subject} {re.sub(r'[-.]+', ' ', name)}"))
-        return tokens
 
     def confidence(self, question: str, ranked: list[Candidate]) -> float:
         """Calibrated probability that the best sentence answers the question."""
@@ -609,139 +433,16 @@ class ExtractiveAnswerer:
         return Decision(self._read_on(chosen), [], confidence, relevance)
 
     def _read_on(self, chosen: list[Candidate]) -> list[Candidate]:
-        """The chosen sentences, each read on where it does not stand alone,
-        as one citation from its first line to the last line read:
-        - to the end of a quotation it opens, where the speaker is named
-          ("... Our offer has expired,” a US State Department official told
-          CNN."): a quote without its speaker answers half the question;
-        - past a question it asks, to the next sentence, which answers it
-          (an FAQ's "Where is the serial number? It is printed under the
-          battery cover."): a question is no answer;
-        - past a sentence that ends with a colon, to what it announces ("The
-          kit contains four parts:" and the parts; `_announced`);
-        - past a section's title, to the section's first sentence
-          (`_section_opening`): a title alone says nothing;
-        - back to the heading of an item of a definition list (`_heading`)."""
+        """The chosen sentences as an answer cites them (`Layout.as_cited`);
+        a runner-up that the best reads on to is shown once, inside it."""
         result, shown = [], set()
         for candidate in chosen:
-            if candidate.sentence_id in shown:  # the runner-up is what the best reads on to
+            if candidate.sentence_id in shown:
                 continue
-            sentence = candidate.sentence
-            rest_ids = quotation_rest(self.data, candidate.sentence_id) or \
-                self._answer_after(candidate.sentence_id) or \
-                self._announced(candidate.sentence_id) or \
-                self._section_opening(candidate.sentence_id)
-            rest = [self.data.sentence(index) for index in rest_ids]
-            if rest and all(other.page == sentence.page for other in rest):
-                shown.update(rest_ids)
-                last = rest[-1]
-                sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
-                                   text=" ".join([sentence.text] + [other.text for other in rest]))
-            heading_id = self._heading(candidate.sentence_id)
-            heading = self.data.sentence(heading_id) if heading_id is not None else None
-            # "Parser Takes a sequence ...": what it is about, on the line
-            # right above (or the block above, in extracted text). A title
-            # across a blank line or a rule ("## Shims") is the section's,
-            # read for meaning only: the citation keeps to the lines that
-            # say it. A row of a table is cited alone, not with every row up
-            # to the header.
-            if heading is not None and CELL_SEPARATOR not in sentence.text and \
-                    (sentence.extracted or heading.line_end + 1 == sentence.line_start):
-                sentence = replace(sentence, line_start=heading.line_start,
-                                   char_start=heading.char_start,
-                                   text=f"{MARKDOWN_TITLE.sub('', heading.text)} {sentence.text}")
+            sentence, rest_ids = self.layout.as_cited(candidate.sentence_id)
+            shown.update(rest_ids)
             result.append(replace(candidate, sentence=sentence))
         return result
-
-    def _answer_after(self, sentence_id: int) -> list[int]:
-        """[the next sentence] when the sentence asks a question and the next
-        one, in the same file, is prose that does not ask one too; else []."""
-        sentence = self.data.sentence(sentence_id)
-        if not _asks(sentence.text):
-            return []
-        following = self.data.sentence(sentence_id + 1)
-        if following is None or following.file != sentence.file or following.is_furniture \
-                or _asks(following.text):
-            return []
-        return [sentence_id + 1]
-
-    def _announced(self, sentence_id: int) -> list[int]:
-        """What a sentence ending with a colon announces, as the ids of the
-        sentences that follow it in its file: the lines up to the next blank
-        one ("... is set to deepen:" and the paragraph after), and, when
-        those open a list (a short heading such as "Model", or a bullet or
-        number), the items after them too, each up to a blank line, while
-        they open as the first one did (`_item_kind`). At most
-        ANNOUNCED_LINES lines past the colon, and never into a sentence that
-        announces something itself."""
-        sentence = self.data.sentence(sentence_id)
-        if not sentence.text.rstrip().endswith(":"):
-            return []
-        limit = sentence.line_end + ANNOUNCED_LINES
-        ids, previous, listing = [], sentence, None
-        for following_id in range(sentence_id + 1, sentence_id + 1 + ANNOUNCED_LINES):
-            following = self.data.sentence(following_id)
-            if following is None or following.file != sentence.file or \
-                    following.page != sentence.page or following.line_end > limit or \
-                    following.text.rstrip().endswith(":"):
-                break
-            new_block = following.line_start > previous.line_end + 1  # after a blank line
-            if ids and new_block and (listing is None or _item_kind(following.text) != listing):
-                break
-            # A bulleted list with no blank line after it (as PDF text has)
-            # ends at the first line that opens a sentence, capitalized, with
-            # no bullet; a line that goes on with an item ("rules for ...")
-            # or a sentence within an item's line is still the item's.
-            if ids and listing == "marked" and following.line_start > previous.line_end and \
-                    _item_kind(following.text) != "marked" and following.text[:1].isupper():
-                break
-            if not ids:
-                listing = _item_kind(following.text)
-            ids.append(following_id)
-            previous = following
-        return ids
-
-
-# An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
-# heading over its description ("Parser" above "Takes a sequence ...").
-ITEM_HEADING_WORDS = 4
-# A section title (`_section_title`) is at most this many words; in title
-# case, each word of this many letters or more but a stop word is
-# capitalized ("Distribution of Executable Versions", "Application of this
-# License").
-TITLE_WORDS = 8
-TITLE_CASE_LETTERS = 4
-# A Markdown title's marks ("## ").
-MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
-SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
-# Lines read past a sentence that ends with a colon for what it announces.
-ANNOUNCED_LINES = 25
-# Rows of a table read back for its header: every candidate row may look,
-# so a table of 100,000 rows must not cost 100,000 reads per question.
-TABLE_ROWS_READ_BACK = 200
-
-
-def _is_item_mark(sentence: Sentence) -> bool:
-    """Whether the sentence is a list item's mark alone ("11.", "3.1.", "b."),
-    split off as furniture."""
-    text = sentence.text.strip()
-    return sentence.is_furniture and len(text) <= ITEM_MARK_CHARS and (
-        ITEM_MARK_ONLY.fullmatch(text) is not None or not any(char.isalpha() for char in text))
-
-
-def _item_kind(text: str) -> str | None:
-    """How `text` opens an item of a list: "marked" (a bullet, a number),
-    "headed" (a short heading), or None (no item: prose). A list goes on
-    while its items open the same way."""
-    if LIST_ITEM.match(text):
-        return "marked"
-    return "headed" if len(text.split()) <= ITEM_HEADING_WORDS else None
-
-
-def _asks(text: str) -> bool:
-    """Whether a sentence is a question (a closing quote or bracket after
-    its "?" aside)."""
-    return text.rstrip(" \"'”’)").endswith("?")
 
 
 def split_for_reranking(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:

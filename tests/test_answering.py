@@ -520,13 +520,13 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
     assistant.index([corpus])
     answerer, data = assistant.answerer, assistant.data()
     titles = {data.sentence(index).text for index in range(len(data.sentences))
-              if answerer._section_title(index)}
+              if answerer.layout.section_title(index)}
     # ("Definitions.", one word alone on its line, is furniture already.)
     assert titles == {"HARBOR LOCKER RENTAL TERMS", "Rental Obligations.", "Keys and Deposits.",
                       "Opening Hours.", "NO REFUNDS", "Lost Keys."}
     [refunds] = [index for index in range(len(data.sentences))
                  if data.sentence(index).text == "NO REFUNDS"]
-    assert data.sentence(answerer._section_opening(refunds)[0]).text.startswith(
+    assert data.sentence(answerer.layout.section_opening(refunds)[0]).text.startswith(
         "RENT PAID FOR UNUSED DAYS")
 
     result = assistant.ask("What are the opening hours?")
@@ -537,7 +537,7 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
     # A numbered title that runs into its section on one line.
     [lost] = [index for index in range(len(data.sentences))
               if data.sentence(index).text == "Lost Keys."]
-    assert data.sentence(answerer._section_opening(lost)[0]).text.startswith("A lost key costs")
+    assert data.sentence(answerer.layout.section_opening(lost)[0]).text.startswith("A lost key costs")
 
 
 GLOSSARY_HTML = """<html><body><h1>Harbor Library: terms used in this guide</h1>
@@ -590,7 +590,7 @@ def test_a_row_of_a_table_answers_read_with_its_header(tmp_path, question, row):
 def test_a_row_looks_for_its_header_a_bounded_way_up(tmp_path):
     """Every candidate row may look up for its header: in a table of
     thousands of rows, the look stops after TABLE_ROWS_READ_BACK rows."""
-    from rag.answering import TABLE_ROWS_READ_BACK
+    from rag.layout import TABLE_ROWS_READ_BACK
 
     from .conftest import make_assistant
 
@@ -605,8 +605,8 @@ def test_a_row_looks_for_its_header_a_bounded_way_up(tmp_path):
     answerer, data = assistant.answerer, assistant.data()
     ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
     header = ids["| Berth | Depth |"]
-    assert answerer._heading(ids[rows[9]]) == header
-    assert answerer._heading(ids[rows[-1]]) is None  # too far down to look
+    assert answerer.layout.heading(ids[rows[9]]) == header
+    assert answerer.layout.heading(ids[rows[-1]]) is None  # too far down to look
 
 
 def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):

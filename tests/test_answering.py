@@ -10,7 +10,7 @@ from evals import squad
 
 from rag.answering import FEATURES, NOT_FOUND, RELATED_INTRO, TRIGGER_FEATURES, ordered
 from rag.assistant import QuestionError
-from rag.claim_checks import replaces_a_number
+from rag.claim_terms import replaces_a_number
 from rag.documents import decode_bytes
 from rag.formats import html_text
 from rag.lines import LineTable

@@ -1,12 +1,13 @@
-"""The word-level checks of written claims (rag/claim_checks.py), on
+"""The word-level checks of written claims (rag/claim_terms.py, rag/claim_checks.py), on
 sentences written for these tests."""
 
 import pytest
 
 from functools import partial
 
-from rag.claim_checks import clauses, holds_terms, keeps_comparison, keeps_direction, key_terms, \
-    keeps_names_whole, keeps_roles, same_polarity, unsupported_clause
+from rag.claim_checks import clauses, keeps_comparison, keeps_direction, keeps_roles, \
+    same_polarity, unsupported_clause
+from rag.claim_terms import holds_terms, keeps_names_whole, key_terms
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import plays_same_part, subject_it_points_to
 from rag.types import Citation

@@ -111,7 +111,7 @@ def test_typed_rewrites_are_shorter_lowercase_questions():
     content words, drop the rest at random, and repeat with the seed."""
     import random
 
-    from evals.calibrate import typed_rewrite
+    from evals.made_questions import typed_rewrite
     from rag.keyword import stopwords
 
     question = "How many Grammy awards did the singer win for her first solo album?"
@@ -142,7 +142,7 @@ def test_defining_questions_ask_what_each_defined_thing_is(tmp_path):
     """Training questions made from the sentences that say what a thing is,
     each cited by that sentence's lines as they are on disk; clauses,
     pronouns and a thing defined twice give none."""
-    from evals.calibrate import defining_questions
+    from evals.made_questions import defining_questions
 
     from .conftest import make_assistant
 
@@ -181,7 +181,7 @@ def test_made_questions_ask_what_a_named_subject_did(tmp_path):
     """The fit's "What did X do?" questions: one per name that is the subject
     of a sentence's main verb, answered by each such sentence; a sentence
     whose subject is no name gives none."""
-    from evals.calibrate import doing_questions
+    from evals.made_questions import doing_questions
 
     assistant = _assistant_of(tmp_path, "The Harbour Board opened a new pier in 1921.",
                               "It rained for most of that year.",
@@ -200,7 +200,7 @@ def test_made_yes_no_questions_ask_what_a_sentence_says_was_done(tmp_path):
     """The fit's "Did X do Y?" questions: one per sentence with a subject,
     its main verb and a short object, answered by it; none from a negated
     sentence or one whose subject is a pronoun."""
-    from evals.calibrate import yes_no_questions
+    from evals.made_questions import yes_no_questions
 
     assistant = _assistant_of(tmp_path, "The Harbour Board opened a new pier in 1921.",
                               "It closed the old pier.",

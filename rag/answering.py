@@ -164,6 +164,18 @@ class ExtractiveAnswerer:
         self.layout = Layout(data)
         self._sentence_tokens: dict[int, set[str]] = {}
         self._token_vectors: dict[int, TokenVectors] = {}
+        # The last question's word weights: scoring and the relevance model
+        # both read them. One tuple, replaced whole, so threads that share
+        # the answerer never see one question's weights under another's.
+        self._weighed: tuple[str, dict[str, float]] = ("", {})
+
+    def _question_weights(self, question: str) -> dict[str, float]:
+        """The question's content words, weighted by rarity (`keyword.question_weights`)."""
+        asked, weights = self._weighed
+        if asked != question:
+            weights = keyword_question_weights(question)
+            self._weighed = (question, weights)
+        return weights
 
     def _tokens(self, sentence_id: int) -> set[str]:
         """Stemmed content words (as the keyword index sees them) of the
@@ -203,7 +215,7 @@ class ExtractiveAnswerer:
         if not best_chunk_score:
             return []
         kind = question_class(question)
-        question_weights = keyword_question_weights(question)
+        question_weights = self._question_weights(question)
         # Rarity in this collection, beside rarity in English: in a folder
         # of licenses "license" says little, however rare it is elsewhere.
         question_idf = self.data.idf(question_weights)
@@ -384,7 +396,7 @@ class ExtractiveAnswerer:
         file's title and name: "Which court handles disputes under MPL?"
         asks about the file named "MPL-1.1.txt", though no line of it
         says "MPL"."""
-        weights = keyword_question_weights(question)
+        weights = self._question_weights(question)
         best = 0.0
         for candidate in ranked[:RELEVANCE_DEPTH]:
             _, window = self.layout.neighbours(candidate.sentence_id)

@@ -151,6 +151,8 @@ def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "")
 def missing_numbers(text: str, source_text: str) -> list[str]:
     """The numbers of `text` (digits, as `key_terms` finds them, and names
     written with digits: "S-400", "Su-57") that `source_text` does not hold."""
+    if not any(char.isdigit() for char in text):
+        return []  # most questions and claims name no number: the source need not be read
     numbers, names = key_terms(text, source_text)
     folded, digits = fold(source_text), plain_digits(source_text)
     return sorted(number for number in numbers if not _number_in(number, digits)) + sorted(

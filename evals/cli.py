@@ -195,7 +195,8 @@ def _evaluate(name: str, args) -> int:
     thresholds = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8"))
     summary = report.write_markdown(result, out, flat_limits(dataset.name, thresholds), plots)
     kind = {"typos": "IN-SAMPLE: made from a set the answer model was fitted on",
-            "rewrites": "IN-SAMPLE: never fitted on, but designs were chosen on it"}.get(
+            "rewrites": "IN-SAMPLE: never fitted on, but designs were chosen on it",
+            "licenses-dev": "IN-SAMPLE: never fitted on, but designs were chosen on it"}.get(
         dataset.name, "IN-SAMPLE: the answer model was fitted on it") \
         if dataset.name in IN_SAMPLE else "held out: never fitted on"
     print(f"## {dataset.name}: {result.metrics['questions']} questions ({kind})")

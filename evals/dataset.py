@@ -15,6 +15,9 @@ fitted on them (`FITTED_ON`; everything else is held out):
   type it (held out);
 - `licenses`: questions on the texts of common open-source licenses, another
   kind of collection (held out);
+- `licenses-dev`: questions on five other license texts (never fitted on,
+  written to choose designs for other kinds of collection: in-sample, a
+  development set; `tools/build_license_dev_set.py`);
 - `squad`: SQuAD 2.0 dev articles 3-5 (held out);
 - `squad-fit`: SQuAD 2.0 dev articles 1-2 (fitted on);
 - `squad-train`: the ten SQuAD 2.0 train articles (fitted on).
@@ -36,11 +39,13 @@ VARIANTS_DATASET = EVALS_DIR / "datasets" / "sample_variants.jsonl"
 REWRITES_DATASET = EVALS_DIR / "datasets" / "sample_rewrites.jsonl"
 LICENSES_DATASET = EVALS_DIR / "datasets" / "licenses.jsonl"
 LICENSES_CORPUS = EVALS_DIR / "datasets" / "licenses_corpus"
+LICENSES_DEV_DATASET = EVALS_DIR / "datasets" / "licenses_dev.jsonl"
+LICENSES_DEV_CORPUS = EVALS_DIR / "datasets" / "licenses_dev_corpus"
 OUT_DIR = EVALS_DIR / "out"
 FITTED_ON = ("sample", "squad-fit", "squad-train")
 HELD_OUT = ("variants", "licenses", "squad")
 # Made from a set fitted on, or written to make choices on: in-sample too.
-DEVELOPMENT = ("typos", "rewrites")
+DEVELOPMENT = ("typos", "rewrites", "licenses-dev")
 IN_SAMPLE = FITTED_ON + DEVELOPMENT
 # SQuAD articles 0-1 may be fitted on; 2-4 are only ever evaluated.
 SQUAD_FIT_ARTICLES = (0, 1)
@@ -131,6 +136,9 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
         return Dataset("variants", tuple(read_items(VARIANTS_DATASET)), SAMPLE_CORPUS_DIR)
     if name_or_path == "licenses":
         return Dataset("licenses", tuple(read_items(LICENSES_DATASET)), LICENSES_CORPUS)
+    if name_or_path == "licenses-dev":
+        return Dataset("licenses-dev", tuple(read_items(LICENSES_DEV_DATASET)),
+                       LICENSES_DEV_CORPUS)
     if name_or_path == "squad-train":
         return _squad_train()
     if name_or_path == "squad":
@@ -140,7 +148,7 @@ def load_dataset(name_or_path: str, corpus_dir: Path | None = None) -> Dataset:
     path = Path(name_or_path)
     if not path.exists():
         raise FileNotFoundError(f"no dataset {name_or_path!r}: give sample, typos, rewrites, "
-                                f"variants, licenses, squad, squad-fit, squad-train or a "
+                                f"variants, licenses, licenses-dev, squad, squad-fit, squad-train or a "
                                 f".jsonl file")
     if path.resolve() == SAMPLE_DATASET.resolve():
         return load_dataset("sample")

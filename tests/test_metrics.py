@@ -7,7 +7,7 @@ import pytest
 
 from evals.calibrate import fit_threshold
 from evals.cli import check_thresholds
-from evals.dataset import SAMPLE_DATASET, EvalItem, load_dataset, read_items
+from evals.dataset import HELD_OUT, IN_SAMPLE, SAMPLE_DATASET, EvalItem, load_dataset, read_items
 from evals.metrics import (Outcome, answer_metrics, citation_metrics, not_found_metrics,
                            retrieval_metrics)
 from evals import squad
@@ -151,6 +151,25 @@ def test_rewrites_ask_each_answerable_sample_question_again_in_other_words():
         assert entry.question != original.question
         assert set(original.evidence) <= set(entry.evidence)
         _assert_evidence_holds_an_answer(entry)
+
+
+def test_license_development_set_is_apart_from_the_held_out_one_and_its_lines_hold_answers():
+    """`licenses-dev`: other license texts than the held-out `licenses` set,
+    an in-sample development set, whose evidence lines (located by
+    `evals/tools/build_license_dev_set.py`) hold each answer on disk."""
+    development, held_out = load_dataset("licenses-dev"), load_dataset("licenses")
+    assert "licenses-dev" in IN_SAMPLE and "licenses-dev" not in HELD_OUT
+    files = {path.name for path in development.corpus_dir.iterdir()}
+    assert files and not files & {path.name for path in held_out.corpus_dir.iterdir()}
+    assert not {entry.question for entry in development.items} & \
+        {entry.question for entry in held_out.items}
+    assert sum(entry.unanswerable for entry in development.items) >= 15
+    for entry in development.items:
+        assert entry.unanswerable == (not entry.evidence)
+        for evidence in entry.evidence:
+            table = LineTable((development.corpus_dir / evidence.file).read_text(encoding="utf-8"))
+            held = " ".join(table.span_text(evidence.line_start, evidence.line_end).split())
+            assert any(gold in held for gold in entry.answers), (entry.id, evidence)
 
 
 SQUAD_SAMPLE = {"data": [{"title": "Test_Article", "paragraphs": [

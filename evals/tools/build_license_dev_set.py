@@ -54,8 +54,6 @@ ANSWERABLE = [
      "designed to work with the Library by being compiled or linked with it",
      "but is designed to work with the Library by being compiled or linked with it, "
      'is called a "work that uses the Library"'),
-    ("lgpl-2.1.txt", "Is a program that only links to the library a derivative work?",
-     "not a derivative work", "work, in isolation, is not a derivative work of the Library"),
     ("lgpl-2.1.txt", "Can I change the license of an LGPL library to GPL?",
      "opt to apply the terms of the ordinary GNU General Public",
      "You may opt to apply the terms of the ordinary GNU General Public"),

@@ -19,7 +19,8 @@ from evals.dataset import load_dataset
 from evals.metrics import Outcome, all_metrics
 from rag.cli import main
 from rag.indexer import build_index
-from rag.milvus_store import MilvusStore, MilvusWriter
+from rag.milvus_store import MilvusStore
+from rag.milvus_writer import MilvusWriter
 from rag.settings import Settings
 
 from .conftest import make_assistant

@@ -3,7 +3,8 @@
 A Gradio page (chat, citation chips, source viewer, sources panel, upload)
 mounted in a FastAPI app that also answers `POST /api/ask` with the same
 JSON as `rag ask --json`. Every answer comes from the one `Assistant` that
-the CLI uses; the model and index load once per process.
+the CLI uses; the model and index load once per process. The page's HTML
+(answers, chips, sources panel, source viewer) is written by `rag/chat_html.py`.
 """
 
 from __future__ import annotations
@@ -13,77 +14,20 @@ import html
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import Request  # at module level: FastAPI resolves the handler's annotations here
 from pydantic import BaseModel
 
 from rag.access import AccessError, Credentials
-from rag.answering import RELATED_INTRO
-from rag.assistant import Assistant, QuestionError, SourceChanged
+from rag.assistant import Assistant, QuestionError
+from rag.chat_html import CSS, JS, answer_html, draft_html, parse_cite, shorten, \
+    source_view_html, sources_html
 from rag.formats import SUFFIXES
 from rag.serving import add_serve_arguments, serve_options
 from rag.settings import Settings
 from rag.store import IndexError_
-from rag.types import Answer, Citation
+from rag.types import Answer
 from rag.uploads import UploadPolicy, receive_uploads
-
-CONTEXT_LINES = 8
-CSS = """
-.cite-chip { display:inline-block; margin:0 2px; padding:0 7px; border-radius:10px;
-  background:#e0ecff; color:#1d4ed8 !important; font-size:0.85em; text-decoration:none !important;
-  cursor:pointer; border:1px solid #bfd4fb; white-space:nowrap; }
-.cite-chip:hover { background:#c7dbff; }
-.not-found { padding:8px 12px; border-left:4px solid #9ca3af; background:#f3f4f6; color:#374151;
-  font-style:italic; border-radius:4px; }
-.related { padding:8px 12px; border-left:4px solid #d97706; background:#fffbeb; color:#78350f;
-  border-radius:4px; }
-.source-view .source-title { font-weight:600; margin-bottom:6px; }
-.source-lines { font-family:ui-monospace,Menlo,monospace; font-size:12.5px; max-height:460px;
-  overflow:auto; position:relative; border:1px solid #e5e7eb; border-radius:6px; background:#fff; }
-.source-lines .line { display:flex; white-space:pre-wrap; color:#111827; }
-.source-lines .ln { flex:0 0 3.5em; text-align:right; padding-right:10px; color:#9ca3af;
-  user-select:none; background:#f9fafb; }
-.source-lines .line.cited { background:#fff3bf; }
-.source-lines .line.cited .ln { color:#92400e; font-weight:600; background:#ffe8a3; }
-.unsupported { background:#fee2e2; color:#7f1d1d; border-bottom:2px dotted #dc2626; }
-.llm-note { font-size:0.85em; color:#92400e; margin-bottom:4px; }
-.read-as { font-size:0.85em; color:#6b7280; margin-bottom:4px; }
-.draft { color:#6b7280; border:1px dashed #d1d5db; border-radius:4px; padding:6px 10px; }
-.draft-label { font-size:0.8em; font-style:italic; margin-bottom:4px; }
-.sources-panel table { width:100%; font-size:0.85em; border-collapse:collapse; }
-.sources-panel td, .sources-panel th { padding:3px 6px; border-bottom:1px solid #eee;
-  vertical-align:top; text-align:left; }
-"""
-# Chips live inside chat messages, which Gradio renders itself; one
-# delegated listener hands the clicked chip's citation to a hidden button.
-JS = """
-() => {
-  document.addEventListener('click', (event) => {
-    const chip = event.target.closest('.cite-chip');
-    if (!chip) return;
-    event.preventDefault();
-    const href = chip.getAttribute('href') || '';
-    window.__ragCite = decodeURIComponent(href.slice(href.indexOf('#cite=') + 6));
-    document.querySelector('#cite-open').click();
-  });
-  // A new source view scrolls its own box (not the page) so that the first
-  // cited line sits near the top, a few lines of context above it. Gradio
-  // may patch the view in place, so each citation shown is scrolled once,
-  // told apart by its file and lines rather than by its element.
-  let scrolledFor = null;
-  new MutationObserver(() => {
-    const view = document.querySelector('#source-view .source-view');
-    const box = view && view.querySelector('.source-lines');
-    const cited = box && box.querySelector('.line.cited');
-    if (!cited || !box.clientHeight) return;
-    const key = [view.dataset.file, view.dataset.start, view.dataset.end, box.scrollHeight].join('|');
-    if (key === scrolledFor) return;
-    scrolledFor = key;
-    box.scrollTop = Math.max(0, cited.offsetTop - 40);
-  }).observe(document.body, {childList: true, subtree: true});
-}
-"""
 
 
 class AskRequest(BaseModel):
@@ -149,56 +93,6 @@ class IndexingJob:
                 f"{self.message}").strip()
 
 
-def chip(number: int | None, citation: Citation) -> str:
-    label = citation.label().rsplit("-", 1)
-    label = f"{label[0]}–{label[1]}"
-    if number is not None:
-        label = f"[{number}] {label}"
-    # The citation rides in the link's fragment: Gradio's HTML sanitizer
-    # keeps href but drops data-* attributes.
-    page = "" if citation.page is None else citation.page
-    cite = quote(f"{citation.file}|{citation.line_start}|{citation.line_end}|{page}|"
-                 f"{int(citation.extracted)}")
-    return f'<a class="cite-chip" href="#cite={cite}">{html.escape(label)}</a>'
-
-
-
-def answer_html(answer: Answer) -> str:
-    """The answer as chat HTML, after the question as read when its typing
-    mistakes were corrected."""
-    note = ""
-    if answer.read_as:
-        note += f'<div class="read-as">Read as: “{html.escape(answer.read_as)}”</div>'
-    if answer.warning:
-        note += (f'<div class="llm-note">⚠ {html.escape(answer.warning)}; showing the '
-                 f'extractive answer.</div>')
-    if answer.abstained and answer.related:
-        chips = " ".join(chip(number, citation)
-                         for number, citation in enumerate(answer.related, 1))
-        return note + f'<div class="related">◌ {html.escape(RELATED_INTRO)} {chips}</div>'
-    if answer.abstained:
-        return note + ('<div class="not-found">∅ Not found in the indexed documents. Nothing in '
-                       'them answers this question; try other words, or add documents that '
-                       'do.</div>')
-    parts = []
-    for claim in answer.claims:
-        chips = " ".join(chip(index + 1, answer.citations[index]) for index in claim.citations)
-        if claim.supported:
-            parts.append(f"{html.escape(claim.text)} {chips}")
-        else:
-            parts.append(f'<span class="unsupported" title="The cited lines do not support this">'
-                         f'⚠ {html.escape(claim.text)} {chips} <small>(not supported by '
-                         f'its sources)</small></span>')
-    return note + " ".join(parts)
-
-
-def draft_html(partial: str) -> str:
-    """The LLM's words as they stream in: marked as an unchecked draft, with
-    its source numbers as plain text, never as citation chips."""
-    return ('<div class="draft"><div class="draft-label">Draft from the LLM, not checked yet: '
-            'checking citations…</div>' + html.escape(partial) + '</div>')
-
-
 def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, result: dict):
     """Yield the answer text as it grows; leave the Answer (or an error) in
     `result`. Written answers stream from the LLM; extractive ones are
@@ -226,60 +120,6 @@ def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, resul
         for end in range(4, len(words), 4):
             yield " ".join(words[:end])
             time.sleep(0.02)
-
-
-def sources_html(answer: Answer | None, snippets: dict[int, str] | None = None) -> str:
-    snippets = snippets or {}
-    if answer is None or not answer.retrieved:
-        return '<div class="sources-panel"><b>Sources</b><p>Ask a question to see the passages it was answered from.</p></div>'
-    rows = []
-    for rank, item in enumerate(answer.retrieved, 1):
-        citation = Citation(item.file, item.line_start, item.line_end, "", item.page,
-                            item.extracted)
-        rows.append(f"<tr><td>{rank}</td><td>{chip(None, citation)}<br>"
-                    f"<small>{html.escape(snippets.get(item.chunk_id, ''))}</small></td>"
-                    f"<td>{item.score:.4f}</td></tr>")
-    return ('<div class="sources-panel"><b>Sources for the last question</b>: passages retrieved, best first '
-            '(fused rank score)<table><tr><th>#</th><th>passage</th><th>score</th></tr>'
-            + "".join(rows) + "</table></div>")
-
-
-def source_view_html(assistant: Assistant, citation: Citation | None) -> str:
-    if citation is None:
-        return ('<div class="source-view"><div class="source-title">Source</div>'
-                '<p>Click a citation to see its lines in the document.</p></div>')
-    try:
-        lines = assistant.source_lines(citation, context=CONTEXT_LINES)
-    except SourceChanged as error:
-        return f'<div class="source-view changed"><p>⚠️ {html.escape(str(error))}</p></div>'
-    if not lines:
-        return f'<div class="source-view"><p>Cannot show {html.escape(citation.file)}.</p></div>'
-    body = "".join(
-        f'<div class="line{" cited" if cited else ""}" data-line="{number}">'
-        f'<span class="ln">{number}</span><span class="tx">{html.escape(text) or " "}</span></div>'
-        for number, text, cited in lines)
-    title = f"{citation.file} — lines {citation.line_start}–{citation.line_end}"
-    if citation.page is not None:
-        title += f" of the text extracted from page {citation.page}"
-    elif citation.extracted:
-        title += " of the extracted text"
-    return (f'<div class="source-view" data-file="{html.escape(citation.file, quote=True)}" '
-            f'data-start="{citation.line_start}" data-end="{citation.line_end}">'
-            f'<div class="source-title">{html.escape(title)}</div>'
-            f'<div class="source-lines">{body}</div></div>')
-
-
-def _shorten(text: str, limit: int = 140) -> str:
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
-
-
-def parse_cite(value: str) -> Citation | None:
-    try:
-        file, start, end, page, extracted = value.rsplit("|", 4)
-        return Citation(file, int(start), int(end), "", int(page) if page else None,
-                        extracted == "1")
-    except (AttributeError, ValueError):
-        return None
 
 
 def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
@@ -315,7 +155,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
 
     def snippets(answer: Answer) -> dict[int, str]:
         # From the answer itself: the index may have changed since it was given.
-        return {item.chunk_id: _shorten(item.text) for item in answer.retrieved}
+        return {item.chunk_id: shorten(item.text) for item in answer.retrieved}
 
     def open_citation(value: str):
         return source_view_html(assistant, parse_cite(value))

@@ -18,7 +18,7 @@ The held-out sets (`dataset.HELD_OUT`) are never read here.
 3. the answer model: logistic regression on the best sentence of each
    question, positive when it is a right answer;
 4. the answer threshold, maximizing a score in which a right answer or a
-   right abstention gains 1 and a wrong answer costs `WRONG_ANSWER_COST`,
+   right abstention gains 1 and a wrong answer costs `fitting.WRONG_ANSWER_COST`,
    over the questions users ask: answerable ones, questions about things the
    documents never mention (off-topic: questions of one collection asked of
    another), and, with a small weight, SQuAD's adversarial unanswerables,
@@ -56,6 +56,7 @@ from rag.token_encoder import LAYERS_FILE
 
 from . import squad
 from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, load_dataset, _squad_train
+from .fitting import fit_ranking, fit_threshold, logistic
 from .made_questions import SEED, defining_questions, doing_questions, typed_rewrite, \
     yes_no_questions
 from .runner import prepare
@@ -82,15 +83,10 @@ ANSWERABLE_GROUPS = ("answerable", "typed")
 OFF_TOPIC_PER_SET = 300
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 RRF_KS = (5.0, 20.0, 60.0)
-# A wrong answer with a citation misleads; an abstention only disappoints.
-WRONG_ANSWER_COST = 0.5
 POOL_CHUNKS = 8
 # The relevance model's probability at which the documents count as about the
 # question: its classes are balanced in the fit, so even odds.
 RELATED_AT = 0.5
-# L2 penalty of the ranking objective of the scorer and the reranker (per unit
-# of question weight).
-RANKING_L2 = 1e-3
 
 
 @dataclass
@@ -246,17 +242,6 @@ def set_token_scores(scored: list[Scored], token_encoder: Embedder) -> None:
             question.question, [question.sentence_ids[row] for row in rows])
 
 
-def _logistic(features: np.ndarray, labels: np.ndarray, weights: np.ndarray,
-              names) -> tuple[dict, float]:
-    from sklearn.linear_model import LogisticRegression
-
-    model = LogisticRegression(C=1.0, max_iter=5000)
-    # Mean weight 1, so the sets' balance does not change regularization strength.
-    model.fit(features, labels, sample_weight=weights / weights.mean())
-    return ({name: float(value) for name, value in zip(names, model.coef_[0])},
-            float(model.intercept_[0]))
-
-
 def _group_weights(scored: list[Scored], shares: dict[str, float], key) -> np.ndarray:
     """Per question: its key's share divided by how many questions share the key."""
     counts: dict[str, int] = {}
@@ -276,11 +261,11 @@ def _on_topic(scored: list[Scored]) -> tuple[list[Scored], np.ndarray]:
 
 def fit_scorer(scored: list[Scored]) -> tuple[dict, float]:
     """The first model: which sentences of a question's pool answer it, by a
-    ranking objective (`_conditional_logit`, as the reranker), then Platt
+    ranking objective (`fitting.conditional_logit`, as the reranker), then Platt
     scaled. Its job is to put the answer among the best RERANK_DEPTH that
     the reranker reads, a question at a time."""
     on_topic, per_question = _on_topic(scored)
-    return _fit_ranking([question.features for question in on_topic],
+    return fit_ranking([question.features for question in on_topic],
                         [question.labels for question in on_topic], per_question, FEATURES)
 
 
@@ -304,36 +289,9 @@ def _ranked(question: Scored, answerer: ExtractiveAnswerer) -> list[Candidate]:
     return ordered(answerer.reranked(top, question.token_scores[rows]) + rest)
 
 
-def _conditional_logit(groups: list[np.ndarray], labels: list[np.ndarray],
-                       weights: np.ndarray, l2: float = RANKING_L2) -> np.ndarray:
-    """Weights of a linear score whose softmax over each question's rows puts
-    the most probability on its right rows (a ranking objective: it learns
-    which sentence of a question answers, not which questions are easy)."""
-    from scipy.optimize import minimize
-
-    rows = np.concatenate(groups)
-    right = np.concatenate(labels).astype(np.float64)
-    starts = np.cumsum([0] + [len(group) for group in groups])[:-1]
-    member = np.repeat(np.arange(len(groups)), [len(group) for group in groups])
-    weights = weights / weights.sum()
-
-    def loss(coefficients):
-        scores = rows @ coefficients
-        scores = np.exp(scores - np.maximum.reduceat(scores, starts)[member])
-        total = np.add.reduceat(scores, starts)
-        on_right = np.add.reduceat(scores * right, starts)
-        value = -np.sum(weights * (np.log(on_right) - np.log(total))) + l2 * coefficients @ coefficients
-        expected_all = np.add.reduceat(scores[:, None] * rows, starts) / total[:, None]
-        expected_right = np.add.reduceat((scores * right)[:, None] * rows, starts) / on_right[:, None]
-        gradient = (weights[:, None] * (expected_all - expected_right)).sum(axis=0) + 2 * l2 * coefficients
-        return value, gradient
-
-    return minimize(loss, np.zeros(rows.shape[1]), jac=True, method="L-BFGS-B").x
-
-
 def fit_reranker(scored: list[Scored]) -> tuple[dict, float]:
     """The reranker over each on-topic question's best RERANK_DEPTH sentences
-    by the fitted first model: ranking weights by `_conditional_logit`, then
+    by the fitted first model: ranking weights by `fitting.conditional_logit`, then
     one scale and bias (Platt scaling) so its logit is a probability."""
     on_topic, per_question = _on_topic(scored)
     groups, labels = [], []
@@ -342,43 +300,7 @@ def fit_reranker(scored: list[Scored]) -> tuple[dict, float]:
         groups.append(ExtractiveAnswerer.rerank_rows(question.features[rows],
                                                      question.token_scores[rows]))
         labels.append(question.labels[rows])
-    return _fit_ranking(groups, labels, per_question, RERANK_FEATURES)
-
-
-def _fit_ranking(groups: list[np.ndarray], labels: list[np.ndarray], weights: np.ndarray,
-                 names) -> tuple[dict, float]:
-    """Ranking weights fitted on the questions that have a right row
-    (`_conditional_logit`), then scaled with a bias over every row (Platt
-    scaling) so their logit is a probability."""
-    ranks = [index for index, right in enumerate(labels) if right.any()]
-    coefficients = _conditional_logit([groups[index] for index in ranks],
-                                      [labels[index] for index in ranks], weights[ranks])
-    scores = np.concatenate([group @ coefficients for group in groups])[:, None]
-    row_weights = np.concatenate([np.full(len(group), weight)
-                                  for group, weight in zip(groups, weights)])
-    scale, bias = _logistic(scores, np.concatenate(labels), row_weights, ["scale"])
-    return ({name: float(value * scale["scale"]) for name, value in
-             zip(names, coefficients)}, bias)
-
-
-def fit_threshold(confidences, right, unanswerable, weights,
-                  wrong_cost: float = WRONG_ANSWER_COST) -> float:
-    """The threshold with the best weighted score, where a right answer or a
-    right abstention scores 1, a missed answer 0, and a wrong answer
-    -`wrong_cost` (with 0, this is SQuAD 2.0's overall accuracy).
-
-    Answering at threshold t means answering every question whose
-    confidence is >= t, so any t in (previous value, value] gives the same
-    result; the midpoint of that interval is returned.
-    """
-    confidences = np.asarray(confidences, dtype=np.float64)
-    values = np.unique(np.concatenate([confidences, [1.0 + 1e-9]]))
-    answered_score = np.where(right & ~unanswerable, 1.0, -wrong_cost)
-    scores = [float(np.sum(weights * np.where(confidences >= value, answered_score,
-                                              unanswerable.astype(np.float64))))
-              for value in values]
-    best = int(np.argmax(scores))
-    return float(values[best] if best == 0 else (values[best - 1] + values[best]) / 2)
+    return fit_ranking(groups, labels, per_question, RERANK_FEATURES)
 
 
 def _training_data_sha256(sources: list[Path]) -> str:
@@ -509,12 +431,12 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     notify("training questions: " + ", ".join(
         f"{group} {int((groups == group).sum())}" for group in GROUP_SHARE)
         + f"; best sentence right on {right[groups == 'answerable'].mean():.3f} of answerable")
-    trigger_weights, trigger_bias = _logistic(trigger, right, weights, TRIGGER_FEATURES)
+    trigger_weights, trigger_bias = logistic(trigger, right, weights, TRIGGER_FEATURES)
     logits = trigger @ np.array([trigger_weights[name] for name in TRIGGER_FEATURES])
     on_topic_label = groups != "off_topic"
     balanced = np.where(on_topic_label, 0.5 / on_topic_label.sum(),
                         0.5 / max((~on_topic_label).sum(), 1))
-    relevance_weights, relevance_bias = _logistic(relevance, on_topic_label, balanced,
+    relevance_weights, relevance_bias = logistic(relevance, on_topic_label, balanced,
                                                   RELEVANCE_FEATURES)
     relevant = sigmoid(relevance @ np.array([relevance_weights[name] for name in
                                              RELEVANCE_FEATURES]) + relevance_bias) >= RELATED_AT

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from evals.calibrate import fit_threshold
+from evals.fitting import fit_threshold
 from evals.cli import check_thresholds
 from evals.dataset import HELD_OUT, IN_SAMPLE, SAMPLE_DATASET, EvalItem, load_dataset, read_items
 from evals.metrics import (Outcome, answer_metrics, citation_metrics, not_found_metrics,

@@ -77,7 +77,7 @@ def test_conditional_logit_learns_to_rank_within_questions():
     """The ranking fit looks only at which row of a question is right: a
     feature that is high for every row of easy questions (and so separates
     questions, not rows) gets no weight; the one that picks the row does."""
-    from evals.calibrate import _conditional_logit
+    from evals.fitting import conditional_logit
 
     rng = np.random.default_rng(0)
     groups, labels = [], []
@@ -88,7 +88,7 @@ def test_conditional_logit_learns_to_rank_within_questions():
         rows[:, 1] = rng.normal()  # the same for every row of the question
         groups.append(rows)
         labels.append(right)
-    weights = _conditional_logit(groups, labels, np.ones(len(groups)))
+    weights = conditional_logit(groups, labels, np.ones(len(groups)))
     assert weights[0] > 1.0 and abs(weights[1]) < 0.05
     chosen = [labels[index][int(np.argmax(group @ weights))]
               for index, group in enumerate(groups)]

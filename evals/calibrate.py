@@ -121,6 +121,8 @@ class Scored:
     # token_match coverage (content, all words) per candidate, set for the
     # ones the reranker reads once the token encoder is trained (zero elsewhere).
     token_scores: np.ndarray | None = None
+    # The question as the reranker reads it (`ExtractiveAnswerer.reranker_question`).
+    reranker_question: str = ""
 
 
 def _is_answer(item: EvalItem, sentence) -> bool:
@@ -198,7 +200,10 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
                                            and _is_answer(item, candidate.sentence)
                                            for candidate in candidates]),
                                  answerer, [candidate.sentence for candidate in candidates],
-                                 [candidate.sentence_id for candidate in candidates]))
+                                 [candidate.sentence_id for candidate in candidates],
+                                 reranker_question=answerer.reranker_question(
+                                     item.question,
+                                     [candidate.sentence_id for candidate in candidates])))
     return scored
 
 
@@ -221,7 +226,7 @@ def ranking_examples(scored: list[Scored]) -> list[RankingExample]:
             continue
         rows = question.reranked_rows[:TRAINING_CANDIDATES]
         if question.labels[rows].any():
-            examples.append(RankingExample(question.question,
+            examples.append(RankingExample(question.reranker_question,
                                            tuple(question.sentences[row].text for row in rows),
                                            tuple(bool(question.labels[row]) for row in rows)))
     return examples
@@ -239,7 +244,7 @@ def set_token_scores(scored: list[Scored], token_encoder: Embedder) -> None:
         rows = question.reranked_rows
         question.token_scores = np.zeros((len(question.labels), 2))
         question.token_scores[rows] = reader.token_scores(
-            question.question, [question.sentence_ids[row] for row in rows])
+            question.reranker_question, [question.sentence_ids[row] for row in rows])
 
 
 def _group_weights(scored: list[Scored], shares: dict[str, float], key) -> np.ndarray:

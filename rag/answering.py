@@ -82,6 +82,10 @@ DEFAULT_BIAS = -6.0
 # Logit margins over the runner-up past this say nothing more.
 MAX_MARGIN = 5.0
 LONG_SENTENCE_WORDS = 60
+# A word of the question that names a file ("under MPL" of MPL-1.1.txt)
+# and stands in fewer than about one chunk in twenty (BM25's idf at least
+# this) says which document is asked about, not what its sentence says.
+SCOPE_IDF = math.log(20.0)
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
 TOKEN_CACHE_SIZE = 20_000
@@ -220,6 +224,7 @@ class ExtractiveAnswerer:
         # of licenses "license" says little, however rare it is elsewhere.
         question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
+        scope = self._scope(question_idf, best_chunk_score)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
         ids = sorted(best_chunk_score)
@@ -245,8 +250,10 @@ class ExtractiveAnswerer:
             previous, window = neighbourhoods[sentence_id]
             window_vector = vectors[[row_of[neighbour] for neighbour in window]].sum(axis=0)
             window_vector /= max(float(np.linalg.norm(window_vector)), 1e-9)
-            tokens = self._tokens(sentence_id)
-            window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window))
+            # A sentence holds what its file's name says (`_scope`).
+            named = self.layout.file_name_tokens(sentence_id) & scope
+            tokens = self._tokens(sentence_id) | named
+            window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window)) | named
             words = len(sentence.text.split())
             rows.append([
                 float(dense[row]),
@@ -278,7 +285,33 @@ class ExtractiveAnswerer:
                                 float(probabilities[row])) for row, sentence_id in enumerate(ids)]
         if not self.reranks:
             return candidates
+        read = _reranker_reads(question, scope)
+        if read != question:
+            question, asked = read, None
         return self.rerank(question, candidates, asked)
+
+    def reranker_question(self, question: str, sentence_ids: Sequence[int]) -> str:
+        """The question as the reranker reads it when `sentence_ids` are its
+        candidates: without the words that only say which file (`_scope`).
+        The fit reads its training questions so too."""
+        idf = self.data.idf(self._question_weights(question))
+        return _reranker_reads(question, self._scope(idf, sentence_ids))
+
+    def _scope(self, question_idf: dict[str, float], sentence_ids) -> set[str]:
+        """The question's words that name a file of the pool and are rare in
+        the collection's text: "Which court handles disputes under MPL?"
+        asks about MPL-1.1.txt, whose every line is about the MPL though few
+        say "MPL", and the lines that do (its notice template) answer
+        nothing. Each sentence of such a file holds the word as the scorer
+        reads it, and the reranker reads the question without it, so the
+        rest of the question picks the line. A word the collection says
+        often ("Normans" in an article of that name) is left to match as
+        any word does."""
+        rare = {token for token, idf in question_idf.items() if idf >= SCOPE_IDF}
+        if not rare:
+            return set()
+        return rare & set().union(*(self.layout.file_name_tokens(sentence_id)
+                                    for sentence_id in sentence_ids))
 
     # -- the reranker -------------------------------------------------------
     @property
@@ -455,6 +488,15 @@ class ExtractiveAnswerer:
             shown.update(rest_ids)
             result.append(replace(candidate, sentence=sentence))
         return result
+
+
+def _reranker_reads(question: str, scope: set[str]) -> str:
+    """The question without the words whose stems are in `scope`; as it is
+    when that would leave no word to match."""
+    if not scope:
+        return question
+    read = " ".join(word for word in question.split() if not set(tokenize(word)) & scope)
+    return read if tokenize(read) else question
 
 
 def split_for_reranking(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:

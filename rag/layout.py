@@ -33,6 +33,7 @@ class Layout:
         self._headings: dict[int, int | None] = {}  # `heading`, once per sentence
         self._file_titles: dict[str, tuple[str, str]] = {}  # `file_title`, once per file
         self._file_tokens: dict[str, set[str]] = {}  # `document_tokens`, once per file
+        self._name_tokens: dict[str, set[str]] = {}  # `file_name_tokens`, once per file
 
     def heading(self, sentence_id: int) -> int | None:
         """The id of the heading the sentence is read under (`_find_heading`)."""
@@ -130,6 +131,15 @@ class Layout:
             title = self._file_titles[file] = (document_subject(self.data, sentence_id),
                                                PurePosixPath(file).stem.replace("_", " "))
         return title
+
+    def file_name_tokens(self, sentence_id: int) -> set[str]:
+        """The words of the name of the sentence's file ("mpl" of "MPL-1.1.txt")."""
+        file = self.data.sentence(sentence_id).file
+        tokens = self._name_tokens.get(file)
+        if tokens is None:
+            _, name = self.file_title(sentence_id)
+            tokens = self._name_tokens[file] = set(tokenize(re.sub(r"[-.]+", " ", name)))
+        return tokens
 
     def document_tokens(self, sentence_id: int) -> set[str]:
         """The words of the title and name of the sentence's file."""

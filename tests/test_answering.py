@@ -642,3 +642,98 @@ def test_the_relevance_model_reads_the_files_name(tmp_path):
     unnamed = answerer.relevance_features(question, [by_file["notes.txt"]])[-1]
     # "ZPL" is the question's rarest word; "hear" is in neither file.
     assert named > unnamed + 0.25
+
+
+ACME_LICENSE = """ACME PUBLIC LICENSE
+Version 2.0
+
+1. Definitions.
+
+"Licensor" means the person who offers the Software under this License.
+
+"Derived Work" means any work that adds to or changes the Software.
+
+2. Grant. The Licensor grants you a free, worldwide right to use, copy and
+change the Software, and to pass on copies of it, under the terms below.
+
+3. Notices. Each copy you pass on must keep the Licensor's notices, and each
+changed file must say that you changed it and when.
+
+4. Governing Law. This License is governed by the laws of Ruritania,
+excluding its rules on conflicts of laws.
+
+5. No Warranty. The Software comes as it is, with no warranty of any kind.
+
+Exhibit A - Notice.
+
+If you wish to allow use of your version of this file only under the terms
+of the [___] License and not to allow others to use your version of this
+file under the ACME, indicate your decision by deleting the provisions above.
+If you do not delete the provisions above, a recipient may use your version
+of this file under either the ACME or the [___] License.
+"""
+
+ZETA_TERMS = """THE ZETA SOFTWARE TERMS
+
+1. You may run the program for any purpose.
+
+2. You may share copies of the program with anyone, for free or for a fee.
+
+3. This agreement is governed by the laws of Freedonia.
+
+4. Nobody promises that the program works.
+"""
+
+
+def _boat_rules() -> str:
+    return "\n\n".join(f"Rule {n}. Members book boat number {n} at the boathouse desk before "
+                       f"{n % 12 + 1} o'clock, and they return its oars to rack {n % 40 + 1} "
+                       f"after the outing on lake {n % 7 + 1}." for n in range(1, 301)) + "\n"
+
+
+def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, monkeypatch):
+    """"What law governs ACME?" asked of ACME-2.0.txt, whose text says
+    "ACME" only in its notice template: the word names the file. Every
+    sentence of that file holds it as the scorer reads words, and the
+    reranker reads the question without it, so the rest of the question
+    picks the line. A word the collection says often ("boat" of
+    boat-rules.txt) is no such word."""
+    import rag.answering as answering
+
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ACME-2.0.txt").write_text(ACME_LICENSE, encoding="utf-8")
+    (corpus / "ZETA-terms.txt").write_text(ZETA_TERMS, encoding="utf-8")
+    (corpus / "boat-rules.txt").write_text(_boat_rules(), encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    answerer = assistant.answerer
+    read = []
+    real_token_scores = answerer.token_scores
+    monkeypatch.setattr(answerer, "token_scores", lambda question, *rest: (
+        read.append(question), real_token_scores(question, *rest))[1])
+
+    def governing_law(question: str) -> dict[str, float]:
+        """Word overlap of each file's governing-law line with the question."""
+        return {candidate.sentence.file: float(candidate.features[FEATURES.index("lexical")])
+                for candidate in assistant.candidates(question)
+                if "governed by the laws" in candidate.sentence.text}
+
+    scoped = governing_law("What law governs ACME?")
+    assert read[-1] == "What law governs"
+    assert scoped["ACME-2.0.txt"] > scoped["ZETA-terms.txt"]
+    result = assistant.ask("What law governs ACME?")
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start, first.line_end) == ("ACME-2.0.txt", 16, 17)
+
+    assistant.candidates("Where do members book a boat?")
+    assert read[-1] == "Where do members book a boat?"  # "boat" is said in every rule
+
+    monkeypatch.setattr(answering, "SCOPE_IDF", float("inf"))  # no word is rare enough
+    answerer._weighed = ("", {})
+    unscoped = governing_law("What law governs ACME?")
+    assert read[-1] == "What law governs ACME?"
+    assert unscoped["ACME-2.0.txt"] < scoped["ACME-2.0.txt"]
+    assert unscoped["ZETA-terms.txt"] == scoped["ZETA-terms.txt"]

@@ -194,16 +194,15 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
             group = ("off_topic" if question_set.off_topic
                      else "adversarial" if item.unanswerable
                      else "typed" if question_set.typed else "answerable")
+            sentence_ids = [candidate.sentence_id for candidate in candidates]
             scored.append(Scored(group, question_set.name, item.question,
                                  np.array([candidate.features for candidate in candidates]),
                                  np.array([not question_set.off_topic
                                            and _is_answer(item, candidate.sentence)
                                            for candidate in candidates]),
                                  answerer, [candidate.sentence for candidate in candidates],
-                                 [candidate.sentence_id for candidate in candidates],
-                                 reranker_question=answerer.reranker_question(
-                                     item.question,
-                                     [candidate.sentence_id for candidate in candidates])))
+                                 sentence_ids, reranker_question=answerer.reranker_question(
+                                     item.question, sentence_ids)))
     return scored
 
 

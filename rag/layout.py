@@ -129,16 +129,17 @@ class Layout:
         title = self._file_titles.get(file)
         if title is None:
             title = self._file_titles[file] = (document_subject(self.data, sentence_id),
-                                               PurePosixPath(file).stem.replace("_", " "))
+                                               _file_name(file))
         return title
 
     def file_name_tokens(self, sentence_id: int) -> set[str]:
-        """The words of the name of the sentence's file ("mpl" of "MPL-1.1.txt")."""
+        """The words of the name of the sentence's file ("mpl" of "MPL-1.1.txt");
+        its title need not be looked up for them."""
         file = self.data.sentence(sentence_id).file
         tokens = self._name_tokens.get(file)
         if tokens is None:
-            _, name = self.file_title(sentence_id)
-            tokens = self._name_tokens[file] = set(tokenize(re.sub(r"[-.]+", " ", name)))
+            tokens = self._name_tokens[file] = set(tokenize(re.sub(r"[-.]+", " ",
+                                                                   _file_name(file))))
         return tokens
 
     def document_tokens(self, sentence_id: int) -> set[str]:
@@ -146,9 +147,9 @@ class Layout:
         file = self.data.sentence(sentence_id).file
         tokens = self._file_tokens.get(file)
         if tokens is None:
-            subject, name = self.file_title(sentence_id)
-            tokens = self._file_tokens[file] = set(tokenize(
-                f"{subject} {re.sub(r'[-.]+', ' ', name)}"))
+            subject, _ = self.file_title(sentence_id)
+            tokens = self._file_tokens[file] = set(tokenize(subject)) | \
+                self.file_name_tokens(sentence_id)
         return tokens
 
     def section_title(self, sentence_id: int) -> bool:
@@ -306,6 +307,11 @@ class Layout:
                                char_start=heading.char_start,
                                text=f"{MARKDOWN_TITLE.sub('', heading.text)} {sentence.text}")
         return sentence, rest_ids
+
+
+def _file_name(file: str) -> str:
+    """A file's name without its extension, with spaces for underscores."""
+    return PurePosixPath(file).stem.replace("_", " ")
 
 
 # An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short

@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES, \
-    Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
+    Candidate, ExtractiveAnswerer, names_another_thing, ordered, sigmoid, split_for_reranking
 from rag.assistant import Assistant
 from rag.embedding import Embedder, load_embedder
 from rag.keyword import fold
@@ -426,7 +426,8 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
         in_index = [replace(candidate, sentence_id=question.sentence_ids[candidate.sentence_id])
                     for candidate in ranked]
         rows.append((answerer.trigger_features(question.question, in_index),
-                     answerer.relevance_features(question.question, in_index), right))
+                     answerer.relevance_features(question.question, in_index), right,
+                     names_another_thing(question.question, in_index[0])))
     trigger = np.array([row[0] for row in rows])
     relevance = np.array([row[1] for row in rows])
     right = np.array([row[2] for row in rows])
@@ -444,9 +445,11 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
                                                   RELEVANCE_FEATURES)
     relevant = sigmoid(relevance @ np.array([relevance_weights[name] for name in
                                              RELEVANCE_FEATURES]) + relevance_bias) >= RELATED_AT
-    # The answerer answers only questions the documents are about (see
-    # ExtractiveAnswerer.decide), so the threshold is fitted on those.
-    confidences = np.where(relevant, sigmoid(logits + trigger_bias), 0.0)
+    # The answerer answers only questions the documents are about, and
+    # withholds a sentence that names another thing (see
+    # ExtractiveAnswerer.decide), so the threshold is fitted on the rest.
+    withheld = np.array([row[3] for row in rows], dtype=bool)
+    confidences = np.where(relevant & ~withheld, sigmoid(logits + trigger_bias), 0.0)
     threshold = fit_threshold(confidences, right, ~np.isin(groups, ANSWERABLE_GROUPS), weights)
     sources = [squad.TRAIN_SOURCE, squad.DEFAULT_SOURCE, SAMPLE_DATASET]
     calibration = replace(

@@ -164,6 +164,24 @@ def _has_digit_and_letter(name: str) -> bool:
     return any(char.isdigit() for char in name) and any(char.isalpha() for char in name)
 
 
+def replaces_a_named_number(text: str, source_text: str) -> bool:
+    """Whether `source_text` lacks a name written with digits and letters
+    of `text` ("S-400") and holds another such name instead ("F-35"); a
+    variant that writes one inside the other ("F-35A" for "F-35") is no
+    other thing, while another number is ("MI66" for "MI6")."""
+    missing = [item for item in missing_numbers(text, source_text) if _has_digit_and_letter(item)]
+    if not missing:
+        return False
+    _, names = key_terms(source_text)
+    return any(_has_digit_and_letter(name) and not any(
+        _variant(item, name) or _variant(name, item) for item in missing) for name in names)
+
+
+def _variant(name: str, longer: str) -> bool:
+    """Whether `longer` is `name` with letters added, no digits ("f-35a")."""
+    return name in longer and not any(char.isdigit() for char in longer.replace(name, "", 1))
+
+
 def replaces_a_number(text: str, source_text: str) -> bool:
     """Whether `source_text` lacks a year or a name written with digits of
     `text` and holds another of the same kind instead: a line about the

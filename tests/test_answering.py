@@ -10,7 +10,7 @@ from evals import squad
 
 from rag.answering import FEATURES, NOT_FOUND, RELATED_INTRO, TRIGGER_FEATURES, ordered
 from rag.assistant import QuestionError
-from rag.claim_terms import replaces_a_number
+from rag.claim_terms import replaces_a_named_number, replaces_a_number
 from rag.documents import decode_bytes
 from rag.formats import html_text
 from rag.lines import LineTable
@@ -145,18 +145,29 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
     assert answerer.numbers_missing(asked, murted) == ["2017", "300", "s-300"]
 
 
-@pytest.mark.parametrize("question, sentence, replaced", [
+@pytest.mark.parametrize("question, sentence, replaced, named", [
     # Another model number where the question names one: about the other thing.
     ("How much did Turkey pay for the S-400?",
-     "We have paid $900 million so far for the F-35 and continue to pay.", True),
-    ("What happened in 2008?", "In 2010 the new bridge opened.", True),
-    # The question's own number, or none of its kind instead: nothing replaced.
-    ("How much did Turkey pay for the S-400?", "Turkey paid $2.5 billion for the S-400.", False),
-    ("How many people died in the 2008 earthquake?", "At least 69,197 people died.", False),
-    ("Who sold the S-400 to Turkey?", "Russia sold the system in 2017.", False),
+     "We have paid $900 million so far for the F-35 and continue to pay.", True, True),
+    ("Who works at MI6?", "Bond was taken to MI16 headquarters.", True, True),
+    # Another year: an input of the answer model, never a reason alone to
+    # withhold ("in 2009" is often answered by a line that counts from another).
+    ("What happened in 2008?", "In 2010 the new bridge opened.", True, False),
+    # The question's own number, or none of its kind instead.
+    ("How much did Turkey pay for the S-400?", "Turkey paid $2.5 billion for the S-400.",
+     False, False),
+    ("How many people died in the 2008 earthquake?", "At least 69,197 people died.", False, False),
+    ("Who sold the S-400 to Turkey?", "Russia sold the system in 2017.", False, False),
+    # A variant of the name asked: the answer model's input counts it, as it
+    # was fitted; it withholds nothing.
+    ("When did the F-35 first fly?", "The F-35A first flew in 2006.", True, False),
 ])
-def test_a_sentence_that_names_another_number_of_the_kind_asked(question, sentence, replaced):
+def test_a_sentence_that_names_another_number_of_the_kind_asked(question, sentence, replaced,
+                                                               named):
+    """`replaces_a_number` is an input of the answer model;
+    `replaces_a_named_number` withholds the answer (`names_another_thing`)."""
     assert replaces_a_number(question, sentence) is replaced
+    assert replaces_a_named_number(question, sentence) is named
 
 
 def test_the_answer_model_counts_another_model_number_against_the_sentence(assistant):
@@ -175,6 +186,24 @@ def test_the_answer_model_counts_another_model_number_against_the_sentence(assis
     without = row.copy()
     without[column] = 0.0
     assert row @ answerer.trigger_weights < without @ answerer.trigger_weights
+
+
+def test_a_line_about_another_model_number_is_related_reading_not_an_answer(
+        assistant, monkeypatch):
+    """Asked what Turkey paid for the S-400, the closest line says what it
+    paid for the F-35: shown as related, never as the answer, which it
+    would be without this check."""
+    import rag.answering as answering
+
+    question = "How much did Turkey pay for the S-400?"
+    result = assistant.ask(question)
+    assert not result.citations and result.abstained
+    paid = [(citation.file, citation.line_start) for citation in result.related]
+    assert ("003_7a2e542821ed9fae.txt", 12) in paid
+    monkeypatch.setattr(answering, "names_another_thing", lambda question, best: False)
+    unchecked = assistant.ask(question)
+    assert [(citation.file, citation.line_start) for citation in unchecked.citations] == [
+        ("003_7a2e542821ed9fae.txt", 12)]
 
 
 def test_a_number_in_the_file_name_counts_as_the_files_title(tmp_path):

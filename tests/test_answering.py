@@ -165,7 +165,8 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
 def test_a_sentence_that_names_another_number_of_the_kind_asked(question, sentence, replaced,
                                                                named):
     """`replaces_a_number` is an input of the answer model;
-    `replaces_a_named_number` withholds the answer (`names_another_thing`)."""
+    `replaces_a_named_number` withholds the answer (`names_another_thing`),
+    and so does another year when the year asked is not said nearby."""
     assert replaces_a_number(question, sentence) is replaced
     assert replaces_a_named_number(question, sentence) is named
 
@@ -200,10 +201,33 @@ def test_a_line_about_another_model_number_is_related_reading_not_an_answer(
     assert not result.citations and result.abstained
     paid = [(citation.file, citation.line_start) for citation in result.related]
     assert ("003_7a2e542821ed9fae.txt", 12) in paid
-    monkeypatch.setattr(answering, "names_another_thing", lambda question, best: False)
+    monkeypatch.setattr(answering.ExtractiveAnswerer, "names_another_thing",
+                        lambda self, question, best: False)
     unchecked = assistant.ask(question)
     assert [(citation.file, citation.line_start) for citation in unchecked.citations] == [
         ("003_7a2e542821ed9fae.txt", 12)]
+
+
+def test_a_line_about_another_year_is_withheld_unless_the_year_asked_stands_nearby(tmp_path):
+    """Asked about 2008, a line about 2010 answers only where the year
+    asked is said beside it."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "harbour.txt").write_text(
+        "The Harbour Fair\n\nThe Harbour Fair is held every summer on the old quay.\n"
+        "In 2010 the fair welcomed 40,000 visitors.\n", encoding="utf-8")
+    (corpus / "river.txt").write_text(
+        "The River Fair\n\nThe River Fair was first held in 2008.\n"
+        "In 2010 the fair welcomed 55,000 visitors.\n", encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    question = "How many visitors came to the fair in 2008?"
+    withheld = {candidate.sentence.file: assistant.answerer.names_another_thing(question, candidate)
+                for candidate in assistant.candidates(question)
+                if "welcomed" in candidate.sentence.text}
+    assert withheld == {"harbour.txt": True, "river.txt": False}
 
 
 def test_a_number_in_the_file_name_counts_as_the_files_title(tmp_path):

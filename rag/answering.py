@@ -483,9 +483,10 @@ class ExtractiveAnswerer:
         asked, by a number of the question it replaces: another model
         number in its place (a line about what was paid for the "F-35"
         answers nothing about the "S-400", however close its words; a
-        variant such as "F-35A" is the same thing), or another year where
-        neither the sentence, its neighbours nor its file's title says the
-        year asked. Such a sentence is shown as related at most. The answer
+        variant such as "F-35A" is the same thing), or another number of
+        the kind asked (a year, or a model number, a variant included)
+        where neither the sentence, its neighbours nor its file's title
+        says the one asked. Such a sentence is shown as related at most. The answer
         model weighs both as an input too (`numbers_replaced`). On the
         training data this turns 12 answers to unanswerable questions into
         refusals and refuses no right answer; another year in the sentence

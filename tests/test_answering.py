@@ -159,14 +159,15 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
     ("How many people died in the 2008 earthquake?", "At least 69,197 people died.", False, False),
     ("Who sold the S-400 to Turkey?", "Russia sold the system in 2017.", False, False),
     # A variant of the name asked: the answer model's input counts it, as it
-    # was fitted; it withholds nothing.
+    # was fitted; it withholds only where the name asked is not said nearby.
     ("When did the F-35 first fly?", "The F-35A first flew in 2006.", True, False),
 ])
 def test_a_sentence_that_names_another_number_of_the_kind_asked(question, sentence, replaced,
                                                                named):
     """`replaces_a_number` is an input of the answer model;
     `replaces_a_named_number` withholds the answer (`names_another_thing`),
-    and so does another year when the year asked is not said nearby."""
+    and so does any number `replaces_a_number` finds when the one asked is
+    not said nearby."""
     assert replaces_a_number(question, sentence) is replaced
     assert replaces_a_named_number(question, sentence) is named
 

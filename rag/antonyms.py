@@ -73,6 +73,8 @@ class Lexicon:
     # A word, folded -> the other words of its senses as a noun that
     # WordNet writes with a capital somewhere ("tv" -> "television").
     other_names: dict[str, frozenset[str]]
+    # Adjectives WordNet writes in lower case ("modern"; not "Polish").
+    common_adjectives: frozenset[str]
 
 
 def read_lexicon(folder: Path) -> Lexicon:
@@ -80,6 +82,7 @@ def read_lexicon(folder: Path) -> Lexicon:
     synsets: dict[tuple[str, str], list[str]] = {}  # (offset, part of speech) -> words
     opposed: list[tuple[tuple[str, str], tuple[str, str]]] = []
     other_names: dict[str, set[str]] = {}
+    common_adjectives: set[str] = set()
     for name in DATA_FILES:
         with open(folder / name, encoding="utf-8", errors="replace") as lines:
             for line in lines:
@@ -90,6 +93,9 @@ def read_lexicon(folder: Path) -> Lexicon:
                 as_written = _words_of(fields)
                 words = [word.lower() for word in as_written]
                 synsets[key] = words
+                if key[1] == "a":
+                    common_adjectives.update(word for word in as_written
+                                             if word == word.lower() and " " not in word)
                 if key[1] == "n" and any(word[:1].isupper() for word in as_written):
                     folded = {fold(word) for word in as_written}
                     for word in folded:
@@ -104,7 +110,8 @@ def read_lexicon(folder: Path) -> Lexicon:
                     if symbol == ANTONYM_POINTER:
                         opposed.append((key, (offset, _part_of_speech(pos))))
     return Lexicon(_opposites(synsets, opposed),
-                   {word: frozenset(others) for word, others in other_names.items()})
+                   {word: frozenset(others) for word, others in other_names.items()},
+                   frozenset(common_adjectives))
 
 
 def _opposites(synsets: dict[tuple[str, str], list[str]],
@@ -160,6 +167,14 @@ def other_names(name: str) -> frozenset[str]:
     without WordNet's files (the opposite-word check warns of that)."""
     loaded, _ = _load()
     return loaded.other_names.get(name, frozenset()) if loaded else frozenset()
+
+
+def common_adjective(word: str) -> bool:
+    """Whether WordNet writes the folded `word` in lower case as an
+    adjective ("modern", not "polish", which it writes "Polish"); False
+    without WordNet's files."""
+    loaded, _ = _load()
+    return bool(loaded) and word in loaded.common_adjectives
 
 
 @lru_cache(maxsize=1)

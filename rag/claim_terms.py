@@ -123,14 +123,18 @@ def plain_digits(text: str) -> str:
     return re.sub(r"(?<=\d)[.,](?=\d)", "", text)
 
 
-def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "") -> bool:
+def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "",
+                common_opening: str | None = None) -> bool:
     """Every number of the claim is in `number_text` and every name in
     `name_text` (the cited lines with what they need around them). Dates and
     model numbers ("Su-57") must be in `number_text`; of the other names,
     one (of at most two words, "Andrei Frolov") may come from around. A
     name of `subject` (the file's title) completes one the cited lines
-    write by its last word; a name may be abbreviated on either side."""
+    write by its last word; a name may be abbreviated on either side.
+    `common_opening` is the claim's first word when the parser reads it as
+    a common word (`syntax.common_opening`): capitalized, it names nothing."""
     numbers, names = key_terms(claim, number_text)
+    names.discard(common_opening)
     digits = plain_digits(number_text)
     if not all(_number_in(number, digits) for number in numbers) or \
             not _number_words_hold(claim, number_text):

@@ -56,7 +56,7 @@ from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
     names_what_it_points_to, points_back
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import changes_a_superlative, opposes_a_word, plays_same_part, subject_it_points_to, \
+from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, subject_it_points_to, \
     subject_pronoun_opens, swaps_roles
 from .token_match import coverage
 from .types import Citation
@@ -273,7 +273,8 @@ class ClaimChecker:
                 # made their debut ...").
                 around += " " + " ".join(text for index in indexes
                                          for text in self.contexts[index][-1:])
-        if not holds_terms(claim, window, f"{cited} {around}", subject) or \
+        if not holds_terms(claim, window, f"{cited} {around}", subject,
+                           common_opening(claim, cited)) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"
         if not same_polarity(claim, cited):

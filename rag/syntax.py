@@ -26,7 +26,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from .antonyms import WordNetUnavailable, antonyms, warn_once as warn_antonyms_once
+from .antonyms import WordNetUnavailable, antonyms, common_adjective, \
+    warn_once as warn_antonyms_once
 from .claim_terms import THING_PRONOUNS, same_name
 from .keyword import fold, tokenize
 
@@ -282,6 +283,36 @@ def subject_pronoun_opens(cited: str) -> bool:
     except ParserUnavailable as error:
         _warn_once(str(error))
         return False
+
+
+# Parts of speech of a word that names nothing: a claim that opens with
+# one ("Later the band ...", "Because of the floods ...") capitalizes it
+# only because it comes first.
+COMMON_POS = frozenset({"ADV", "ADP", "DET", "SCONJ", "CCONJ", "AUX", "PRON", "PART", "INTJ"})
+
+
+def common_opening(claim: str, source_text: str) -> str | None:
+    """The claim's first word, folded, when the parser reads it as a common
+    word, in no named entity: one of COMMON_POS, or an adjective WordNet
+    writes in lower case that describes a noun `source_text` holds
+    ("Modern" of "Modern solar design ..." where the source speaks of solar
+    design; not "Urban" of "Urban heat islands" put in place of what the
+    source names, nor "Polish" of "Polish folk music", which WordNet writes
+    capitalized). None otherwise, or without the parser (warned once)."""
+    try:
+        first = next((token for token in _parsed(claim) if not token.is_punct), None)
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return None
+    if first is None or first.ent_type_ or first.text == first.text.lower():
+        return None
+    source_words = set(tokenize(source_text))
+    describes_the_source = first.pos_ == "ADJ" and first.dep_ == "amod" and \
+        common_adjective(fold(first.text)) and first.head.pos_ == "NOUN" and \
+        bool(set(tokenize(first.head.text)) & source_words)
+    if first.pos_ not in COMMON_POS and not describes_the_source:
+        return None
+    return fold(first.text)
 
 
 def _main_subject(texts: list[str]) -> str:

@@ -9,7 +9,7 @@ from rag.claim_checks import clauses, keeps_comparison, keeps_direction, keeps_r
     same_polarity, unsupported_clause
 from rag.claim_terms import holds_terms, keeps_names_whole, key_terms
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
-from rag.syntax import plays_same_part, subject_it_points_to
+from rag.syntax import common_opening, plays_same_part, subject_it_points_to
 from rag.types import Citation
 
 from .conftest import verdict
@@ -459,6 +459,25 @@ def test_a_claim_may_start_with_a_capitalized_preposition_or_adverb():
     assert key_terms("From 1810 the family lived in Warsaw.")[1] == {"warsaw"}
     # A common word that names a place is still a name at the start.
     assert key_terms("Turkey paid for the missiles.")[1] == {"turkey"}
+
+
+SOLAR = ("The latest approaches to solar design use computer modeling that ties lighting, "
+         "heating and ventilation together.")
+
+
+@pytest.mark.parametrize("claim,common", [
+    # An adjective WordNet writes in lower case, of a noun the source holds.
+    ("Modern solar design uses computer modeling for lighting and heating.", "modern"),
+    # Capitalized in WordNet (a people), it is a name.
+    ("Polish solar design uses computer modeling for lighting and heating.", None),
+    # Of a noun the source does not hold, it may stand where a name was.
+    ("Urban heat islands use computer modeling for lighting and heating.", None),
+    # A name, whatever the parser thinks of its first word.
+    ("Contoso uses computer modeling for lighting and heating.", None),
+])
+def test_a_claim_may_open_with_a_common_adjective(claim, common):
+    assert common_opening(claim, SOLAR) == common
+    assert holds_terms(claim, SOLAR, SOLAR, "", common_opening(claim, SOLAR)) is bool(common)
 
 
 @pytest.mark.parametrize("claim,source,subject,held", [

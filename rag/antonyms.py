@@ -37,6 +37,9 @@ DATA_FILES = ("data.adj", "data.adv", "data.verb", "data.noun1", "data.noun2")
 # sha256 over the data files (name, then each file's sha256, in this order).
 WORDNET_SHA256 = "10bc2686da84d8f9c2c9ea5fe4ecb376000df81ae6abb3d506dbe7338351b565"
 ANTONYM_POINTER = "!"
+# WordNet groups adjectives in clusters: a head with a direct antonym
+# ("large" / "small") and satellites "similar to" it ("huge", "vast").
+SIMILAR_POINTER = "&"
 
 
 class WordNetUnavailable(RuntimeError):
@@ -75,6 +78,9 @@ class Lexicon:
     other_names: dict[str, frozenset[str]]
     # Adjectives WordNet writes in lower case ("modern"; not "Polish").
     common_adjectives: frozenset[str]
+    # Adjective -> the satellites of its antonym's cluster ("small" ->
+    # "huge"), and the other way round (see `_cluster_opposites`).
+    adjective_opposites: dict[str, frozenset[str]]
 
 
 def read_lexicon(folder: Path) -> Lexicon:
@@ -83,6 +89,7 @@ def read_lexicon(folder: Path) -> Lexicon:
     opposed: list[tuple[tuple[str, str], tuple[str, str]]] = []
     other_names: dict[str, set[str]] = {}
     common_adjectives: set[str] = set()
+    similar: dict[str, set[str]] = {}  # adjective synset offset -> its cluster's others
     for name in DATA_FILES:
         with open(folder / name, encoding="utf-8", errors="replace") as lines:
             for line in lines:
@@ -100,7 +107,7 @@ def read_lexicon(folder: Path) -> Lexicon:
                     folded = {fold(word) for word in as_written}
                     for word in folded:
                         other_names.setdefault(word, set()).update(folded - {word})
-                if f" {ANTONYM_POINTER} " not in line:
+                if f" {ANTONYM_POINTER} " not in line and f" {SIMILAR_POINTER} " not in line:
                     continue
                 # After the words: the pointer count, then per pointer its
                 # symbol, target offset, target part of speech and word numbers.
@@ -109,9 +116,32 @@ def read_lexicon(folder: Path) -> Lexicon:
                     symbol, offset, pos = fields[at + 1 + 4 * index:at + 4 + 4 * index]
                     if symbol == ANTONYM_POINTER:
                         opposed.append((key, (offset, _part_of_speech(pos))))
+                    elif symbol == SIMILAR_POINTER and key[1] == "a":
+                        similar.setdefault(key[0], set()).add(offset)
     return Lexicon(_opposites(synsets, opposed),
                    {word: frozenset(others) for word, others in other_names.items()},
-                   frozenset(common_adjectives))
+                   frozenset(common_adjectives), _cluster_opposites(synsets, opposed, similar))
+
+
+def _cluster_opposites(synsets: dict[tuple[str, str], list[str]],
+                       opposed: list[tuple[tuple[str, str], tuple[str, str]]],
+                       similar: dict[str, set[str]]) -> dict[str, frozenset[str]]:
+    """WordNet's indirect antonyms: each word of a head adjective's synset
+    is opposed to the satellites of its antonym's head ("small" to "huge",
+    "vast"; "large" to "tiny"), and they to it. Satellites of the two heads
+    are not opposed to each other: through their many senses, that opposed
+    "easy" to "catchy"."""
+    opposites: dict[str, set[str]] = {}
+    for (offset, pos), (other, other_pos) in opposed:
+        if pos != "a" or other_pos != "a":
+            continue
+        for satellite in similar.get(other, ()):
+            for word in synsets[(offset, pos)]:
+                for opposite in synsets.get((satellite, "a"), ()):
+                    if " " not in word and " " not in opposite and word != opposite:
+                        opposites.setdefault(word, set()).add(opposite)
+                        opposites.setdefault(opposite, set()).add(word)
+    return {word: frozenset(others) for word, others in opposites.items()}
 
 
 def _opposites(synsets: dict[tuple[str, str], list[str]],
@@ -167,6 +197,15 @@ def other_names(name: str) -> frozenset[str]:
     without WordNet's files (the opposite-word check warns of that)."""
     loaded, _ = _load()
     return loaded.other_names.get(name, frozenset()) if loaded else frozenset()
+
+
+def adjective_opposites(word: str) -> frozenset[str]:
+    """The opposites of an adjective through WordNet's clusters
+    (`_cluster_opposites`): read only for a word used as an adjective."""
+    loaded, missing = _load()
+    if loaded is None:
+        raise WordNetUnavailable(missing)
+    return loaded.adjective_opposites.get(word, frozenset())
 
 
 def common_adjective(word: str) -> bool:

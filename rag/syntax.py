@@ -26,7 +26,7 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from .antonyms import WordNetUnavailable, antonyms, common_adjective, \
+from .antonyms import WordNetUnavailable, adjective_opposites, antonyms, common_adjective, \
     warn_once as warn_antonyms_once
 from .claim_terms import THING_PRONOUNS, same_name
 from .keyword import fold, tokenize
@@ -395,17 +395,19 @@ def changes_a_superlative(claim: str, source_text: str) -> bool:
 OPPOSABLE_POS = ("ADJ", "ADV", "VERB", "NOUN")
 
 
-def _words_and_lemmas(text: str) -> tuple[dict[str, str], set[str]]:
+def _words_and_lemmas(text: str) -> tuple[dict[str, str], set[str], set[str]]:
     """(each lemma, "highest" -> "high", and word of the adjectives,
     adverbs, verbs and nouns of `text`, with the word as written; the stems
-    of all its words)."""
-    opposable, stems = {}, set()
+    of all its words; the lemmas and words of its adjectives)."""
+    opposable, stems, adjectives = {}, set(), set()
     for token in _parsed(text):
         stems.update(tokenize(token.text))
         if token.pos_ in OPPOSABLE_POS and token.lower_ not in QUANTIFIERS:
             opposable.setdefault(token.lemma_.lower(), token.text)
             opposable.setdefault(token.lower_, token.text)
-    return opposable, stems
+            if token.pos_ == "ADJ":
+                adjectives.update((token.lemma_.lower(), token.lower_))
+    return opposable, stems, adjectives
 
 
 def _said(word: str, words: set[str], stems: set[str]) -> bool:
@@ -417,15 +419,21 @@ def opposes_a_word(claim: str, source_text: str) -> str | None:
     """The claim's word whose opposite stands in its source in its place:
     the claim says "lowest" where the source says "highest", and the
     source does not say "lowest" (nor the claim "highest"). None when
-    there is none, or no parser or WordNet (each warned about once)."""
+    there is none, or no parser or WordNet (each warned about once). An
+    adjective is also opposed, adjective to adjective, through WordNet's
+    clusters ("huge" to "small"; `antonyms.adjective_opposites`)."""
     try:
-        in_claim, claim_stems = _words_and_lemmas(claim)
-        in_source, source_stems = _words_and_lemmas(source_text)
+        in_claim, claim_stems, claim_adjectives = _words_and_lemmas(claim)
+        in_source, source_stems, source_adjectives = _words_and_lemmas(source_text)
         for word, written in in_claim.items():
             if _said(word, in_source, source_stems):
                 continue
             if any(opposite in in_source and not _said(opposite, in_claim, claim_stems)
                    for opposite in antonyms(word)):
+                return written
+            if word in claim_adjectives and any(
+                    opposite in source_adjectives and not _said(opposite, in_claim, claim_stems)
+                    for opposite in adjective_opposites(word)):
                 return written
     except ParserUnavailable as error:
         _warn_once(str(error))

@@ -26,6 +26,10 @@ def test_the_installed_wordnet_is_the_pinned_one():
     # "improve" shares the sense of "better".
     assert "worsen" in antonyms.antonyms("improve")
     assert antonyms.antonyms("corvale") == frozenset()
+    # Adjectives opposed through their clusters, not two satellites.
+    assert "huge" in antonyms.adjective_opposites("small")
+    assert "small" in antonyms.adjective_opposites("huge")
+    assert "tiny" not in antonyms.adjective_opposites("huge")
 
 
 @pytest.mark.parametrize("claim,source,opposed", [
@@ -44,6 +48,13 @@ def test_the_installed_wordnet_is_the_pinned_one():
     # Words that say how many are left to the comparison checks.
     ("Dunmore has the most bus lines in the state.",
      "Dunmore has at least forty bus lines, more than any town in the state.", None),
+    # An adjective opposed through WordNet's clusters: "huge" is similar to
+    # "large", whose antonym is "small"...
+    ("The Corvale phone had a huge screen.", "The Corvale phone had a small screen.", "huge"),
+    ("The Corvale phone had a small screen.", "The Corvale phone had a huge screen.", "small"),
+    # ...as adjectives only: the verb "said" is not the adjective "said"
+    # (WordNet's "aforesaid"), whose cluster is opposed to "other".
+    ("Mara said the other phone sold well.", "Mara noted the other phone sold well.", None),
 ])
 def test_a_word_turned_into_its_opposite_is_found(claim, source, opposed):
     assert syntax.opposes_a_word(claim, source) == opposed

@@ -35,7 +35,8 @@ from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, questi
     sentence_shapes
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .injection import addresses_the_model
-from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
+from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, \
+    stopwords, tokenize
 from .layout import Layout
 from .retrieval import Ranking
 from .settings import Calibration
@@ -86,6 +87,12 @@ LONG_SENTENCE_WORDS = 60
 # and stands in fewer than about one chunk in twenty (BM25's idf at least
 # this) says which document is asked about, not what its sentence says.
 SCOPE_IDF = math.log(20.0)
+# Prepositions that tie such a word to the question ("under MPL").
+SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to at on".split())
+# Chunks of a file the question names that join the pool when the keyword
+# search finds them by the rest of the question (`_named_files_pool`).
+SCOPED_CHUNKS = 4
+SCOPED_SEARCH_DEPTH = 50
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
 TOKEN_CACHE_SIZE = 20_000
@@ -202,12 +209,10 @@ class ExtractiveAnswerer:
                                          range(chunk.sentence_start - 1, chunk.sentence_end + 1)])
         for chunk, score in zip(chunks, ranking.fused[:pool]):
             for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-                sentence = self.data.sentence(sentence_id)
                 # A marked title ("## `pyenv rehash`") says what the lines
                 # under it are about, not anything about it: it is read
                 # with them (`_heading`), never as an answer alone.
-                if not sentence.is_furniture and not addresses_the_model(sentence.text) \
-                        and not self.layout.is_title(sentence_id):
+                if self._answerable(sentence_id):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
 
@@ -225,6 +230,9 @@ class ExtractiveAnswerer:
         question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
         scope = self._scope(question_idf, best_chunk_score)
+        if scope:
+            best_chunk_score.update(self._named_files_pool(question, scope, best_chunk_score))
+        scope_tokens = _scope_tokens(question, scope)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
         ids = sorted(best_chunk_score)
@@ -252,6 +260,8 @@ class ExtractiveAnswerer:
             window_vector /= max(float(np.linalg.norm(window_vector)), 1e-9)
             # A sentence holds what its file's name says (`_scope`).
             named = self.layout.file_name_tokens(sentence_id) & scope
+            if named:  # and the prepositions that tie it to the question
+                named |= scope_tokens - scope
             tokens = self._tokens(sentence_id) | named
             window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window)) | named
             words = len(sentence.text.split())
@@ -312,6 +322,48 @@ class ExtractiveAnswerer:
             return set()
         return rare & set().union(*(self.layout.file_name_tokens(sentence_id)
                                     for sentence_id in sentence_ids))
+
+    def _named_files_pool(self, question: str, scope: set[str],
+                          pooled: dict[int, float]) -> dict[int, float]:
+        """Sentences of the files the question names by a `_scope` word that
+        the keyword search finds by the rest of the question, for up to
+        SCOPED_CHUNKS chunks not pooled yet, each at the pool's lowest chunk
+        score. The retrieval ranked by the whole question, and a word that
+        names a file draws the few lines that say it ("under MPL": the
+        notice template), not the one that answers ("What is the Source
+        Code under MPL?": the definition, which never says "MPL")."""
+        rest = _reranker_reads(question, scope)
+        if rest == question:
+            return {}
+        named = {self.data.sentence(sentence_id).file for sentence_id in pooled
+                 if scope & self.layout.file_name_tokens(sentence_id)}
+        lowest = min(pooled.values())
+        added: dict[int, float] = {}
+        chunks = 0
+        # Its content words: a function word the named file says everywhere
+        # ("under" of "under MPL") would draw clauses that say it.
+        content = " ".join(word for word in rest.split()
+                           if not set(raw_tokens(word)) <= stopwords())
+        for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
+            chunk = self.data.chunk(int(chunk_id))
+            if chunk.file not in named:
+                continue
+            fresh = [sentence_id for sentence_id in range(chunk.sentence_start, chunk.sentence_end)
+                     if sentence_id not in pooled and sentence_id not in added
+                     and self._answerable(sentence_id)]
+            if not fresh:
+                continue
+            added.update(dict.fromkeys(fresh, lowest))
+            chunks += 1
+            if chunks == SCOPED_CHUNKS:
+                break
+        return added
+
+    def _answerable(self, sentence_id: int) -> bool:
+        """Whether a sentence may be an answer (see `_pool`)."""
+        sentence = self.data.sentence(sentence_id)
+        return not sentence.is_furniture and not addresses_the_model(sentence.text) \
+            and not self.layout.is_title(sentence_id)
 
     # -- the reranker -------------------------------------------------------
     @property
@@ -509,12 +561,35 @@ class ExtractiveAnswerer:
         return result
 
 
+def _scope_positions(words: list[str], scope: set[str]) -> set[int]:
+    """Positions of the words that only say which file: those whose stems
+    are in `scope`, each with the preposition right before it ("under MPL",
+    "of CC0"), which says nothing about the line either."""
+    positions = set()
+    for position, word in enumerate(words):
+        if set(tokenize(word)) & scope:
+            positions.add(position)
+            if position and fold(words[position - 1]) in SCOPE_PREPOSITIONS:
+                positions.add(position - 1)
+    return positions
+
+
+def _scope_tokens(question: str, scope: set[str]) -> set[str]:
+    """The stems of the question's words that only say which file (see
+    `_scope_positions`): every sentence of that file holds them."""
+    words = question.split()
+    return set().union(*(set(tokenize(words[position]))
+                         for position in _scope_positions(words, scope))) if scope else set()
+
+
 def _reranker_reads(question: str, scope: set[str]) -> str:
-    """The question without the words whose stems are in `scope`; as it is
-    when that would leave no word to match."""
+    """The question without the words that only say which file (see
+    `_scope_positions`); as it is when that would leave no word to match."""
     if not scope:
         return question
-    read = " ".join(word for word in question.split() if not set(tokenize(word)) & scope)
+    words = question.split()
+    dropped = _scope_positions(words, scope)
+    read = " ".join(word for position, word in enumerate(words) if position not in dropped)
     return read if tokenize(read) else question
 
 

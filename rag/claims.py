@@ -56,8 +56,8 @@ from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
     names_what_it_points_to, points_back
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, subject_it_points_to, \
-    subject_pronoun_opens, swaps_roles
+from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, \
+    subject_it_points_to, subject_pronoun_opens, swaps_roles
 from .token_match import coverage
 from .types import Citation
 

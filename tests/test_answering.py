@@ -2,6 +2,7 @@
 found" when the documents are silent."""
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -791,3 +792,60 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     assert read[-1] == "What law governs ACME?"
     assert unscoped["ACME-2.0.txt"] < scoped["ACME-2.0.txt"]
     assert unscoped["ZETA-terms.txt"] == scoped["ZETA-terms.txt"]
+
+
+LICENSE_TEXTS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "licenses_dev_corpus"
+
+
+def test_a_question_that_names_a_file_draws_that_file_lines_by_the_rest_of_it(
+        tmp_path, monkeypatch):
+    """"What is the Source Code under MPL?" asked of Debian's copies of
+    five licenses (the `licenses-dev` texts): MPL-1.1 says "MPL" only in its notice
+    template, so the retrieval, ranking by the whole question, pools those
+    lines and not the definition (line 61), which never says "MPL". The
+    keyword search by the rest of the question ("Source Code"), within the
+    named file, adds the definition's chunk to the pool, and it answers."""
+    import shutil
+
+    import rag.answering as answering
+
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for text in LICENSE_TEXTS.glob("*.txt"):
+        shutil.copy(text, corpus / text.name)
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    question = "What is the Source Code under MPL?"
+
+    def pooled_lines() -> set[tuple[str, int]]:
+        return {(candidate.sentence.file, candidate.sentence.line_start)
+                for candidate in assistant.candidates(question)}
+
+    result = assistant.ask(question)
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start) == ("mpl-1.1.txt", 61)
+    assert first.text.startswith('"Source Code" means the preferred form')
+    assert ("mpl-1.1.txt", 61) in pooled_lines()
+
+    monkeypatch.setattr(answering, "SCOPED_CHUNKS", 0)
+    monkeypatch.setattr(answering.ExtractiveAnswerer, "_named_files_pool",
+                        lambda self, *args: {})
+    assert ("mpl-1.1.txt", 61) not in pooled_lines()
+
+
+@pytest.mark.parametrize("question,scope,read", [
+    # The word that names the file, with the preposition that ties it on.
+    ("What is a Modification under MPL?", {"mpl"}, "What is a Modification"),
+    ("Which court handles disputes under CC0?", {"cc0"}, "Which court handles disputes"),
+    # A preposition elsewhere stays.
+    ("Who may sue under the license of MPL?", {"mpl"}, "Who may sue under the license"),
+    # Nothing else to read: the question as it is.
+    ("MPL?", {"mpl"}, "MPL?"),
+])
+def test_the_reranker_reads_the_question_without_the_words_that_name_a_file(
+        question, scope, read):
+    from rag.answering import _reranker_reads
+
+    assert _reranker_reads(question, scope) == read

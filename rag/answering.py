@@ -516,7 +516,9 @@ class ExtractiveAnswerer:
         # is no answer to "What is the capital of France?".
         if confidence < self.threshold or relevance < self.related_threshold \
                 or self.names_another_thing(question, ranked[0]):
-            related = _distinct(ranked)[:MAX_RELATED] \
+            # Cited as an answer would cite them: a line that announces a
+            # list comes with it, a quotation with its speaker.
+            related = self._read_on(_distinct(ranked)[:MAX_RELATED]) \
                 if relevance >= self.related_threshold else []
             return Decision([], related, confidence, relevance)
         best = ranked[0]

@@ -402,6 +402,28 @@ def test_an_answer_that_announces_a_list_reads_on_to_the_list(tmp_path):
     assert "hex key" not in result.text
 
 
+def test_related_lines_read_on_as_an_answer_would(tmp_path):
+    """Related lines are cited as an answer would cite them: a line that
+    announces a list with a colon comes with the list it announces, not
+    cut off at the colon."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "lamp.txt").write_text(GUIDE, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    # No answer is sure enough: the answerer shows related lines.
+    assistant.answerer.threshold = 1.01
+    result = assistant.ask("What parts come in the lamp kit?")
+    assert result.abstained
+    spans = [(citation.file, citation.line_start, citation.line_end)
+             for citation in result.related]
+    assert ("lamp.txt", 5, 14) in spans
+    # A line already shown inside another is not shown again.
+    assert not any(start > 5 and end <= 14 for _, start, end in spans if (start, end) != (5, 14))
+
+
 GLOSSARY = """Harbor Library: terms used in this guide
 
 Hold

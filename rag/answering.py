@@ -345,18 +345,17 @@ class ExtractiveAnswerer:
         content = " ".join(word for word in rest.split()
                            if not set(raw_tokens(word)) <= stopwords())
         for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
+            if chunks >= SCOPED_CHUNKS:
+                break
             chunk = self.data.chunk(int(chunk_id))
             if chunk.file not in named:
                 continue
             fresh = [sentence_id for sentence_id in range(chunk.sentence_start, chunk.sentence_end)
                      if sentence_id not in pooled and sentence_id not in added
                      and self._answerable(sentence_id)]
-            if not fresh:
-                continue
-            added.update(dict.fromkeys(fresh, lowest))
-            chunks += 1
-            if chunks == SCOPED_CHUNKS:
-                break
+            if fresh:
+                added.update(dict.fromkeys(fresh, lowest))
+                chunks += 1
         return added
 
     def _answerable(self, sentence_id: int) -> bool:
@@ -540,8 +539,8 @@ class ExtractiveAnswerer:
         variant such as "F-35A" is the same thing), or another number of
         the kind asked (a year, or a model number, a variant included)
         where neither the sentence, its neighbours nor its file's title
-        says the one asked. Such a sentence is shown as related at most. The answer
-        model weighs both as an input too (`numbers_replaced`). On the
+        says the one asked. Such a sentence is shown as related at most.
+        The answer model weighs both as an input too (`numbers_replaced`). On the
         training data this turns 12 answers to unanswerable questions into
         refusals and refuses no right answer; another year in the sentence
         alone would refuse 4 right ones, whose year stands nearby."""

@@ -306,10 +306,9 @@ def common_opening(claim: str, source_text: str) -> str | None:
         return None
     if first is None or first.ent_type_ or first.text == first.text.lower():
         return None
-    source_words = set(tokenize(source_text))
     describes_the_source = first.pos_ == "ADJ" and first.dep_ == "amod" and \
         common_adjective(fold(first.text)) and first.head.pos_ == "NOUN" and \
-        bool(set(tokenize(first.head.text)) & source_words)
+        bool(set(tokenize(first.head.text)) & set(tokenize(source_text)))
     if first.pos_ not in COMMON_POS and not describes_the_source:
         return None
     return fold(first.text)

@@ -128,6 +128,8 @@ def read_document(path: Path, file: str) -> tuple[Document | None, str | None]:
         units, encoding, warning = text_units(data, path.name)
     except (NotText, Unreadable) as error:
         return None, str(error)
+    except Exception as error:  # a reader's fault on one file must not stop the others
+        return None, f"could not be read ({type(error).__name__}: {error})"
     if not any(unit.text.strip() for unit in units):
         return None, "empty file" if not is_pdf(path.name) else "no extractable text (scanned PDF?)"
     document = Document(path=path, file=file, units=units,

@@ -209,3 +209,71 @@ def test_extraction_stops_at_the_page_and_text_limits(tmp_path, monkeypatch):
     make_docx(tmp_path / "report.docx")
     with pytest.raises(Unreadable, match="more than 60 characters"):
         docx_text((tmp_path / "report.docx").read_bytes())
+
+
+def _deflate_damaged(docx_bytes: bytes) -> bytes:
+    """The Word file with the compressed bytes of its main part garbled: the
+    zip's directory still reads, but inflating the part fails (zlib.error)."""
+    damaged = bytearray(docx_bytes)
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as archive:
+        member = archive.getinfo("word/document.xml")
+    # A local header is 30 bytes, then the name and the extra field.
+    name_length = int.from_bytes(damaged[member.header_offset + 26:member.header_offset + 28],
+                                 "little")
+    extra_length = int.from_bytes(damaged[member.header_offset + 28:member.header_offset + 30],
+                                  "little")
+    start = member.header_offset + 30 + name_length + extra_length
+    damaged[start:start + member.compress_size] = bytes(
+        (byte * 7 + 3) % 256 for byte in damaged[start:start + member.compress_size])
+    return bytes(damaged)
+
+
+def test_a_docx_that_fails_to_inflate_is_skipped_and_the_rest_indexed(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    make_docx(docs / "report.docx")
+    (docs / "garbled.docx").write_bytes(_deflate_damaged((docs / "report.docx").read_bytes()))
+    assert main(["index", str(docs), "--index-dir", str(tmp_path / "index")]) == 0
+    out = capsys.readouterr()
+    assert "skipped garbled.docx: damaged .docx" in out.out + out.err
+    assert "indexed 1 file" in out.out + out.err
+
+
+@pytest.mark.parametrize("name", ["fuzzed.pdf", "fuzzed.docx"])
+def test_damaged_pdf_and_docx_files_never_raise_more_than_a_reason(tmp_path, name):
+    """Bytes garbled at random (fixed seed) in a real file: each one is read
+    or skipped with a reason, never an exception. Before `_parsing`, these
+    seeds gave pypdf's AssertionError, LimitReachedError and AttributeError
+    and zipfile's zlib.error and NotImplementedError."""
+    import random
+
+    if name.endswith(".pdf"):
+        good = make_pdf(REPORT)
+    else:
+        make_docx(tmp_path / "good.docx")
+        good = (tmp_path / "good.docx").read_bytes()
+    rng = random.Random(1)
+    path = tmp_path / name
+    skipped = 0
+    for _ in range(400):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 20)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        path.write_bytes(bytes(data))
+        document, reason = read_document(path, name)
+        assert document is not None or reason
+        skipped += document is None
+    assert skipped  # the garbling did damage files
+
+
+def test_a_readers_unforeseen_error_skips_only_its_file(tmp_path, monkeypatch):
+    """Whatever a reader raises on one file (here a stand-in for a bug in an
+    extractor), that file is skipped with the error named and the run goes on."""
+    def failing(text):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("rag.documents.html_text", failing)
+    (tmp_path / "deep.html").write_text("<div>" * 10 + "text")
+    document, reason = read_document(tmp_path / "deep.html", "deep.html")
+    assert document is None and reason == \
+        "could not be read (RecursionError: maximum recursion depth exceeded)"

@@ -165,7 +165,35 @@ def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipp
             if real in seen_files:
                 continue
             seen_files.add(real)
-            yield path, path.relative_to(root).as_posix()
+            name = path.relative_to(root).as_posix()
+            unusable = _unusable_name(name)
+            if unusable:
+                yield Skipped(_shown(name), f"its name {unusable}; rename it to index it")
+                continue
+            if _unusable_name(str(path)):
+                yield Skipped(_shown(name), f"the path of its folder "
+                                            f"{_unusable_name(str(path))}; rename the folder")
+                continue
+            yield path, name
+
+
+def _unusable_name(path: str) -> str | None:
+    """Why a file's name or path cannot be stored and cited: bytes that are
+    not UTF-8 (Python keeps them as lone surrogates, which no index file can
+    store) or a control character such as a line break, which would break
+    the one-line citation "[name:3-4]"."""
+    if any("\ud800" <= char <= "\udfff" for char in path):
+        return "is not valid UTF-8"
+    if any(char < " " or char == "\x7f" for char in path):
+        return "holds a control character"
+    return None
+
+
+def _shown(name: str) -> str:
+    """`name` as it can be printed: undecodable bytes as \\xe9, control
+    characters as \\n."""
+    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return "".join(repr(char)[1:-1] if char < " " or char == "\x7f" else char for char in text)
 
 
 def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:

@@ -60,6 +60,47 @@ def test_names_with_spaces_and_non_ascii_are_cited_exactly(tmp_path, capsys):
     assert record["citations"][0]["line_start"] == 3
 
 
+def test_names_that_cannot_be_cited_are_skipped_and_the_rest_indexed(tmp_path, capsys):
+    """A name in Latin-1 bytes (an old archive unpacked here) cannot be
+    stored in the index's UTF-8 files, and a line break in a name would
+    break the one-line citation: each is skipped with its name shown
+    escaped, and the other files are indexed. Before, the first one
+    stopped `rag index` with a UnicodeEncodeError."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text("The harbour closes at six.\n")
+    with open(os.path.join(os.fsencode(docs), b"caf\xe9 notes.txt"), "wb") as handle:
+        handle.write(b"The ferry leaves at noon.\n")
+    (docs / "two\nlines.txt").write_text("The museum opens at nine.\n")
+    assert main(["index", str(docs), "--index-dir", str(tmp_path / "index")]) == 0
+    err = capsys.readouterr().err
+    assert "skipped caf\\xe9 notes.txt: its name is not valid UTF-8; rename it to index it" in err
+    assert "skipped two\\nlines.txt: its name holds a control character; rename it" in err
+    assert main(["ask", "When does the harbour close?", "--json",
+                 "--index-dir", str(tmp_path / "index")]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["file"] == "harbour.txt"
+
+
+def test_a_question_with_bytes_that_are_not_utf8_is_answered(tmp_path, capsys):
+    """On a command line, bytes that are not UTF-8 reach Python as lone
+    surrogates, and JSON may hold one ("\\ud800"): the tokenizer refused
+    both with a TypeError. They are read as U+FFFD."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text("The harbour closes at six.\n")
+    index = ["--index-dir", str(tmp_path / "index")]
+    assert main(["index", str(docs), *index]) == 0
+    capsys.readouterr()
+    asked = os.fsdecode(b"When does the harbour \xff close?")
+    assert main(["ask", asked, "--json", *index]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["citations"][0]["file"] == "harbour.txt" and "\ufffd" in record["question"]
+    batch = tmp_path / "questions.jsonl"
+    batch.write_text('{"id": "q", "question": "When does the harbour close? \\ud800"}\n')
+    assert main(["ask", "--batch", str(batch), *index]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["file"] == "harbour.txt"
+
+
 def test_index_exits_non_zero_with_a_summary_when_nothing_was_indexed(tmp_path, capsys):
     docs = tmp_path / "docs"
     docs.mkdir()

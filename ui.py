@@ -14,6 +14,7 @@ import html
 import threading
 import time
 from pathlib import Path
+from typing import Literal
 
 from fastapi import Request  # at module level: FastAPI resolves the handler's annotations here
 from pydantic import BaseModel
@@ -35,7 +36,9 @@ class AskRequest(BaseModel):
 
     question: str
     k: int | None = None
-    mode: str | None = None  # "extractive" or "llm"; default: llm when a server is set
+    # Default: llm when a server is set; any other word is refused (422), not
+    # quietly answered in another mode.
+    mode: Literal["extractive", "llm"] | None = None
 
 
 class IndexingJob:
@@ -177,6 +180,8 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
             raise gr.Error(job.status())
         if not 1 <= int(k) <= 100:
             raise gr.Error("k must be between 1 and 100")
+        if mode not in (None, "extractive", "llm"):
+            raise gr.Error('mode must be "extractive" or "llm"')
         try:
             return assistant.ask(question, k=int(k), mode=mode).to_json()
         except (QuestionError, IndexError_) as error:

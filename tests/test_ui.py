@@ -106,6 +106,9 @@ def test_json_endpoint_speaks_the_cli_contract(server):
     assert {"question", "answer", "abstained", "citations", "retrieved"} <= set(body)
     status, body = post_json(f"{url}/api/ask", {"question": " \x00 ", "mode": "extractive"})
     assert status == 400 and body["error"] == "the question is empty"
+    # A mode misspelt is refused, not answered quietly in the other mode.
+    status, body = post_json(f"{url}/api/ask", {"question": "Who heads MiG?", "mode": "LLM"})
+    assert status == 422 and body["detail"][0]["loc"] == ["body", "mode"]
 
 
 def test_gradio_client_gets_answer_and_citations(server):

@@ -133,13 +133,17 @@ def _batch_items(handle):
         line = line.strip()
         if not line:
             continue
-        if line.startswith("{"):
+        if "\x00" in line:  # piped in from a binary file
+            yield number, None, f"line {number} is not text"
+        elif line.startswith("{"):
             try:
                 record = json.loads(line)
             except ValueError:
                 yield number, None, f"line {number} is not valid JSON"
                 continue
-            yield record.get("id", number), record.get("question", ""), None
+            question = record.get("question", "")
+            yield record.get("id", number), question, None if isinstance(question, str) else \
+                f"line {number}: \"question\" must be text"
         else:
             yield number, line, None
 
@@ -148,6 +152,11 @@ def _ask_batch(assistant, args) -> int:
     from .assistant import QuestionError
 
     try:
+        if args.batch != "-":
+            with open(args.batch, "rb") as probe:
+                if b"\x00" in probe.read(8192):
+                    raise UserError(f"{args.batch} is not a text file; give one question per "
+                                    f"line, or JSON lines {{\"id\", \"question\"}}")
         handle = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8",
                                                           errors="replace")
     except OSError as error:
@@ -400,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
     from .assistant import QuestionError
     from .embedding import ModelNotAvailable
     from .indexer import IndexBusy, NothingIndexed
+    from .locking import IndexFolderUnusable
     from .settings import CalibrationError
     from .store import IndexError_
     from .syntax import ParserUnavailable
@@ -407,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except (UserError, QuestionError, ModelNotAvailable, IndexBusy, NothingIndexed,
-            IndexError_, CalibrationError, ParserUnavailable) as error:
+            IndexError_, CalibrationError, ParserUnavailable, IndexFolderUnusable) as error:
         _stderr(f"rag: error: {error}")
         return 1
     except KeyboardInterrupt:
@@ -415,6 +425,10 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as error:  # a full disk or a vanished folder mid-run: the index is left whole
+        where = f": {error.filename}" if error.filename else ""
+        _stderr(f"rag: error: {error.strerror or error}{where}")
+        return 1
     except Exception as error:  # a Milvus server or Ray cluster failing mid-run
         if type(error).__module__.split(".")[0] not in ("pymilvus", "grpc", "ray"):
             raise

@@ -15,14 +15,26 @@ class IndexBusy(RuntimeError):
     pass
 
 
+class IndexFolderUnusable(RuntimeError):
+    """The index folder cannot be made or written (a file in its place, no
+    permission, a read-only disk)."""
+
+
 @contextmanager
 def index_lock(index_dir: Path, wait: float = 0.0, notify: Notify | None = None):
     """One writer at a time per index folder. A second one waits up to
     `wait` seconds (saying so once) for the first to finish, then gives up
     with IndexBusy: an upload from the page holds the lock for seconds, a
     `rag index` of a large folder for minutes."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    handle = open(index_dir / ".lock", "w")
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexFolderUnusable(f"the index folder {index_dir} is a file; pass another "
+                                  f"--index-dir")
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(index_dir / ".lock", "w")
+    except OSError as error:
+        raise IndexFolderUnusable(f"cannot write the index folder {index_dir}: "
+                                  f"{error.strerror or error}") from None
     deadline = time.monotonic() + wait
     try:
         while True:

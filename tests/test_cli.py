@@ -86,12 +86,13 @@ def test_batch_keeps_order_and_ids_through_the_console_command(sample_index, tmp
         "What is the capital of France?",
         json.dumps({"id": 3, "question": "  "}),
         "",
+        json.dumps({"id": "n", "question": 5}),
         json.dumps({"id": "last", "question": "Which pipeline did Germany go through with?"}),
     ]) + "\n")
     result = run_rag("ask", "--batch", str(questions), "--index-dir", str(sample_index))
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [record["id"] for record in records] == ["q-7", 2, 3, "last"]
+    assert [record["id"] for record in records] == ["q-7", 2, 3, "n", "last"]
     check_contract(records[0])
     # The right line comes first, as the answer or as the first related line
     # (which of the two is the answer model's call, tested elsewhere).
@@ -100,7 +101,8 @@ def test_batch_keeps_order_and_ids_through_the_console_command(sample_index, tmp
     assert (shown[0]["file"], shown[0]["line_start"]) == ("003_7a2e542821ed9fae.txt", 16)
     assert records[1]["abstained"] is True and records[1]["citations"] == []
     assert records[2]["error"] == "the question is empty"
-    assert "Nord Stream 2" in records[3]["answer"]
+    assert records[3]["error"] == 'line 5: "question" must be text'
+    assert "Nord Stream 2" in records[4]["answer"]
     assert "Traceback" not in result.stderr
 
 
@@ -109,9 +111,13 @@ def test_batch_keeps_order_and_ids_through_the_console_command(sample_index, tmp
     (["ask", "  ", "--index-dir", "{index}"], "the question is empty"),
     (["ask", "What?", "--index-dir", "{index}", "--model", "other/model"], "rag index --rebuild"),
     (["ask", "--batch", "/no/such/file.txt", "--index-dir", "{index}"], "cannot read"),
+    (["ask", "--batch", "{binary}", "--index-dir", "{index}"], "is not a text file"),
 ])
-def test_user_errors_are_one_line_without_traceback(sample_index, args, message):
-    args = [arg.replace("{index}", str(sample_index)) for arg in args]
+def test_user_errors_are_one_line_without_traceback(sample_index, tmp_path, args, message):
+    binary = tmp_path / "questions.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    args = [arg.replace("{index}", str(sample_index)).replace("{binary}", str(binary))
+            for arg in args]
     result = run_rag(*args)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr

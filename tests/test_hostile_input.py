@@ -143,3 +143,19 @@ def test_files_that_vanish_or_lose_permission_during_a_run(tmp_path, monkeypatch
                  "--index-dir", str(tmp_path / "index")]) == 0
     record = json.loads(capsys.readouterr().out)
     assert record["citations"][0]["file"] == "kept.txt"
+
+
+def test_an_index_folder_that_cannot_be_made_is_named_in_one_line(tmp_path, capsys):
+    """--index-dir at a file, or under one: one line of error, no traceback."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text("The harbour closes at six.\n")
+    in_the_way = tmp_path / "notes.txt"
+    in_the_way.write_text("not a folder")
+    assert main(["index", str(docs), "--index-dir", str(in_the_way)]) == 1
+    assert f"rag: error: the index folder {in_the_way} is a file" in capsys.readouterr().err
+    assert main(["ask", "When does the harbour close?", "--index-dir",
+                 str(in_the_way / "index")]) == 1
+    assert f"rag: error: cannot write the index folder {in_the_way / 'index'}: Not a directory" \
+        in capsys.readouterr().err
+    assert in_the_way.read_text() == "not a folder"

@@ -159,3 +159,28 @@ def test_an_index_folder_that_cannot_be_made_is_named_in_one_line(tmp_path, caps
     assert f"rag: error: cannot write the index folder {in_the_way / 'index'}: Not a directory" \
         in capsys.readouterr().err
     assert in_the_way.read_text() == "not a folder"
+
+
+def test_a_full_disk_while_indexing_ends_in_one_line_and_keeps_the_live_index(
+        tmp_path, monkeypatch, capsys):
+    import errno
+
+    import rag.store
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text("The harbour closes at six.\n")
+    index = ["--index-dir", str(tmp_path / "index")]
+    assert main(["index", str(docs), *index]) == 0
+    (docs / "ferry.txt").write_text("The ferry leaves at noon.\n")
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(rag.store, "_write_jsonl", full_disk)
+    capsys.readouterr()
+    assert main(["index", str(docs), *index]) == 1
+    assert "rag: error: No space left on device" in capsys.readouterr().err
+    monkeypatch.undo()
+    assert main(["ask", "When does the harbour close?", "--json", *index]) == 0
+    assert json.loads(capsys.readouterr().out)["citations"][0]["file"] == "harbour.txt"

@@ -150,11 +150,16 @@ def _fsync(path: Path) -> None:
 
 
 def current_generation(index_dir: Path) -> str | None:
+    """The name CURRENT holds; None when there is no CURRENT. A pointer
+    that is there but empty or garbled is returned as it is, so that reading
+    the index reports it damaged: taken for no index, it would have had the
+    sample articles indexed over the user's own."""
     try:
-        name = (index_dir / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
+        return (index_dir / POINTER).read_text(encoding="utf-8", errors="replace").strip()
+    except FileNotFoundError:
         return None
-    return name or None
+    except OSError:
+        return ""
 
 
 def save_index(index_dir: Path, data: IndexData) -> str:
@@ -275,11 +280,16 @@ def read_manifest(index_dir: Path) -> dict:
     name = current_generation(index_dir)
     if name is None:
         raise NoIndex(f"no index in {index_dir}")
+    damaged = f"the index in {index_dir} is damaged ({{}}); run: rag index --rebuild"
+    if not re.fullmatch(r"gen-\d+", name):
+        raise IndexError_(damaged.format(f"{POINTER} names no generation: {name[:40]!r}"))
     try:
-        return json.loads((index_dir / name / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((index_dir / name / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise IndexError_(f"the index in {index_dir} is damaged ({error}); "
-                          f"run: rag index --rebuild") from None
+        raise IndexError_(damaged.format(error)) from None
+    if not isinstance(manifest, dict):
+        raise IndexError_(damaged.format("manifest.json holds no manifest"))
+    return manifest
 
 
 def check_compatible(manifest: dict, model: str, index_dir: Path,

@@ -73,6 +73,26 @@ def test_truncated_or_altered_files_give_a_clear_error(sample_index, tmp_path, e
         load_index(index_dir, embedder.model_id)
 
 
+@pytest.mark.parametrize("pointer,manifest", [("", None), ("../../etc", None),
+                                              (None, "[]"), (None, "{")])
+def test_a_garbled_pointer_or_manifest_is_damage_not_a_missing_index(
+        sample_index, tmp_path, embedder, pointer, manifest):
+    """An empty CURRENT once read as "no index", and the first question then
+    indexed the sample articles over the user's own; a manifest that is JSON
+    but no object raised AttributeError."""
+    index_dir = copy_index(sample_index, tmp_path / "index")
+    if manifest is not None:
+        (index_dir / current_generation(index_dir) / "manifest.json").write_text(manifest)
+    if pointer is not None:
+        (index_dir / "CURRENT").write_text(pointer)
+    with pytest.raises(IndexError_, match="damaged.*rag index --rebuild"):
+        load_index(index_dir, embedder.model_id)
+    assistant = make_assistant(index_dir)
+    assert assistant.ensure_index() is None  # not indexed over with the sample articles
+    with pytest.raises(IndexError_, match="damaged"):
+        assistant.ask("Where was the second batch delivered?")
+
+
 def test_plain_index_run_over_a_damaged_index_embeds_everything_again(sample_index,
                                                                        sample_corpus, tmp_path,
                                                                        embedder):

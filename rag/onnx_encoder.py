@@ -33,9 +33,14 @@ class OnnxEmbedder(Embedder):
             onnx_file = folder / "model.onnx"
             # The manifest of every index names this hash, so vectors from a
             # damaged or swapped file would be refused; check it up front.
-            if file_sha256(onnx_file) != meta["onnx_sha256"]:
-                raise ValueError(f"{onnx_file} does not match its recorded hash")
-            tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+            tokenizer_file = folder / "tokenizer.json"
+            for file, recorded in ((onnx_file, "onnx_sha256"), (tokenizer_file, "tokenizer_sha256")):
+                if file_sha256(file) != meta[recorded]:
+                    raise ValueError(f"{file} does not match its recorded hash")
+            try:
+                tokenizer = Tokenizer.from_file(str(tokenizer_file))
+            except Exception as error:  # the tokenizers library raises plain Exception
+                raise ValueError(f"{tokenizer_file}: {error}") from None
             options = onnxruntime.SessionOptions()
             options.log_severity_level = 3
             self.per_text = meta["runtime"] == "onnx-int8"

@@ -156,10 +156,11 @@ def current_generation(index_dir: Path) -> str | None:
     sample articles indexed over the user's own."""
     try:
         return (index_dir / POINTER).read_text(encoding="utf-8", errors="replace").strip()
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
-    except OSError:
-        return ""
+    except OSError as error:
+        raise IndexError_(f"cannot read {index_dir / POINTER}: {error.strerror or error}") \
+            from None
 
 
 def save_index(index_dir: Path, data: IndexData) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
+from .encodable import encodable
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever
 from .settings import Settings
@@ -24,7 +25,6 @@ from .store import NoIndex, check_compatible
 from .types import Answer, Retrieved
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class QuestionError(ValueError):
@@ -36,23 +36,11 @@ class SourceChanged(ValueError):
     so they are not shown as cited."""
 
 
-def _encodable(text: str) -> str:
-    """`text` with what no encoder takes replaced by U+FFFD: bytes that were
-    not UTF-8 (Python keeps those of a command line as lone surrogates) and
-    lone surrogates from elsewhere (JSON's "\\ud800")."""
-    if not SURROGATE.search(text):
-        return text
-    try:
-        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        return SURROGATE.sub("\ufffd", text)
-
-
 def clean_question(question: str, max_chars: int, notify: Notify | None = None) -> str:
     """Strip control characters and cut overlong questions, saying so."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    cleaned = " ".join(CONTROL.sub(" ", _encodable(question)).split())
+    cleaned = " ".join(CONTROL.sub(" ", encodable(question)).split())
     if not cleaned:
         raise QuestionError("the question is empty")
     if len(cleaned) > max_chars:

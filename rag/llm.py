@@ -18,6 +18,8 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from .encodable import encodable
+
 CONNECT_TIMEOUT = 10.0  # seconds to open the connection
 RETRY_STATUS = {429, 502, 503, 504}  # the server turned the request away unread
 RETRIES = 2
@@ -57,12 +59,13 @@ def chat(server: LLMServer, messages: list[dict],
     if server.api_key:
         headers["Authorization"] = f"Bearer {server.api_key}"
     deadline = time.monotonic() + server.timeout
+    shown = None if on_text is None else (lambda text: on_text(encodable(text)))
     timeout = httpx.Timeout(server.timeout, connect=min(CONNECT_TIMEOUT, server.timeout))
     try:
         with httpx.Client(timeout=timeout, follow_redirects=False) as client:
             for attempt in range(RETRIES + 1):
                 try:
-                    return _exchange(client, server, body, headers, on_text, deadline)
+                    return encodable(_exchange(client, server, body, headers, shown, deadline))
                 except _Retry as retry:
                     pause = BACKOFF * 2 ** attempt
                     if attempt == RETRIES or time.monotonic() + pause > deadline:

@@ -39,7 +39,10 @@ CONTENTS_ENTRY = re.compile(r"\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[[^\]]*\]\(#[^)
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 ITEM_MARK_CHARS = 12  # more than the longest mark, "(viii)." (flow lines have no indent)
-URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
+# An address is tried only where a word starts: "\S+@" tried from every
+# character of a long run without spaces took time in its square.
+URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@])[^\s@]++@[^\s@]+\.\w+",
+                          re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]{2,}")
 # A sentence longer than this is cut at a space: embedding models read only
 # the start of long inputs, and a one-line 10 MB file must still be indexed.
@@ -177,7 +180,11 @@ def _joiner(previous: str, following: str, width: int) -> str:
     return " "
 
 
-BOUNDARY = re.compile(r"[" + re.escape(TERMINAL) + r"]+[" + re.escape(CLOSERS) + r"]*(\s+)")
+# A run of stops is matched from its first stop only, and never given back:
+# tried from every stop of a run ("....." 100,000 long), the search took
+# time in the square of the run's length.
+BOUNDARY = re.compile(r"(?<![" + re.escape(TERMINAL) + r"])[" + re.escape(TERMINAL) + r"]++["
+                      + re.escape(CLOSERS) + r"]*+(\s+)")
 
 
 def _is_abbreviation(flow: str, period_at: int) -> bool:

@@ -37,6 +37,23 @@ def test_ten_megabyte_single_line_splits_quickly_into_bounded_sentences():
     assert seconds < 120  # generous: a shared CPU; typically a few seconds
 
 
+def test_long_runs_of_stops_or_of_addresses_split_in_linear_time():
+    """100,000 full stops in a row, or 200 KB of "a@a@...", once took a
+    minute or more each (a pattern tried from every character of a run);
+    and an LLM reply of dots went through the same splitter."""
+    from rag.sentences import BOUNDARY, URL_OR_EMAIL
+
+    assert BOUNDARY.match("... Next", 1) is None  # only from a run's first stop
+    assert BOUNDARY.match("... Next", 0).group(1) == " "
+    assert URL_OR_EMAIL.findall("write to ann.lee@mail.example.org. or see https://x.org/a@b") \
+        == ["ann.lee@mail.example.org", "https://x.org/a@b"]
+    for text in ("." * 100_000, "…!?" * 30_000, "a@" * 100_000):
+        started = time.perf_counter()
+        sentences = split_sentences(text, "runs.txt")
+        assert time.perf_counter() - started < 10  # generous: a shared CPU; now well under 1 s
+        assert max(len(sentence.text) for sentence in sentences) <= 1000
+
+
 def test_file_that_vanishes_before_it_is_read(tmp_path):
     gone = tmp_path / "gone.txt"
     gone.write_text("Here a moment ago.")

@@ -231,6 +231,40 @@ def test_streamed_answer_arrives_in_pieces_then_is_checked(fake_llm, corpus_inde
     assert answer.claims[0].supported and answer.citations[0].line_start == 122
 
 
+@pytest.mark.parametrize("reply,expected", [
+    (json.dumps({"choices": [{"message": {"content": None}}]}), "not an OpenAI-style"),
+    (json.dumps({"choices": [None]}), "not an OpenAI-style"),
+    (json.dumps([]), "not an OpenAI-style"),
+    (completion("." * 100_000), "no claim"),  # once a minute in the sentence splitter
+])
+def test_hostile_replies_fall_back_in_one_line(fake_llm, corpus_index, reply, expected):
+    answer, warnings = ask(fake_llm, corpus_index, lambda m: (200, reply, 0))
+    assert answer.mode == "extractive" and "Murted Airbase" in answer.text
+    assert len(warnings) == 1 and expected in warnings[0]
+
+
+def test_a_reply_with_lone_surrogates_or_a_split_emoji_is_checked(fake_llm, corpus_index):
+    """JSON may carry "\\ud800", and a stream may split an emoji's two
+    halves over two chunks: the tokenizer raised a TypeError on both."""
+    answer, _ = ask(fake_llm, corpus_index, ok(lambda m: (
+        f"A second batch of S-400 systems reached Murted Airbase \ud800 in Ankara [{murted(m)}].")))
+    assert answer.claims[0].supported and "\ufffd" in answer.text
+
+    def split_emoji(messages):
+        pieces = ["A second batch of S-400 systems reached ", "\ud83d", "\ude80 ",
+                  f"Murted Airbase in Ankara [{murted(messages)}]."]
+        fake_llm.stream_chunks = [json.dumps({"choices": [{"index": 0, "delta": {"content": piece}}]})
+                                  for piece in pieces] + ["[DONE]"]
+        return 200, "", 0
+
+    fake_llm.reply = split_emoji
+    assistant = make_assistant(corpus_index, llm_url=fake_llm.url, llm_model="test-model")
+    seen = []
+    answer = assistant.ask(QUESTION, on_text=seen.append)
+    assert "\U0001f680" in answer.text and answer.claims[0].supported
+    assert all(text.encode("utf-8") for text in seen)  # each draft shown can be sent
+
+
 def test_replays_the_shape_of_an_ollama_stream(fake_llm, corpus_index):
     """Ollama's /v1/chat/completions stream: every delta repeats the role,
     chunks carry system_fingerprint fp_ollama, the last one an empty delta

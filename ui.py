@@ -25,7 +25,7 @@ from rag.chat_html import CSS, JS, answer_html, draft_html, parse_cite, shorten,
     source_view_html, sources_html
 from rag.formats import SUFFIXES
 from rag.serving import add_serve_arguments, serve_options
-from rag.settings import Settings
+from rag.settings import CalibrationError, Settings, SettingsError
 from rag.store import IndexError_
 from rag.types import Answer
 from rag.uploads import UploadPolicy, receive_uploads
@@ -306,9 +306,14 @@ def serve(args: argparse.Namespace) -> int:
         return 2
     if warning:
         print(f"rag: {warning}", file=sys.stderr, flush=True)
-    settings = Settings.from_env(index_dir=args.index_dir, model=args.model,
-                                 store=getattr(args, "store", None), llm_url=getattr(args, "llm", None),
-                                 llm_model=getattr(args, "llm_model", None))
+    try:
+        settings = Settings.from_env(index_dir=args.index_dir, model=args.model,
+                                     store=getattr(args, "store", None),
+                                     llm_url=getattr(args, "llm", None),
+                                     llm_model=getattr(args, "llm_model", None))
+    except (SettingsError, CalibrationError) as error:
+        print(f"rag: error: {error}", file=sys.stderr)
+        return 2
     app = build_app(settings, credentials=credentials, uploads=uploads)
     login = f"login as {credentials.user}" if credentials else "no login"
     print(f"rag: serving http://{args.host}:{args.port}/ (JSON API: POST /api/ask; {login}; "

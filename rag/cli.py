@@ -410,14 +410,15 @@ def main(argv: list[str] | None = None) -> int:
     from .embedding import ModelNotAvailable
     from .indexer import IndexBusy, NothingIndexed
     from .locking import IndexFolderUnusable
-    from .settings import CalibrationError
+    from .settings import CalibrationError, SettingsError
     from .store import IndexError_
     from .syntax import ParserUnavailable
 
     try:
         return args.handler(args)
     except (UserError, QuestionError, ModelNotAvailable, IndexBusy, NothingIndexed,
-            IndexError_, CalibrationError, ParserUnavailable, IndexFolderUnusable) as error:
+            IndexError_, CalibrationError, ParserUnavailable, IndexFolderUnusable,
+            SettingsError) as error:
         _stderr(f"rag: error: {error}")
         return 1
     except KeyboardInterrupt:

@@ -22,6 +22,21 @@ CALIBRATION_FILE = Path(__file__).with_name("calibration.json")
 SAMPLE_CORPUS_DIR = Path(__file__).with_name("sample_corpus")
 
 
+class SettingsError(ValueError):
+    """A setting from the environment or the command line that cannot be used."""
+
+
+def _number_above_zero(name: str, value, kind=float):
+    """`value` read as a `kind` above zero (and finite), or SettingsError."""
+    try:
+        number = kind(value)
+    except (TypeError, ValueError):
+        number = None
+    if number is None or not 0 < number < float("inf"):
+        raise SettingsError(f"{name} must be a number above 0, not {value!r}")
+    return number
+
+
 class CalibrationError(RuntimeError):
     """The shipped answer model is damaged or of another format."""
 
@@ -148,6 +163,10 @@ class Settings:
 
     def __post_init__(self):
         object.__setattr__(self, "index_dir", Path(self.index_dir))
+        object.__setattr__(self, "llm_timeout",
+                           _number_above_zero("the LLM timeout (seconds)", self.llm_timeout))
+        object.__setattr__(self, "llm_max_tokens",
+                           _number_above_zero("the LLM's max tokens", self.llm_max_tokens, int))
 
     @classmethod
     def from_env(cls, **overrides) -> "Settings":
@@ -162,9 +181,11 @@ class Settings:
             if os.environ.get(f"RAG_{name.upper()}"):
                 values[name] = os.environ[f"RAG_{name.upper()}"]
         if os.environ.get("RAG_LLM_TIMEOUT"):
-            values["llm_timeout"] = float(os.environ["RAG_LLM_TIMEOUT"])
+            values["llm_timeout"] = _number_above_zero("RAG_LLM_TIMEOUT",
+                                                       os.environ["RAG_LLM_TIMEOUT"])
         if os.environ.get("RAG_LLM_MAX_TOKENS"):
-            values["llm_max_tokens"] = int(os.environ["RAG_LLM_MAX_TOKENS"])
+            values["llm_max_tokens"] = _number_above_zero("RAG_LLM_MAX_TOKENS",
+                                                          os.environ["RAG_LLM_MAX_TOKENS"], int)
         values.update({key: value for key, value in overrides.items() if value is not None})
         if "index_dir" in values:
             values["index_dir"] = Path(values["index_dir"])

@@ -148,3 +148,21 @@ def test_index_reports_skipped_files_and_summary(tmp_path, capsys):
     assert "skipped blob.txt: binary" in captured.err
     assert "warning: old.txt: not valid UTF-8, read as cp1252" in captured.err
     assert "indexed 2 files" in captured.out and "2 skipped" in captured.out
+
+
+@pytest.mark.parametrize("variable,value,message", [
+    ("RAG_LLM_TIMEOUT", "abc", "RAG_LLM_TIMEOUT must be a number above 0, not 'abc'"),
+    ("RAG_LLM_TIMEOUT", "nan", "RAG_LLM_TIMEOUT must be a number above 0, not 'nan'"),
+    ("RAG_LLM_MAX_TOKENS", "-1", "RAG_LLM_MAX_TOKENS must be a number above 0, not '-1'"),
+])
+def test_a_setting_that_cannot_be_used_is_named_in_one_line(sample_index, monkeypatch, capsys,
+                                                            variable, value, message):
+    monkeypatch.setenv(variable, value)
+    assert main(["ask", "Who heads MiG?", "--index-dir", str(sample_index)]) == 1
+    assert capsys.readouterr().err.strip() == f"rag: error: {message}"
+
+
+def test_an_llm_timeout_of_zero_is_refused(sample_index, capsys):
+    assert main(["ask", "Who heads MiG?", "--llm-timeout", "0",
+                 "--index-dir", str(sample_index)]) == 1
+    assert "the LLM timeout (seconds) must be a number above 0" in capsys.readouterr().err

@@ -73,8 +73,8 @@ class EvalItem:
     def from_json(cls, record: dict) -> "EvalItem":
         return cls(id=str(record["id"]), question=record["question"],
                    answers=tuple(record.get("answers", ())),
-                   evidence=tuple(Evidence(**{key: span[key] for key in
-                                              ("file", "line_start", "line_end")})
+                   evidence=tuple(Evidence(str(span["file"]), int(span["line_start"]),
+                                           int(span["line_end"]))
                                   for span in record.get("evidence", ())),
                    unanswerable=bool(record.get("unanswerable", False)))
 
@@ -87,8 +87,26 @@ class Dataset:
 
 
 def read_items(path: Path) -> list[EvalItem]:
+    """The questions of a JSON-lines file; ValueError naming the file and
+    line of the first one that cannot be read."""
+    items = []
     with open(path, encoding="utf-8") as handle:
-        return [EvalItem.from_json(json.loads(line)) for line in handle if line.strip()]
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as error:
+                raise ValueError(f"{path.name} line {number}: not valid JSON ({error})") from None
+            if not isinstance(record, dict):
+                raise ValueError(f"{path.name} line {number}: not a JSON object")
+            try:
+                items.append(EvalItem.from_json(record))
+            except KeyError as error:
+                raise ValueError(f"{path.name} line {number}: no {error} field") from None
+            except (ValueError, TypeError, AttributeError) as error:
+                raise ValueError(f"{path.name} line {number}: {error}") from None
+    return items
 
 
 def _require(source: Path) -> None:

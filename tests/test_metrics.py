@@ -234,3 +234,19 @@ def test_compare_table_says_what_got_better_or_worse():
     assert "+0.100 better" in rows["Overall accuracy (SQuAD 2.0 style)"]
     assert "+1.000 worse" in rows["Cited lines per answer"]  # more lines cited is worse
     assert "same" in rows["Retrieval MRR@10"]
+
+
+@pytest.mark.parametrize("line,message", [
+    ("not json", "questions.jsonl line 2: not valid JSON"),
+    ("[1, 2]", "questions.jsonl line 2: not a JSON object"),
+    ('{"id": "b", "question": "When?", "evidence": [{"file": "a.txt", "line_start": 1}]}',
+     "questions.jsonl line 2: no 'line_end' field"),
+    ('{"id": "b", "question": "When?", "evidence": [{"file": "a.txt", "line_start": "x", '
+     '"line_end": 2}]}', "questions.jsonl line 2: invalid literal for int()"),
+])
+def test_a_dataset_line_that_cannot_be_read_is_named_by_file_and_line(tmp_path, line, message):
+    dataset = tmp_path / "questions.jsonl"
+    dataset.write_text('{"id": "a", "question": "When does the ferry leave?"}\n' + line + "\n")
+    with pytest.raises(ValueError) as raised:
+        read_items(dataset)
+    assert str(raised.value).startswith(message)

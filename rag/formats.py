@@ -159,8 +159,10 @@ def pdf_pages(data: bytes) -> list[TextUnit]:
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     with _parsing("PDF"):
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise Unreadable("encrypted PDF")
+        # Most encrypted PDFs have an empty password to open them, and are
+        # encrypted only to restrict printing or copying: those are read.
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise Unreadable("encrypted PDF (it needs a password to open)")
         if len(reader.pages) > MAX_PDF_PAGES:
             raise Unreadable(f"PDF of {len(reader.pages):,} pages; at most {MAX_PDF_PAGES:,} "
                              f"are read, split it into smaller files")

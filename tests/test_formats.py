@@ -277,3 +277,24 @@ def test_a_readers_unforeseen_error_skips_only_its_file(tmp_path, monkeypatch):
     document, reason = read_document(tmp_path / "deep.html", "deep.html")
     assert document is None and reason == \
         "could not be read (RecursionError: maximum recursion depth exceeded)"
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_a_pdf_encrypted_with_an_empty_password_is_read_and_one_with_a_password_is_not(
+        tmp_path, algorithm):
+    """Many PDFs are encrypted only to restrict printing or copying: they
+    open with an empty password, and were skipped as "encrypted PDF"."""
+    from pypdf import PdfReader, PdfWriter
+
+    for user_password, readable in (("", True), ("secret", False)):
+        writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(REPORT))))
+        writer.encrypt(user_password=user_password, owner_password="owner",
+                       algorithm=algorithm)
+        path = tmp_path / f"{algorithm}-{readable}.pdf"
+        with open(path, "wb") as handle:
+            writer.write(handle)
+        document, reason = read_document(path, path.name)
+        if readable:
+            assert reason is None and "three electric ferries" in document.units[1].text
+        else:
+            assert document is None and reason == "encrypted PDF (it needs a password to open)"

@@ -24,7 +24,7 @@ from rag.assistant import Assistant, QuestionError
 from rag.chat_html import CSS, JS, answer_html, draft_html, parse_cite, shorten, \
     source_view_html, sources_html
 from rag.formats import SUFFIXES
-from rag.serving import add_serve_arguments, serve_options
+from rag.serving import add_serve_arguments, check_listenable, serve_options
 from rag.settings import CalibrationError, Settings, SettingsError
 from rag.store import IndexError_
 from rag.types import Answer
@@ -303,6 +303,10 @@ def serve(args: argparse.Namespace) -> int:
         credentials, uploads, warning = serve_options(args)
     except AccessError as error:
         print(f"rag: error: {error}", file=sys.stderr)
+        return 2
+    problem = check_listenable(args.host, args.port)
+    if problem:
+        print(f"rag: error: {problem}", file=sys.stderr)
         return 2
     if warning:
         print(f"rag: {warning}", file=sys.stderr, flush=True)

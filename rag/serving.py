@@ -6,16 +6,43 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 
 from .access import AccessError, Credentials, check_exposure
 from .uploads import MB, UploadPolicy
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not {text!r}")
+    return port
+
+
+def check_listenable(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (an unknown host, a port
+    another program holds), found before the models load and the page says
+    it is serving; None when it can."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, protocol) as probe:
+            # As uvicorn binds: a port left in TIME_WAIT by a stopped server is free.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        return f"cannot serve on {host}:{port}: {error.strerror or error}"
+    return None
 
 
 def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `rag serve` and `python ui.py`."""
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default "
                         "127.0.0.1, this machine only; any other needs --auth or --no-auth)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    parser.add_argument("--port", type=_port, default=7860, help="port (default 7860)")
     parser.add_argument("--auth", metavar="USER:PASSWORD",
                         help="require this login for the page and /api/ask (default: $RAG_AUTH)")
     parser.add_argument("--no-auth", action="store_true",

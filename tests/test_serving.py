@@ -16,6 +16,7 @@ import pytest
 
 from rag.access import AccessError, Credentials, check_exposure, is_loopback
 from rag.cli import main
+from rag.serving import check_listenable
 from rag.indexer import index_lock
 from rag.settings import Settings
 from rag.uploads import MB, UploadPolicy, receive_uploads
@@ -302,3 +303,24 @@ def test_uploads_survive_a_full_rag_index_and_a_name_clash_is_said(upload_assist
     capsys.readouterr()
     assert main(["index", str(corpus), "--index-dir", index_dir]) == 0
     assert "uploads/notes.md: an uploaded file had this name" in capsys.readouterr().err
+
+
+def test_a_port_in_use_or_an_unknown_host_is_said_before_anything_loads(capsys):
+    """uvicorn said so only after the page had printed that it was serving;
+    port 99999 raised an OverflowError traceback."""
+    import socket
+
+    import ui
+
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        assert ui.main(["--port", str(port), "--index-dir", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert f"rag: error: cannot serve on 127.0.0.1:{port}: Address already in use" in err
+    assert "serving http" not in err
+    assert "Name or service not known" in check_listenable("no-such-host.invalid", 7860)
+    with pytest.raises(SystemExit):
+        ui.parse_args(["--port", "99999"])
+    assert "a port is a number from 1 to 65535, not '99999'" in capsys.readouterr().err

@@ -16,8 +16,8 @@ import pytest
 
 from rag.access import AccessError, Credentials, check_exposure, is_loopback
 from rag.cli import main
-from rag.serving import check_listenable
 from rag.indexer import index_lock
+from rag.serving import check_listenable
 from rag.settings import Settings
 from rag.uploads import MB, UploadPolicy, receive_uploads
 

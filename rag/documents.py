@@ -170,11 +170,14 @@ def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipp
             if unusable:
                 yield Skipped(_shown(name), f"its name {unusable}; rename it to index it")
                 continue
-            if _unusable_name(str(path)):
-                yield Skipped(_shown(name), f"the path of its folder "
-                                            f"{_unusable_name(str(path))}; rename the folder")
+            if _unusable_name(str(path)) == NOT_UTF8:  # the index stores the path too
+                yield Skipped(_shown(name), f"the path of its folder {NOT_UTF8}; "
+                                            f"rename the folder")
                 continue
             yield path, name
+
+
+NOT_UTF8 = "is not valid UTF-8"
 
 
 def _unusable_name(path: str) -> str | None:
@@ -183,7 +186,7 @@ def _unusable_name(path: str) -> str | None:
     store) or a control character such as a line break, which would break
     the one-line citation "[name:3-4]"."""
     if any("\ud800" <= char <= "\udfff" for char in path):
-        return "is not valid UTF-8"
+        return NOT_UTF8
     if any(char < " " or char == "\x7f" for char in path):
         return "holds a control character"
     return None

@@ -96,6 +96,15 @@ def test_names_that_cannot_be_cited_are_skipped_and_the_rest_indexed(tmp_path, c
     assert main(["ask", "When does the harbour close?", "--json",
                  "--index-dir", str(tmp_path / "index")]) == 0
     assert json.loads(capsys.readouterr().out)["citations"][0]["file"] == "harbour.txt"
+    # A folder whose own path is not UTF-8: its files' names are, but the
+    # index stores their paths too.
+    latin = os.path.join(os.fsencode(tmp_path), b"d\xe9p\xf4t")
+    os.mkdir(latin)
+    with open(os.path.join(latin, b"notes.txt"), "wb") as handle:
+        handle.write(b"The pier opens at eight.\n")
+    assert main(["index", os.fsdecode(latin), "--index-dir", str(tmp_path / "other")]) == 1
+    assert "skipped notes.txt: the path of its folder is not valid UTF-8; rename the folder" \
+        in capsys.readouterr().err
 
 
 def test_a_question_with_bytes_that_are_not_utf8_is_answered(tmp_path, capsys):

@@ -35,7 +35,9 @@ environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model),
 
 
 def _stderr(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    # A path's bytes that are not UTF-8 are shown escaped, never a crash.
+    print(message.encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr,
+          flush=True)
 
 
 def _progress_factory(description: str):

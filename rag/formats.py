@@ -31,8 +31,9 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 
 # Raised whenever extraction changes the text it gives (and so its line
 # numbers): a file indexed by an older extractor is then read again, and its
-# old citations are not quoted against new lines. 2: HTML tables by rows.
-EXTRACTOR_VERSION = 2
+# old citations are not quoted against new lines. 2: HTML tables by rows;
+# 3: a <pre> block keeps its lines, a <br> inside a table cell keeps its row.
+EXTRACTOR_VERSION = 3
 MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
 MAX_PDF_PAGES = 5_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of a .docx, unpacked
@@ -76,6 +77,8 @@ class _VisibleText(HTMLParser):
         self.hidden_depth = 0
         self.parts: list[str] = []
         self.cells_in_row = 0
+        self.pre_depth = 0  # inside <pre>: its line breaks are the text's
+        self.cell_depth = 0  # inside <td>/<th>: a <br> must not end the row
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
@@ -87,21 +90,37 @@ class _VisibleText(HTMLParser):
             if self.cells_in_row:
                 self.parts.append(CELL_SEPARATOR)
             self.cells_in_row += 1
+            self.cell_depth += 1
+        elif tag == "br" and self.cell_depth:
+            self.parts.append(" ")
         elif tag in self.BLOCKS:
             self.parts.append("\n")
+            self.pre_depth += tag == "pre"
 
     def handle_startendtag(self, tag, attrs):
-        if tag in self.BLOCKS:
+        if tag == "br" and self.cell_depth:
+            self.parts.append(" ")
+        elif tag in self.BLOCKS:
             self.parts.append("\n")
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN:
             self.hidden_depth = max(0, self.hidden_depth - 1)
+        elif tag in self.CELLS:
+            self.cell_depth = max(0, self.cell_depth - 1)
         elif tag in self.BLOCKS:
             self.parts.append("\n")
+            if tag == "pre":
+                self.pre_depth = max(0, self.pre_depth - 1)
 
     def handle_data(self, data):
-        if not self.hidden_depth:
+        if self.hidden_depth:
+            return
+        if self.pre_depth:
+            # Each line of a code block stays a line, as a table row does.
+            self.parts.append(ROW_BREAK.join(re.sub(r"[ \t\f\v]+", " ", line)
+                                             for line in data.split("\n")))
+        else:
             self.parts.append(re.sub(r"\s+", " ", data))
 
     def text(self) -> str:

@@ -298,3 +298,16 @@ def test_a_pdf_encrypted_with_an_empty_password_is_read_and_one_with_a_password_
             assert reason is None and "three electric ferries" in document.units[1].text
         else:
             assert document is None and reason == "encrypted PDF (it needs a password to open)"
+
+
+def test_a_code_block_keeps_its_lines_and_a_break_in_a_cell_keeps_its_row():
+    """A <pre> block's lines were run together into one line of the
+    extracted text, and a <br> inside a table cell split its row in two."""
+    text = html_text("<p>Run it:</p><pre>pip install rag\n  rag index ~/notes\n\n"
+                     "rag ask \"When?\"</pre>"
+                     "<table><tr><th>Ferry</th><th>Notes</th></tr>"
+                     "<tr><td>Moorhen</td><td>built 2012<br>refitted 2020</td></tr></table>")
+    assert text.splitlines() == ["Run it:", "", "pip install rag", "rag index ~/notes",
+                                 'rag ask "When?"', "", "Ferry | Notes",
+                                 "Moorhen | built 2012 refitted 2020"]
+    assert formats.EXTRACTOR_VERSION >= 3  # HTML indexed before is read again

@@ -26,6 +26,12 @@ def index_lock(index_dir: Path, wait: float = 0.0, notify: Notify | None = None)
     `wait` seconds (saying so once) for the first to finish, then gives up
     with IndexBusy: an upload from the page holds the lock for seconds, a
     `rag index` of a large folder for minutes."""
+    if any("\ud800" <= char <= "\udfff" for char in str(index_dir)):
+        # Bytes that are not UTF-8: FAISS cannot be given such a path.
+        shown = str(index_dir).encode("utf-8", "surrogateescape").decode("utf-8",
+                                                                          "backslashreplace")
+        raise IndexFolderUnusable(f"the index folder's path {shown} is not valid UTF-8; pass "
+                                  f"another --index-dir")
     if index_dir.exists() and not index_dir.is_dir():
         raise IndexFolderUnusable(f"the index folder {index_dir} is a file; pass another "
                                   f"--index-dir")

@@ -34,7 +34,8 @@ class OnnxEmbedder(Embedder):
             # The manifest of every index names this hash, so vectors from a
             # damaged or swapped file would be refused; check it up front.
             tokenizer_file = folder / "tokenizer.json"
-            for file, recorded in ((onnx_file, "onnx_sha256"), (tokenizer_file, "tokenizer_sha256")):
+            for file, recorded in ((onnx_file, "onnx_sha256"),
+                                   (tokenizer_file, "tokenizer_sha256")):
                 if file_sha256(file) != meta[recorded]:
                     raise ValueError(f"{file} does not match its recorded hash")
             try:

@@ -185,6 +185,9 @@ def test_an_index_folder_that_cannot_be_made_is_named_in_one_line(tmp_path, caps
     assert f"rag: error: cannot write the index folder {in_the_way / 'index'}: Not a directory" \
         in capsys.readouterr().err
     assert in_the_way.read_text() == "not a folder"
+    latin = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"ind\xe9x"))
+    assert main(["index", str(docs), "--index-dir", latin]) == 1
+    assert "ind\\xe9x is not valid UTF-8; pass another --index-dir" in capsys.readouterr().err
 
 
 def test_a_full_disk_while_indexing_ends_in_one_line_and_keeps_the_live_index(

@@ -71,6 +71,8 @@ def chat(server: LLMServer, messages: list[dict],
                     if attempt == RETRIES or time.monotonic() + pause > deadline:
                         raise retry.error from None
                     time.sleep(pause)
+    except httpx.InvalidURL as error:
+        raise LLMError(f"the LLM server's address {server.url} is not a URL ({error})") from None
     except httpx.TimeoutException:
         raise LLMError(f"the LLM server did not answer within {server.timeout:g} s") from None
     except httpx.RemoteProtocolError:

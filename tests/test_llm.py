@@ -192,12 +192,17 @@ def test_broken_servers_fall_back_to_the_extractive_answer(fake_llm, corpus_inde
     assert len(warnings) == 1 and expected in warnings[0]
 
 
-def test_unreachable_server_falls_back(corpus_index):
-    assistant = make_assistant(corpus_index, llm_url="http://127.0.0.1:9/v1", llm_timeout=2.0)
+@pytest.mark.parametrize("url,expected", [
+    ("http://127.0.0.1:9/v1", "cannot reach"),
+    ("localhost:11434", "cannot reach"),  # no scheme
+    ("http://[::1", "is not a URL"),  # raised httpx.InvalidURL, a traceback
+])
+def test_unreachable_server_falls_back(corpus_index, url, expected):
+    assistant = make_assistant(corpus_index, llm_url=url, llm_timeout=2.0)
     warnings = []
     assistant.notify = warnings.append
     answer = assistant.ask(QUESTION)
-    assert answer.mode == "extractive" and "cannot reach" in warnings[0]
+    assert answer.mode == "extractive" and expected in warnings[0]
 
 
 def test_model_saying_not_found(fake_llm, corpus_index):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from .encodable import SURROGATE
 from .formats import EXTRACTOR_VERSION, SUFFIXES, TextUnit, Unreadable, docx_text, html_text, \
     is_docx, is_html, is_pdf, pdf_pages
 
@@ -185,7 +186,7 @@ def _unusable_name(path: str) -> str | None:
     not UTF-8 (Python keeps them as lone surrogates, which no index file can
     store) or a control character such as a line break, which would break
     the one-line citation "[name:3-4]"."""
-    if any("\ud800" <= char <= "\udfff" for char in path):
+    if SURROGATE.search(path):
         return NOT_UTF8
     if any(char < " " or char == "\x7f" for char in path):
         return "holds a control character"

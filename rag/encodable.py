@@ -4,7 +4,9 @@ Python strings can hold what no encoding can write: lone surrogates. They
 come from a command line's bytes that are not UTF-8 (Python keeps each as
 U+DC80-U+DCFF), from JSON's "\\ud800", and from an emoji whose two halves a
 streaming LLM server sent in two chunks. The tokenizer refuses them and
-printing them fails, so questions and LLM replies pass through `encodable`.
+printing them fails, so questions and LLM replies pass through `encodable`;
+file and folder names that hold them are refused (`SURROGATE`), since no
+index file can store them.
 """
 
 from __future__ import annotations

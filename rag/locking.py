@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+from .encodable import SURROGATE
+
 Notify = Callable[[str], None]
 
 
@@ -26,7 +28,7 @@ def index_lock(index_dir: Path, wait: float = 0.0, notify: Notify | None = None)
     `wait` seconds (saying so once) for the first to finish, then gives up
     with IndexBusy: an upload from the page holds the lock for seconds, a
     `rag index` of a large folder for minutes."""
-    if any("\ud800" <= char <= "\udfff" for char in str(index_dir)):
+    if SURROGATE.search(str(index_dir)):
         # Bytes that are not UTF-8: FAISS cannot be given such a path.
         shown = str(index_dir).encode("utf-8", "surrogateescape").decode("utf-8",
                                                                           "backslashreplace")

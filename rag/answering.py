@@ -209,9 +209,6 @@ class ExtractiveAnswerer:
                                          range(chunk.sentence_start - 1, chunk.sentence_end + 1)])
         for chunk, score in zip(chunks, ranking.fused[:pool]):
             for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-                # A marked title ("## `pyenv rehash`") says what the lines
-                # under it are about, not anything about it: it is read
-                # with them (`_heading`), never as an answer alone.
                 if self._answerable(sentence_id):
                     best_chunk_score.setdefault(sentence_id, float(score))
         return best_chunk_score
@@ -359,7 +356,10 @@ class ExtractiveAnswerer:
         return added
 
     def _answerable(self, sentence_id: int) -> bool:
-        """Whether a sentence may be an answer (see `_pool`)."""
+        """Whether a sentence may be an answer: not page furniture, not an
+        order to a model, and not a marked title ("## `pyenv rehash`"),
+        which says what the lines under it are about, not anything about
+        it: it is read with them (`_heading`), never as an answer alone."""
         sentence = self.data.sentence(sentence_id)
         return not sentence.is_furniture and not addresses_the_model(sentence.text) \
             and not self.layout.is_title(sentence_id)

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .encodable import printable
 from .formats import SUFFIXES
 
 EPILOG = """examples:
@@ -34,14 +35,10 @@ environment: RAG_INDEX_DIR (default index folder), RAG_MODEL (embedding model),
   RAG_RAY_ADDRESS (index on Ray: an address or local)"""
 
 
-def _printable(message: str) -> str:
-    """A path's bytes that are not UTF-8 shown escaped: printing them as they
-    are fails on a strict stream."""
-    return message.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
 def _stderr(message: str) -> None:
-    print(_printable(message), file=sys.stderr, flush=True)
+    # A path's bytes that are not UTF-8 shown escaped: printing them as they
+    # are fails on a strict stream.
+    print(printable(message), file=sys.stderr, flush=True)
 
 
 def _progress_factory(description: str):
@@ -93,7 +90,7 @@ def command_index(args) -> int:
                           "skipped": [{"file": item.file, "reason": item.reason}
                                       for item in report.skipped]}))
     else:
-        print(_printable(report.summary()))  # it names the index folder
+        print(printable(report.summary()))  # it names the index folder
     return 0
 
 

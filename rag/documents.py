@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from .encodable import SURROGATE
+from .encodable import SURROGATE, printable
 from .formats import EXTRACTOR_VERSION, SUFFIXES, TextUnit, Unreadable, docx_text, html_text, \
     is_docx, is_html, is_pdf, pdf_pages
 
@@ -196,8 +196,8 @@ def _unusable_name(path: str) -> str | None:
 def _shown(name: str) -> str:
     """`name` as it can be printed: undecodable bytes as \\xe9, control
     characters as \\n."""
-    text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    return "".join(repr(char)[1:-1] if char < " " or char == "\x7f" else char for char in text)
+    return "".join(repr(char)[1:-1] if char < " " or char == "\x7f" else char
+                   for char in printable(name))
 
 
 def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:

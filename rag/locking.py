@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
-from .encodable import SURROGATE
+from .encodable import SURROGATE, printable
 
 Notify = Callable[[str], None]
 
@@ -30,10 +30,8 @@ def index_lock(index_dir: Path, wait: float = 0.0, notify: Notify | None = None)
     `rag index` of a large folder for minutes."""
     if SURROGATE.search(str(index_dir)):
         # Bytes that are not UTF-8: FAISS cannot be given such a path.
-        shown = str(index_dir).encode("utf-8", "surrogateescape").decode("utf-8",
-                                                                          "backslashreplace")
-        raise IndexFolderUnusable(f"the index folder's path {shown} is not valid UTF-8; pass "
-                                  f"another --index-dir")
+        raise IndexFolderUnusable(f"the index folder's path {printable(str(index_dir))} is not "
+                                  f"valid UTF-8; pass another --index-dir")
     if index_dir.exists() and not index_dir.is_dir():
         raise IndexFolderUnusable(f"the index folder {index_dir} is a file; pass another "
                                   f"--index-dir")

@@ -14,7 +14,7 @@ import html
 import threading
 import time
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from fastapi import Request  # at module level: FastAPI resolves the handler's annotations here
 from pydantic import BaseModel
@@ -31,6 +31,12 @@ from rag.types import Answer
 from rag.uploads import UploadPolicy, receive_uploads
 
 
+# The answer modes a request may name: one spelling for the API's schema, its
+# check in the Gradio endpoint and the page's radio buttons.
+AnswerMode = Literal["extractive", "llm"]
+ANSWER_MODES = get_args(AnswerMode)
+
+
 class AskRequest(BaseModel):
     """Body of POST /api/ask."""
 
@@ -38,7 +44,7 @@ class AskRequest(BaseModel):
     k: int | None = None
     # Default: llm when a server is set; any other word is refused (422), not
     # quietly answered in another mode.
-    mode: Literal["extractive", "llm"] | None = None
+    mode: AnswerMode | None = None
 
 
 class IndexingJob:
@@ -180,8 +186,8 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
             raise gr.Error(job.status())
         if not 1 <= int(k) <= 100:
             raise gr.Error("k must be between 1 and 100")
-        if mode not in (None, "extractive", "llm"):
-            raise gr.Error('mode must be "extractive" or "llm"')
+        if mode is not None and mode not in ANSWER_MODES:
+            raise gr.Error("mode must be " + " or ".join(f'"{name}"' for name in ANSWER_MODES))
         try:
             return assistant.ask(question, k=int(k), mode=mode).to_json()
         except (QuestionError, IndexError_) as error:
@@ -203,7 +209,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
                 with gr.Row():
                     k = gr.Slider(1, 10, value=assistant.settings.top_k, step=1,
                                   label="Passages to retrieve (k)", scale=2)
-                    mode = gr.Radio(["extractive", "llm"], label="Answer mode", scale=1,
+                    mode = gr.Radio(list(ANSWER_MODES), label="Answer mode", scale=1,
                                     value="llm" if assistant.settings.llm_url else "extractive",
                                     info="llm: written by your LLM server, every claim checked"
                                     if assistant.settings.llm_url else

@@ -123,10 +123,12 @@ def test_gradio_client_gets_answer_and_citations(server):
     off_topic = client.predict("What is the capital of France?", 5, "extractive", api_name="/ask")
     assert off_topic["abstained"] and off_topic["citations"] == []
     # The same bounds and messages as POST /api/ask.
-    for question, k, message in (("Who is Mark Esper?", 1000, "k must be between 1 and 100"),
-                                 (" \x00 ", 5, "the question is empty")):
+    for question, k, mode, message in (
+            ("Who is Mark Esper?", 1000, "extractive", "k must be between 1 and 100"),
+            (" \x00 ", 5, "extractive", "the question is empty"),
+            ("Who is Mark Esper?", 5, "LLM", 'mode must be "extractive" or "llm"')):
         with pytest.raises(Exception, match=message):
-            client.predict(question, k, "extractive", api_name="/ask")
+            client.predict(question, k, mode, api_name="/ask")
 
 
 def test_chat_shows_an_error_that_is_not_about_the_question(assistant, monkeypatch):

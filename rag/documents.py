@@ -188,7 +188,7 @@ def _unusable_name(path: str) -> str | None:
     the one-line citation "[name:3-4]"."""
     if SURROGATE.search(path):
         return NOT_UTF8
-    if any(char < " " or char == "\x7f" for char in path):
+    if any(_is_control(char) for char in path):
         return "holds a control character"
     return None
 
@@ -196,8 +196,11 @@ def _unusable_name(path: str) -> str | None:
 def _shown(name: str) -> str:
     """`name` as it can be printed: undecodable bytes as \\xe9, control
     characters as \\n."""
-    return "".join(repr(char)[1:-1] if char < " " or char == "\x7f" else char
-                   for char in printable(name))
+    return "".join(repr(char)[1:-1] if _is_control(char) else char for char in printable(name))
+
+
+def _is_control(char: str) -> bool:
+    return char < " " or char == "\x7f"
 
 
 def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:

@@ -91,17 +91,18 @@ class _VisibleText(HTMLParser):
                 self.parts.append(CELL_SEPARATOR)
             self.cells_in_row += 1
             self.cell_depth += 1
-        elif tag == "br" and self.cell_depth:
-            self.parts.append(" ")
         elif tag in self.BLOCKS:
-            self.parts.append("\n")
+            self.parts.append(self._break(tag))
             self.pre_depth += tag == "pre"
 
     def handle_startendtag(self, tag, attrs):
-        if tag == "br" and self.cell_depth:
-            self.parts.append(" ")
-        elif tag in self.BLOCKS:
-            self.parts.append("\n")
+        if tag in self.BLOCKS:
+            self.parts.append(self._break(tag))
+
+    def _break(self, tag) -> str:
+        """A block starts a line; a <br> inside a table cell only parts
+        words, so the cell stays in its row."""
+        return " " if tag == "br" and self.cell_depth else "\n"
 
     def handle_endtag(self, tag):
         if tag in self.HIDDEN:

@@ -88,7 +88,9 @@ def command_index(args) -> int:
                           "added": report.added, "changed": report.changed,
                           "removed": report.removed, "unchanged": report.unchanged,
                           "skipped": [{"file": item.file, "reason": item.reason}
-                                      for item in report.skipped]}))
+                                      for item in report.skipped],
+                          "not_read": [{"file": item.file, "type": item.kind}
+                                       for item in report.passed_over]}))
     else:
         print(printable(report.summary()))  # it names the index folder
     return 0
@@ -302,8 +304,11 @@ def build_parser() -> argparse.ArgumentParser:
     index = commands.add_parser("index", parents=[common],
                                 help=f"index {'/'.join(SUFFIXES)} files",
                                 description=f"Index the {', '.join(SUFFIXES)} files under "
-                                "PATH (recursively). With no PATH, the bundled sample articles. "
-                                "Unchanged files are not embedded again.")
+                                "PATH (recursively), and text files without a suffix (README); "
+                                "files of other types are counted, not read. A file given as "
+                                "PATH is read as text whatever its type. With no PATH, the "
+                                "bundled sample articles. Unchanged files are not embedded "
+                                "again.")
     index.add_argument("paths", nargs="*", metavar="PATH")
     index.add_argument("--rebuild", action="store_true", help="embed every file again")
     index.add_argument("--json", action="store_true", help="print the summary as JSON")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -44,6 +45,26 @@ class Skipped:
 
     def __str__(self) -> str:
         return f"skipped {self.file}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class PassedOver:
+    """A file a folder walk does not read: neither of a type rag reads
+    (`formats.SUFFIXES`) nor a text file without a suffix ("README").
+    Folders of documents hold other files too (data, code, images), so these
+    are counted, not reported one by one; a file given by its path is read
+    as text whatever its type."""
+
+    file: str
+    kind: str  # its suffix in lower case, or NO_SUFFIX
+
+    def __str__(self) -> str:
+        return f"not read {self.file}: a {self.kind} file"
+
+
+NO_SUFFIX = "binary"  # a file without a suffix that does not hold text
+# How much of a file without a suffix is read to tell text from binary.
+SNIFF_BYTES = 8192
 
 
 @dataclass(frozen=True)
@@ -117,7 +138,11 @@ def read_document(path: Path, file: str) -> tuple[Document | None, str | None]:
     """Read one file. Returns (document, None), (document, warning) or
     (None, reason it was skipped)."""
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # Reading a named pipe waits for a writer that may never come.
+            return None, "not a regular file (a pipe, socket or device)"
+        size = status.st_size
         if size > MAX_FILE_BYTES:
             # Refused before reading, so memory stays bounded whatever the size.
             return None, (f"{size / (1024 * 1024):.0f} MB is larger than the "
@@ -145,10 +170,13 @@ def common_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(folder) for folder in folders]))
 
 
-def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipped]:
+def discover(paths: list[Path], root: Path
+             ) -> Iterator[tuple[Path, str] | Skipped | PassedOver]:
     """Yield (absolute path, relative name) for every document under `paths`,
-    and `Skipped` for given paths that cannot be walked. Symlinked folders are
-    followed once; a link loop is not entered twice."""
+    `Skipped` for given paths that cannot be walked and `PassedOver` for the
+    files of a folder that are not documents (see `_is_document`); a file
+    given by its path is always read. Symlinked folders are followed once; a
+    link loop is not entered twice."""
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
     for given in paths:
@@ -160,7 +188,9 @@ def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipp
         else:
             candidates = _walk(given, seen_dirs)
         for path in candidates:
-            if path.suffix.lower() not in SUFFIXES:
+            if path != given and not _is_document(path):
+                yield PassedOver(_shown(path.relative_to(root).as_posix()),
+                                 path.suffix.lower() or NO_SUFFIX)
                 continue
             real = os.path.realpath(path)
             if real in seen_files:
@@ -179,6 +209,28 @@ def discover(paths: list[Path], root: Path) -> Iterator[tuple[Path, str] | Skipp
 
 
 NOT_UTF8 = "is not valid UTF-8"
+
+
+def _is_document(path: Path) -> bool:
+    """Of a type rag reads, or without a suffix and holding text: "README",
+    "NOTES", "LICENSE" are documents, an executable is not. A file that
+    cannot be read is let through, for the reader to say why."""
+    if path.suffix.lower() in SUFFIXES:
+        return True
+    if path.suffix:
+        return False
+    if not path.is_file():  # a pipe would block the read below
+        return True
+    try:
+        with open(path, "rb") as file:
+            head = file.read(SNIFF_BYTES)
+    except OSError:
+        return True
+    try:
+        decode_bytes(head[:len(head) - len(head) % 2])  # whole UTF-16 units
+    except NotText:
+        return False
+    return True
 
 
 def _unusable_name(path: str) -> str | None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import platform
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Callable, Iterator
 
 from . import __version__
 from .chunks import chunk_sentences
-from .documents import Document, Skipped, common_root, discover, read_document
+from .documents import Document, PassedOver, Skipped, common_root, discover, read_document
 from .embedding import Embedder, load_embedder
 from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
 from .sentences import SPLITTER_VERSION, split_sentences
@@ -47,6 +48,7 @@ class IndexReport:
     sentences: int = 0
     seconds: float = 0.0
     skipped: list[Skipped] = field(default_factory=list)
+    passed_over: list[PassedOver] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -61,7 +63,16 @@ class IndexReport:
         return (f"indexed {_count(self.files, 'file')} ({len(self.added)} added, "
                 f"{len(self.changed)} changed, {len(self.removed)} removed, "
                 f"{len(self.unchanged)} unchanged), {_count(self.chunks, 'chunk')}, "
-                f"{len(self.skipped)} skipped, in {self.seconds:.1f} s -> {self.index_dir}")
+                f"{len(self.skipped)} skipped"
+                + (f", {self.not_read()}" if self.passed_over else "")
+                + f", in {self.seconds:.1f} s -> {self.index_dir}")
+
+    def not_read(self) -> str:
+        """"3 files of other types not read (.csv 2, .py 1; ...)"."""
+        kinds = Counter(item.kind for item in self.passed_over)
+        listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+        return (f"{_count(len(self.passed_over), 'file')} of other types not read "
+                f"({listed}; give a file's path to read it as text)")
 
 
 def _count(number: int, noun: str) -> str:
@@ -175,8 +186,10 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
         try:
             _write(outcomes, writer, kept, previous, report, notify)
             if not kept and not report.added and not report.changed:
-                raise NothingIndexed(f"nothing to index: no readable files in "
-                                     f"{', '.join(str(path) for path in paths)}")
+                raise NothingIndexed(
+                    f"nothing to index: no readable files in "
+                    f"{', '.join(str(path) for path in paths)}"
+                    + (f"; {report.not_read()}" if report.passed_over else ""))
             for file, info in kept.items():
                 writer.keep(file, info)
             if not add_only:
@@ -201,6 +214,9 @@ def _jobs(paths: list[Path], names_root: Path, add_only: bool, kept: dict[str, d
     for found in discover(paths, names_root):
         if isinstance(found, Skipped):
             report.skip(found, notify)
+            continue
+        if isinstance(found, PassedOver):
+            report.passed_over.append(found)
             continue
         path, file = found
         if add_only:

@@ -4,7 +4,8 @@ import os
 
 import pytest
 
-from rag.documents import NotText, Skipped, common_root, decode_bytes, discover, read_document
+from rag.documents import NO_SUFFIX, NotText, PassedOver, Skipped, common_root, decode_bytes, \
+    discover, read_document
 
 
 def test_utf8_with_and_without_bom():
@@ -41,14 +42,39 @@ def write(folder, name, data: bytes):
     return path
 
 
-def test_discover_walks_recursively_and_skips_other_suffixes(tmp_path):
+def test_discover_walks_recursively_and_passes_over_other_types(tmp_path):
     write(tmp_path, "a.txt", b"Alpha text.")
     write(tmp_path, "sub/deeper/b.md", b"# Beta")
     write(tmp_path, "sub/c.xlsx", b"PK")
     write(tmp_path, ".hidden/d.txt", b"hidden")
     write(tmp_path, "guide.rst", b"Guide\n=====\n")  # reStructuredText is plain text
-    found = [item[1] for item in discover([tmp_path], tmp_path)]
-    assert found == ["a.txt", "guide.rst", "sub/deeper/b.md"]
+    found = list(discover([tmp_path], tmp_path))
+    assert [item[1] for item in found if isinstance(item, tuple)] == \
+        ["a.txt", "guide.rst", "sub/deeper/b.md"]
+    assert [item for item in found if not isinstance(item, tuple)] == \
+        [PassedOver("sub/c.xlsx", ".xlsx")]
+
+
+def test_a_text_file_without_a_suffix_is_a_document_and_a_binary_one_is_not(tmp_path):
+    """README, NOTES, LICENSE: documents named without a suffix. A program
+    beside them is passed over without a message of its own."""
+    write(tmp_path, "README", b"Harbour tools\n\nThe tools read tide tables.\n")
+    write(tmp_path, "NOTES", "Notes in UTF-16.".encode("utf-16"))
+    write(tmp_path, "bin/tide", b"\x7fELF\x02\x01\x01\x00\x00\x00" + bytes(64))
+    found = list(discover([tmp_path], tmp_path))
+    assert [item[1] for item in found if isinstance(item, tuple)] == ["NOTES", "README"]
+    assert [item for item in found if not isinstance(item, tuple)] == \
+        [PassedOver("bin/tide", NO_SUFFIX)]
+
+
+def test_a_file_given_by_its_path_is_read_whatever_its_type(tmp_path):
+    log = write(tmp_path, "harbour.log", b"The gate opened at six.\n")
+    program = write(tmp_path, "tide", bytes(range(256)))
+    assert [item[1] for item in discover([log], tmp_path)] == ["harbour.log"]
+    assert read_document(log, "harbour.log")[0].text == "The gate opened at six.\n"
+    # Given by path, a binary file reaches the reader, which says why it is skipped.
+    assert [item[1] for item in discover([program], tmp_path)] == ["tide"]
+    assert "binary" in read_document(program, "tide")[1]
 
 
 def test_symlink_loop_is_not_followed_forever(tmp_path):
@@ -81,3 +107,16 @@ def test_common_root_is_the_folder_or_shared_parent(tmp_path):
     assert common_root([tmp_path / "x"]) == tmp_path / "x"
     assert common_root([first, second]) == tmp_path
     assert common_root([first]) == tmp_path / "x"
+
+
+def test_a_named_pipe_is_reported_not_waited_on(tmp_path):
+    """Opening a pipe blocks until something writes to it; a walk meets
+    them in folders of sockets and pipes, named .txt or not."""
+    write(tmp_path, "a.txt", b"Alpha text.")
+    os.mkfifo(tmp_path / "feed.txt")
+    os.mkfifo(tmp_path / "feed")
+    found = [item for item in discover([tmp_path], tmp_path) if isinstance(item, tuple)]
+    assert [name for _, name in found] == ["a.txt", "feed", "feed.txt"]
+    reasons = [read_document(path, name)[1] for path, name in found]
+    assert reasons[0] is None
+    assert reasons[1:] == ["not a regular file (a pipe, socket or device)"] * 2

@@ -139,6 +139,36 @@ def test_index_exits_non_zero_with_a_summary_when_nothing_was_indexed(tmp_path, 
     assert not (tmp_path / "index" / "CURRENT").exists()
 
 
+def test_index_counts_the_files_it_does_not_read_and_cites_a_readme(tmp_path, capsys):
+    """A folder's files of other types are counted in one line, by type, in
+    the summary and in --json; a README without a suffix is indexed and
+    cited by its name."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "README").write_text("Tide tools\n\nThe tide tool prints the tide table for "
+                                 "a harbour.\n")
+    (docs / "tides.csv").write_text("harbour,high\nDover,06:10\n")
+    (docs / "plot.py").write_text("print('tides')\n")
+    index = ["--index-dir", str(tmp_path / "index")]
+    assert main(["index", str(docs), *index]) == 0
+    out = capsys.readouterr().out
+    assert "indexed 1 file" in out
+    assert "2 files of other types not read (.csv 1, .py 1;" in out
+    assert main(["index", str(docs), "--json", *index]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["not_read"] == [{"file": "plot.py", "type": ".py"},
+                                  {"file": "tides.csv", "type": ".csv"}]
+    assert main(["ask", "What does the tide tool print?", "--json", *index]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert not answer["abstained"]
+    citation = answer["citations"][0]
+    assert (citation["file"], citation["line_start"], citation["line_end"]) == ("README", 3, 3)
+    # Given by its path, a file of another type is read as text.
+    (docs / "harbour.log").write_text("The harbour gate opened at six in the morning.\n")
+    assert main(["index", str(docs / "harbour.log"), "--json", *index]) == 0
+    assert json.loads(capsys.readouterr().out)["added"] == ["harbour.log"]
+
+
 def test_files_that_vanish_or_lose_permission_during_a_run(tmp_path, monkeypatch, capsys):
     """Tests run as root, which the OS never denies; so the denial is injected
     at the moment the indexer reads the file, after it was found."""

@@ -266,6 +266,10 @@ class Layout:
                 listing = _item_kind(following.text)
             ids.append(following_id)
             previous = following
+        # An item's mark split off ("0." of "0. Clone the code:", whose item
+        # announces something itself) says nothing without its item.
+        while ids and _is_item_mark(self.data.sentence(ids[-1])):
+            ids.pop()
         return ids
 
     def as_cited(self, sentence_id: int) -> tuple[Sentence, list[int]]:

@@ -402,6 +402,37 @@ def test_an_answer_that_announces_a_list_reads_on_to_the_list(tmp_path):
     assert "hex key" not in result.text
 
 
+BUILD_STEPS = """Building the tide tool
+~~~~~~~~~~~~~~~~~~~~~~
+
+To build it from the repository:
+
+  0. Clone the code:
+     git clone https://example.org/tide.git
+
+  1. Run make in the folder it made.
+"""
+
+
+def test_a_colon_does_not_read_on_to_an_item_mark_alone(tmp_path):
+    """Where a colon's list opens with an item that announces something
+    itself, the read stops at the colon: "0." alone is no part of an answer."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "BUILD").write_text(BUILD_STEPS, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    answerer, data = assistant.answerer, assistant.data()
+    texts = [data.sentence(index).text for index in range(len(data.sentences))]
+    assert "0." in texts  # the mark is split off, as every item's is
+    opening = texts.index("To build it from the repository:")
+    cited, read_on = answerer.layout.as_cited(opening)
+    assert read_on == [] and cited.text == "To build it from the repository:"
+    assert (cited.line_start, cited.line_end) == (4, 4)
+
+
 def test_related_lines_read_on_as_an_answer_would(tmp_path):
     """Related lines are cited as an answer would cite them: a line that
     announces a list with a colon comes with the list it announces, not

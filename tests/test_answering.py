@@ -377,8 +377,8 @@ def test_a_bulleted_list_ends_where_its_bullets_end(tmp_path, text, lines, last_
     assert last_item in result.text and after not in result.text
 
 
-def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
-    """`question` asked of a folder holding one file, `name`, of `text`."""
+def _assistant_of_one_file(tmp_path, name: str, text: str):
+    """An assistant over a folder holding one file, `name`, of `text`."""
     from .conftest import make_assistant
 
     corpus = tmp_path / "corpus"
@@ -386,7 +386,12 @@ def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
     (corpus / name).write_text(text, encoding="utf-8")
     assistant = make_assistant(tmp_path / "index")
     assistant.index([corpus])
-    return assistant.ask(question)
+    return assistant
+
+
+def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
+    """`question` asked of a folder holding one file, `name`, of `text`."""
+    return _assistant_of_one_file(tmp_path, name, text).ask(question)
 
 
 def test_an_answer_that_announces_a_list_reads_on_to_the_list(tmp_path):
@@ -417,13 +422,7 @@ To build it from the repository:
 def test_a_colon_does_not_read_on_to_an_item_mark_alone(tmp_path):
     """Where a colon's list opens with an item that announces something
     itself, the read stops at the colon: "0." alone is no part of an answer."""
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "BUILD").write_text(BUILD_STEPS, encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
+    assistant = _assistant_of_one_file(tmp_path, "BUILD", BUILD_STEPS)
     answerer, data = assistant.answerer, assistant.data()
     texts = [data.sentence(index).text for index in range(len(data.sentences))]
     assert "0." in texts  # the mark is split off, as every item's is
@@ -437,13 +436,7 @@ def test_related_lines_read_on_as_an_answer_would(tmp_path):
     """Related lines are cited as an answer would cite them: a line that
     announces a list with a colon comes with the list it announces, not
     cut off at the colon."""
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "lamp.txt").write_text(GUIDE, encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
+    assistant = _assistant_of_one_file(tmp_path, "lamp.txt", GUIDE)
     # No answer is sure enough: the answerer shows related lines.
     assistant.answerer.threshold = 1.01
     result = assistant.ask("What parts come in the lamp kit?")
@@ -520,13 +513,7 @@ def test_the_words_that_frame_a_question_are_no_overlap(tmp_path):
     reference that rarely says "what", those were its rarest words)."""
     from rag.keyword import rarity
 
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "crane.md").write_text(CRANE_MD, encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
+    assistant = _assistant_of_one_file(tmp_path, "crane.md", CRANE_MD)
     candidates = assistant.candidates("What does crane slew do?")
     [listing] = [c for c in candidates if c.sentence.text.startswith("List all crane levers")]
     shares = dict(zip(FEATURES, listing.features))
@@ -619,13 +606,7 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
     past a blank line and an item's number. A
     numbered item that is a sentence ("Keep the locker shut.") and a
     numbered title with words in lower case are no titles."""
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "terms.txt").write_text(LOCKER_TERMS, encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
+    assistant = _assistant_of_one_file(tmp_path, "terms.txt", LOCKER_TERMS)
     answerer, data = assistant.answerer, assistant.data()
     titles = {data.sentence(index).text for index in range(len(data.sentences))
               if answerer.layout.section_title(index)}

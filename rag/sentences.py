@@ -31,6 +31,9 @@ DASHES = "—–"
 # "(2)"), a letter ("b.", "(c)") or a small Roman numeral ("ii.", "(iv)").
 ITEM_NUMBER = r"(?:\d{1,3}|[a-z]|[ivx]{1,4})"
 LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)]\s|\([A-Z]\)\s)")
+# Columns aligned with tabs between two words ("xdg-open<TAB><TAB>Open a
+# file"): a plain-text table or a tab-separated export.
+COLUMN_BREAK = re.compile(r"(?<=\S)\t+(?=\S)")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 # An entry of a table of contents: a link to a place in the same page, alone
@@ -51,8 +54,9 @@ MAX_SENTENCE_CHARS = 1000
 # afresh by `rag index` (its sentences, and so its citations, would differ).
 # 4: a table row is a sentence of its own; 5: a wrapped list item runs on;
 # 6: a lettered item starts a sentence, its mark cut off as "4." always was;
-# a rule line ("-----" under a title) is a line of its own.
-SPLITTER_VERSION = 6
+# a rule line ("-----" under a title) is a line of its own; 7: a row of
+# tab-aligned columns is a sentence of its own.
+SPLITTER_VERSION = 7
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
@@ -167,6 +171,10 @@ def _joiner(previous: str, following: str, width: int) -> str:
     # extracted, or a Markdown table) is a line of its own: run into the
     # next, "Moorhen | 400" would read as the header's or another row's.
     if CELL_SEPARATOR in previous or CELL_SEPARATOR in following:
+        return "\n"
+    # So is a row of columns aligned with tabs; a wrapped line of its last
+    # column (no tab, in lower case) runs on.
+    if COLUMN_BREAK.search(following) or (COLUMN_BREAK.search(previous) and not first.islower()):
         return "\n"
     starts_new = first.isupper() or first.isdigit() or first in OPENERS
     if last in TERMINAL or (last in CLOSERS and len(previous) > 1 and previous[-2] in TERMINAL):
@@ -283,12 +291,14 @@ def _is_table_row(text: str) -> bool:
         any(char.isalpha() for char in text)
 
 
-def is_furniture(text: str, script: str, repeated: bool) -> bool:
+def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = False) -> bool:
     """Page furniture: text that is on the page but is not prose to answer
     from (site names, e-mail lines, page numbers, verse in another script,
-    running headers that repeat, a table of contents' links)."""
+    running headers that repeat, a table of contents' links). A row of a
+    table ("Tern | 120") or of tab-aligned columns (`in_columns`) is content
+    however few its words."""
     words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
-    if len(words) < 2 and not _is_table_row(text):
+    if len(words) < 2 and not (_is_table_row(text) or (in_columns and words)):
         return True
     if CONTENTS_ENTRY.fullmatch(text):
         return True
@@ -324,7 +334,8 @@ def split_sentences(text: str, file: str, page: int | None = None,
             char_start=char_start,
             char_end=char_end,
             text=sentence_text,
-            is_furniture=is_furniture(sentence_text, script, repeated),
+            is_furniture=is_furniture(sentence_text, script, repeated,
+                                      in_columns=bool(COLUMN_BREAK.search(flow.text[begin:end]))),
             page=page,
             extracted=extracted,
         ))

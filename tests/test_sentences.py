@@ -99,6 +99,29 @@ def test_each_row_of_a_table_is_a_sentence_of_its_own():
         (5, 5, "All stop at the pier.", False)]
 
 
+def test_each_row_of_tab_aligned_columns_is_a_sentence_of_its_own():
+    """Columns aligned with tabs (a plain-text table, a tab-separated file)
+    are rows as a table's are, content however few their words; a wrapped
+    line of the last column, indented and in lower case, runs on with its
+    row. Without this the rows ran together, eight lines cited for one tool."""
+    text = ("The tools:\n\n"
+            "tide-show\tPrint the tide table for a harbour\n"
+            "tide-warn\t\tWarn when the water rises above a mark that\n"
+            "\t\tthe harbour master sets\n"
+            "Dover\t06:10\n"
+            "Boats leave\ton the hour.\n")
+    sentences = split_sentences(text, "TOOLS")
+    assert [(s.line_start, s.line_end, s.text, s.is_furniture) for s in sentences] == [
+        (1, 1, "The tools:", False),
+        (3, 3, "tide-show Print the tide table for a harbour", False),
+        (4, 5, "tide-warn Warn when the water rises above a mark that the harbour master "
+               "sets", False),
+        (6, 6, "Dover 06:10", False),
+        (7, 7, "Boats leave on the hour.", False)]
+    for sentence in sentences:
+        assert_lines_hold(text, sentence)
+
+
 def test_list_items_are_sentences_of_their_own_and_run_on_when_wrapped():
     """A numbered or bulleted item wrapped at the text's width is one
     sentence over its lines (before, its first line was cut off as a

@@ -32,8 +32,11 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # Raised whenever extraction changes the text it gives (and so its line
 # numbers): a file indexed by an older extractor is then read again, and its
 # old citations are not quoted against new lines. 2: HTML tables by rows;
-# 3: a <pre> block keeps its lines, a <br> inside a table cell keeps its row.
-EXTRACTOR_VERSION = 3
+# 3: a <pre> block keeps its lines, a <br> inside a table cell keeps its row;
+# 4: a heading (<h1>-<h6>, a Word "Heading" style) is marked "# " as in Markdown.
+EXTRACTOR_VERSION = 4
+# HTML's heading tags, and the Markdown mark of each level.
+HEADING_MARKS = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
 MAX_PDF_PAGES = 5_000
 MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # all members of a .docx, unpacked
@@ -63,7 +66,10 @@ CELL_SEPARATOR = " | "
 class _VisibleText(HTMLParser):
     """Collects the text a browser shows, one block element per line; a
     table one row per line, its cells joined by " | " (as for .docx), so
-    that a row's values stay together ("Moorhen | 400 | 2012")."""
+    that a row's values stay together ("Moorhen | 400 | 2012"). A heading
+    is marked as Markdown marks one ("## Linking to items"), so that it is
+    read as the title of the lines under it, not as an answer of its own
+    (`layout.Layout.is_title`)."""
 
     HIDDEN = {"head", "script", "style", "noscript", "template", "svg", "iframe", "object"}
     BLOCKS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
@@ -94,6 +100,8 @@ class _VisibleText(HTMLParser):
         elif tag in self.BLOCKS:
             self.parts.append(self._break(tag))
             self.pre_depth += tag == "pre"
+            if tag in HEADING_MARKS and not self.cell_depth:
+                self.parts.append(HEADING_MARKS[tag])
 
     def handle_startendtag(self, tag, attrs):
         if tag in self.BLOCKS:
@@ -128,7 +136,8 @@ class _VisibleText(HTMLParser):
         blocks = []
         for block in "".join(self.parts).split("\n"):
             rows = [row.strip(" |") for row in block.split(ROW_BREAK)]
-            rows = [re.sub(r"\s+", " ", row) for row in rows if row.strip(" |")]
+            # (A heading with no text leaves its mark alone: no line.)
+            rows = [re.sub(r"\s+", " ", row) for row in rows if row.strip(" |#")]
             if rows:
                 blocks.append("\n".join(rows))
         # Blocks become paragraphs: one blank line between them, none doubled.
@@ -231,7 +240,7 @@ def docx_text(data: bytes) -> str:
                          for row in block.rows]
                 text = "\n".join(line for line in lines if line.strip(" |"))
             else:
-                text = block.text
+                text = _word_heading_mark(block) + block.text
             text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
             total += len(text)
             if total > MAX_EXTRACTED_CHARS:
@@ -239,6 +248,18 @@ def docx_text(data: bytes) -> str:
             if text:
                 blocks.append(text)
         return "\n\n".join(blocks)
+
+
+def _word_heading_mark(paragraph) -> str:
+    """"## " for a paragraph in Word's "Heading 2" style (as HTML's <h2>),
+    "" for any other paragraph or a heading with no text."""
+    style = getattr(paragraph.style, "name", "") or ""
+    level = style.removeprefix("Heading").strip()
+    if style.startswith("Heading") and level.isdigit() and paragraph.text.strip():
+        return "#" * min(int(level), 6) + " "
+    if style == "Title" and paragraph.text.strip():
+        return "# "
+    return ""
 
 
 def is_pdf(name: str) -> bool:

@@ -63,7 +63,7 @@ def test_html_visible_text_only():
     text = html_text(PAGE)
     assert "do not index me" not in text and "color: red" not in text
     assert "Port notes" not in text and "Enable scripts" not in text
-    assert text.split("\n\n")[0] == "Harbour guide"
+    assert text.split("\n\n")[0] == "# Harbour guide"  # a heading, marked as Markdown marks one
     assert "The ferries run every twenty minutes & cost little." in text
     assert "First item\n\nSecond item" in text
 
@@ -79,7 +79,7 @@ def test_an_html_table_is_extracted_one_row_per_line():
     """A row's values stay together, as in a .docx table: one cell per
     paragraph would part "Moorhen" from its 400 seats."""
     assert html_text(FERRIES).split("\n\n") == [
-        "Harbor ferries", "The authority runs three ferries.",
+        "# Harbor ferries", "The authority runs three ferries.",
         "Ferry | Seats | Built\nKestrel | 250 | 1998\nMoorhen | 400 | 2012",
         "All ferries stop at the north pier."]
 
@@ -171,7 +171,8 @@ def test_docx_answers_cite_lines_of_its_extracted_text(tmp_path):
     docs.mkdir()
     make_docx(docs / "report.docx")
     text = docx_text((docs / "report.docx").read_bytes())
-    assert text.splitlines() == ["Fleet report", "", "The harbour authority runs a small fleet.",
+    # The heading is marked as Markdown (and HTML's <h1>) marks one.
+    assert text.splitlines() == ["# Fleet report", "", "The harbour authority runs a small fleet.",
                                  "", "Ferry | Seats", "Kadıköy II | 400", "",
                                  "In May the authority bought three electric ferries."]
     assistant = make_assistant(tmp_path / "index")
@@ -298,6 +299,36 @@ def test_a_pdf_encrypted_with_an_empty_password_is_read_and_one_with_a_password_
             assert reason is None and "three electric ferries" in document.units[1].text
         else:
             assert document is None and reason == "encrypted PDF (it needs a password to open)"
+
+
+GUIDE_PAGE = """<html><body><nav><p>Keyboard shortcuts</p></nav>
+<h1>The harbour handbook</h1>
+<h2>Booking a berth</h2>
+<p>Berths are booked at the pier office up to a week ahead.</p>
+<h2>Paying harbour dues</h2>
+<p>Dues are paid by card when a boat leaves.</p></body></html>"""
+
+
+def test_an_html_heading_titles_its_section_and_is_never_the_answer(tmp_path):
+    """<h1>-<h6> come out marked as Markdown titles ("## Booking a berth"):
+    asked what a section is about, the answer is the section's first
+    sentence, cited under its title, not the title alone, which answered
+    before. A heading with no text leaves no line."""
+    assert html_text("<h3></h3><p>Dues are paid by card.</p>") == "Dues are paid by card."
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "handbook.html").write_text(GUIDE_PAGE, encoding="utf-8")
+    text = html_text(GUIDE_PAGE)
+    assert "## Booking a berth" in text.splitlines()
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([docs])
+    answer = assistant.ask("How do I book a berth?")
+    assert not answer.abstained
+    [citation] = answer.citations
+    lines = text.splitlines()
+    cited = lines[citation.line_start - 1:citation.line_end]
+    assert "Berths are booked at the pier office up to a week ahead." in cited
+    assert "Berths are booked at the pier office" in answer.text
 
 
 def test_a_code_block_keeps_its_lines_and_a_break_in_a_cell_keeps_its_row():

@@ -56,13 +56,10 @@ class PassedOver:
     as text whatever its type."""
 
     file: str
-    kind: str  # its suffix in lower case, or NO_SUFFIX
-
-    def __str__(self) -> str:
-        return f"not read {self.file}: a {self.kind} file"
+    kind: str  # its suffix in lower case, or BINARY
 
 
-NO_SUFFIX = "binary"  # a file without a suffix that does not hold text
+BINARY = "binary"  # the kind of a file without a suffix that holds no text
 # How much of a file without a suffix is read to tell text from binary.
 SNIFF_BYTES = 8192
 
@@ -190,7 +187,7 @@ def discover(paths: list[Path], root: Path
         for path in candidates:
             if path != given and not _is_document(path):
                 yield PassedOver(_shown(path.relative_to(root).as_posix()),
-                                 path.suffix.lower() or NO_SUFFIX)
+                                 path.suffix.lower() or BINARY)
                 continue
             real = os.path.realpath(path)
             if real in seen_files:

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from rag.documents import NO_SUFFIX, NotText, PassedOver, Skipped, common_root, decode_bytes, \
+from rag.documents import BINARY, NotText, PassedOver, Skipped, common_root, decode_bytes, \
     discover, read_document
 
 
@@ -64,7 +64,7 @@ def test_a_text_file_without_a_suffix_is_a_document_and_a_binary_one_is_not(tmp_
     found = list(discover([tmp_path], tmp_path))
     assert [item[1] for item in found if isinstance(item, tuple)] == ["NOTES", "README"]
     assert [item for item in found if not isinstance(item, tuple)] == \
-        [PassedOver("bin/tide", NO_SUFFIX)]
+        [PassedOver("bin/tide", BINARY)]
 
 
 def test_a_file_given_by_its_path_is_read_whatever_its_type(tmp_path):

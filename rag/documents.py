@@ -18,6 +18,7 @@ from typing import Iterator
 from .encodable import SURROGATE, printable
 from .formats import EXTRACTOR_VERSION, SUFFIXES, TextUnit, Unreadable, docx_text, html_text, \
     is_docx, is_html, is_pdf, pdf_pages
+from .store import is_index_folder
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 # Tried in order after UTF-8; cp1252 covers most Western "ANSI" files and
@@ -182,6 +183,9 @@ def discover(paths: list[Path], root: Path
             continue
         if given.is_file():
             candidates: Iterator[Path] = iter([given])
+        elif is_index_folder(given):
+            yield Skipped(str(given), "it is a rag index, not a folder of documents")
+            continue
         else:
             candidates = _walk(given, seen_dirs)
         for path in candidates:
@@ -260,7 +264,8 @@ def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path]:
             continue
         seen_dirs.add(real)
         subdirs.sort()
-        subdirs[:] = [name for name in subdirs if not name.startswith(".")]
+        subdirs[:] = [name for name in subdirs if not name.startswith(".")
+                      and not is_index_folder(Path(directory) / name)]
         for name in sorted(files):
             if not name.startswith("."):
                 yield Path(directory) / name

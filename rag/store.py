@@ -264,6 +264,18 @@ def build_vector_index(path: Path):
     return index, {"kind": "ivf-sq8", "count": count, "lists": lists, "probes": IVF_PROBES}
 
 
+def is_index_folder(folder: Path) -> bool:
+    """Whether `folder` holds a rag index (its pointer file beside a
+    generation folder): a walk for documents passes it by, so that `rag
+    index .` run where the index lives does not read the index itself."""
+    try:
+        return (folder / POINTER).is_file() and any(
+            entry.is_dir() and re.fullmatch(r"gen-\d+", entry.name)
+            for entry in os.scandir(folder))
+    except OSError:
+        return False
+
+
 def _remove_stale(index_dir: Path, keep: set) -> None:
     """Drop generations other than the live one and the one before it (a
     reader may still be loading that), and partial builds left by crashed

@@ -169,6 +169,25 @@ def test_index_counts_the_files_it_does_not_read_and_cites_a_readme(tmp_path, ca
     assert json.loads(capsys.readouterr().out)["added"] == ["harbour.log"]
 
 
+def test_an_index_inside_the_indexed_folder_is_not_read_as_documents(tmp_path, capsys):
+    """`cd notes && rag index .` puts the index in notes/index; the next run
+    walks past it, as it does a folder given that holds only an index."""
+    docs = tmp_path / "notes"
+    docs.mkdir()
+    (docs / "harbour.txt").write_text("The harbour gate opens at six in the morning.\n")
+    index = ["--index-dir", str(docs / "index")]
+    assert main(["index", str(docs), *index]) == 0
+    capsys.readouterr()
+    assert main(["index", str(docs), "--json", *index]) == 0
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert record["unchanged"] == ["harbour.txt"] and record["added"] == []
+    assert record["skipped"] == [] and record["not_read"] == []
+    assert "CURRENT" not in captured.err
+    assert main(["index", str(docs / "index"), "--index-dir", str(tmp_path / "other")]) == 1
+    assert "it is a rag index, not a folder of documents" in capsys.readouterr().err
+
+
 def test_files_that_vanish_or_lose_permission_during_a_run(tmp_path, monkeypatch, capsys):
     """Tests run as root, which the OS never denies; so the denial is injected
     at the moment the indexer reads the file, after it was found."""

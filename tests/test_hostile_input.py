@@ -107,16 +107,23 @@ def test_names_that_cannot_be_cited_are_skipped_and_the_rest_indexed(tmp_path, c
         in capsys.readouterr().err
 
 
+def _index_one_note(docs, text: str, index_dir, capsys) -> list[str]:
+    """Index a folder `docs` holding harbour.txt of `text` into `index_dir`
+    by the CLI; the --index-dir arguments for the next commands."""
+    docs.mkdir()
+    (docs / "harbour.txt").write_text(text)
+    index = ["--index-dir", str(index_dir)]
+    assert main(["index", str(docs), *index]) == 0
+    capsys.readouterr()
+    return index
+
+
 def test_a_question_with_bytes_that_are_not_utf8_is_answered(tmp_path, capsys):
     """On a command line, bytes that are not UTF-8 reach Python as lone
     surrogates, and JSON may hold one ("\\ud800"): the tokenizer refused
     both with a TypeError. They are read as U+FFFD."""
-    docs = tmp_path / "docs"
-    docs.mkdir()
-    (docs / "harbour.txt").write_text("The harbour closes at six.\n")
-    index = ["--index-dir", str(tmp_path / "index")]
-    assert main(["index", str(docs), *index]) == 0
-    capsys.readouterr()
+    index = _index_one_note(tmp_path / "docs", "The harbour closes at six.\n",
+                            tmp_path / "index", capsys)
     asked = os.fsdecode(b"When does the harbour \xff close?")
     assert main(["ask", asked, "--json", *index]) == 0
     record = json.loads(capsys.readouterr().out)
@@ -173,11 +180,8 @@ def test_an_index_inside_the_indexed_folder_is_not_read_as_documents(tmp_path, c
     """`cd notes && rag index .` puts the index in notes/index; the next run
     walks past it, as it does a folder given that holds only an index."""
     docs = tmp_path / "notes"
-    docs.mkdir()
-    (docs / "harbour.txt").write_text("The harbour gate opens at six in the morning.\n")
-    index = ["--index-dir", str(docs / "index")]
-    assert main(["index", str(docs), *index]) == 0
-    capsys.readouterr()
+    index = _index_one_note(docs, "The harbour gate opens at six in the morning.\n",
+                            docs / "index", capsys)
     assert main(["index", str(docs), "--json", *index]) == 0
     captured = capsys.readouterr()
     record = json.loads(captured.out)

@@ -40,6 +40,8 @@ from .types import Chunk, Sentence
 # 2: only sentences are embedded; a chunk is scored by its best sentence.
 FORMAT_VERSION = 2
 POINTER = "CURRENT"
+# The name of a generation folder, "gen-000003".
+GENERATION_NAME = re.compile(r"gen-\d+")
 DATA_FILES = ("sentences.jsonl", "chunks.jsonl", "sentence_vectors.npy", "vectors.faiss")
 KEYWORDS = "keywords"  # folder of the BM25 files, each hashed like the rest
 # Exact search over this many 384-dimensional vectors takes about 20 ms on
@@ -172,7 +174,7 @@ def save_index(index_dir: Path, data: IndexData) -> str:
     # Past every generation on disk, live or not: a writer killed between
     # its two renames leaves a finished generation that CURRENT never named.
     numbers = [int(entry.name[4:]) for entry in index_dir.iterdir()
-               if entry.is_dir() and re.fullmatch(r"gen-\d+", entry.name)]
+               if entry.is_dir() and GENERATION_NAME.fullmatch(entry.name)]
     name = f"gen-{max(numbers, default=0) + 1:06d}"
     staging = index_dir / f".{name}.partial-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -270,7 +272,7 @@ def is_index_folder(folder: Path) -> bool:
     index .` run where the index lives does not read the index itself."""
     try:
         return (folder / POINTER).is_file() and any(
-            entry.is_dir() and re.fullmatch(r"gen-\d+", entry.name)
+            entry.is_dir() and GENERATION_NAME.fullmatch(entry.name)
             for entry in os.scandir(folder))
     except OSError:
         return False
@@ -294,7 +296,7 @@ def read_manifest(index_dir: Path) -> dict:
     if name is None:
         raise NoIndex(f"no index in {index_dir}")
     damaged = f"the index in {index_dir} is damaged ({{}}); run: rag index --rebuild"
-    if not re.fullmatch(r"gen-\d+", name):
+    if not GENERATION_NAME.fullmatch(name):
         raise IndexError_(damaged.format(f"{POINTER} names no generation: {name[:40]!r}"))
     try:
         manifest = json.loads((index_dir / name / "manifest.json").read_text(encoding="utf-8"))

@@ -85,6 +85,7 @@ class _VisibleText(HTMLParser):
         self.cells_in_row = 0
         self.pre_depth = 0  # inside <pre>: its line breaks are the text's
         self.cell_depth = 0  # inside <td>/<th>: a <br> must not end the row
+        self.mark_at: int | None = None  # where the open heading's mark is in `parts`
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
@@ -101,6 +102,7 @@ class _VisibleText(HTMLParser):
             self.parts.append(self._break(tag))
             self.pre_depth += tag == "pre"
             if tag in HEADING_MARKS and not self.cell_depth:
+                self.mark_at = len(self.parts)
                 self.parts.append(HEADING_MARKS[tag])
 
     def handle_startendtag(self, tag, attrs):
@@ -118,6 +120,11 @@ class _VisibleText(HTMLParser):
         elif tag in self.CELLS:
             self.cell_depth = max(0, self.cell_depth - 1)
         elif tag in self.BLOCKS:
+            if tag in HEADING_MARKS and self.mark_at is not None:
+                # A heading with no text leaves no mark alone on a line.
+                if not "".join(self.parts[self.mark_at + 1:]).strip():
+                    self.parts[self.mark_at] = ""
+                self.mark_at = None
             self.parts.append("\n")
             if tag == "pre":
                 self.pre_depth = max(0, self.pre_depth - 1)
@@ -136,8 +143,7 @@ class _VisibleText(HTMLParser):
         blocks = []
         for block in "".join(self.parts).split("\n"):
             rows = [row.strip(" |") for row in block.split(ROW_BREAK)]
-            # (A heading with no text leaves its mark alone: no line.)
-            rows = [re.sub(r"\s+", " ", row) for row in rows if row.strip(" |#")]
+            rows = [re.sub(r"\s+", " ", row) for row in rows if row.strip(" |")]
             if rows:
                 blocks.append("\n".join(rows))
         # Blocks become paragraphs: one blank line between them, none doubled.
@@ -256,9 +262,9 @@ def _word_heading_mark(paragraph) -> str:
     style = getattr(paragraph.style, "name", "") or ""
     level = style.removeprefix("Heading").strip()
     if style.startswith("Heading") and level.isdigit() and paragraph.text.strip():
-        return "#" * min(int(level), 6) + " "
+        return HEADING_MARKS[f"h{min(max(int(level), 1), 6)}"]
     if style == "Title" and paragraph.text.strip():
-        return "# "
+        return HEADING_MARKS["h1"]
     return ""
 
 

@@ -315,6 +315,7 @@ def test_an_html_heading_titles_its_section_and_is_never_the_answer(tmp_path):
     sentence, cited under its title, not the title alone, which answered
     before. A heading with no text leaves no line."""
     assert html_text("<h3></h3><p>Dues are paid by card.</p>") == "Dues are paid by card."
+    assert html_text("<p>###</p><h2>Dues</h2>") == "###\n\n## Dues"  # text, not a mark
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "handbook.html").write_text(GUIDE_PAGE, encoding="utf-8")

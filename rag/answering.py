@@ -317,8 +317,12 @@ class ExtractiveAnswerer:
         rare = {token for token, idf in question_idf.items() if idf >= SCOPE_IDF}
         if not rare:
             return set()
-        return rare & set().union(*(self.layout.file_name_tokens(sentence_id)
-                                    for sentence_id in sentence_ids))
+        scope = rare & set().union(*(self.layout.file_name_tokens(sentence_id)
+                                     for sentence_id in sentence_ids))
+        # A question whose every content word names the file ("What is a
+        # hash map?" of hash-maps.html) asks about the file's subject itself:
+        # without them nothing would be left to tell its lines apart.
+        return scope if set(question_idf) - scope else set()
 
     def _named_files_pool(self, question: str, scope: set[str],
                           pooled: dict[int, float]) -> dict[int, float]:

@@ -780,6 +780,25 @@ def _boat_rules() -> str:
                        f"after the outing on lake {n % 7 + 1}." for n in range(1, 301)) + "\n"
 
 
+def _indexed_noting_reranker_reads(tmp_path, monkeypatch, texts: dict[str, str]):
+    """An assistant over files of `texts` (name -> text), and the list of
+    the questions its reranker reads, as it reads them."""
+    from .conftest import make_assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in texts.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([corpus])
+    answerer = assistant.answerer
+    read = []
+    real_token_scores = answerer.token_scores
+    monkeypatch.setattr(answerer, "token_scores", lambda question, *rest: (
+        read.append(question), real_token_scores(question, *rest))[1])
+    return assistant, read
+
+
 def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, monkeypatch):
     """"What law governs ACME?" asked of ACME-2.0.txt, whose text says
     "ACME" only in its notice template: the word names the file. Every
@@ -789,20 +808,10 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     boat-rules.txt) is no such word."""
     import rag.answering as answering
 
-    from .conftest import make_assistant
-
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "ACME-2.0.txt").write_text(ACME_LICENSE, encoding="utf-8")
-    (corpus / "ZETA-terms.txt").write_text(ZETA_TERMS, encoding="utf-8")
-    (corpus / "boat-rules.txt").write_text(_boat_rules(), encoding="utf-8")
-    assistant = make_assistant(tmp_path / "index")
-    assistant.index([corpus])
+    assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "ACME-2.0.txt": ACME_LICENSE, "ZETA-terms.txt": ZETA_TERMS,
+        "boat-rules.txt": _boat_rules()})
     answerer = assistant.answerer
-    read = []
-    real_token_scores = answerer.token_scores
-    monkeypatch.setattr(answerer, "token_scores", lambda question, *rest: (
-        read.append(question), real_token_scores(question, *rest))[1])
 
     def governing_law(question: str) -> dict[str, float]:
         """Word overlap of each file's governing-law line with the question."""
@@ -826,6 +835,47 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     assert read[-1] == "What law governs ACME?"
     assert unscoped["ACME-2.0.txt"] < scoped["ACME-2.0.txt"]
     assert unscoped["ZETA-terms.txt"] == scoped["ZETA-terms.txt"]
+
+
+HASH_MAPS = """# Hash maps
+
+Storing keys with their values.
+
+A hash map stores each value under a key, so that the value is found again by its key
+instead of by its position.
+
+To add a pair, call insert with the key and the value.
+
+Reading a key that was never added gives nothing back.
+
+Keys must be comparable and hashable; most built-in types are.
+"""
+
+QUEUES = """# Queues
+
+A queue hands items out in the order they came in.
+
+Call push to add an item at the back and pop to take one from the front.
+"""
+
+
+def test_a_question_made_only_of_a_files_name_asks_about_its_subject(tmp_path, monkeypatch):
+    """Documentation names its pages by their subject (hash-maps.md). When
+    every content word of the question names the file ("What is a hash
+    map?"), the question asks about that subject itself: the reranker reads
+    it whole, as it would read "What is a" with nothing left to tell the
+    file's lines apart, and the line that says what a hash map is answers."""
+    assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "hash-maps.md": HASH_MAPS, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+
+    result = assistant.ask("What is a hash map?")
+    assert read[-1] == "What is a hash map?"
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start, first.line_end) == ("hash-maps.md", 5, 6)
+
+    # With a word left that does not name the file, the name says which file.
+    assistant.candidates("How do I add a pair to a hash map?")
+    assert read[-1] == "How do I add a pair to a"
 
 
 LICENSE_TEXTS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "licenses_dev_corpus"

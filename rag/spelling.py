@@ -42,6 +42,11 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Words, with an apostrophe inside kept ("wasn't" is not "wasn" and "t").
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 POSSESSIVE = re.compile(r"['’]s$")
+# Words joined by a dot or an underscore with no space ("Cargo.toml",
+# "main.rs", "serde_json"): a file, module or identifier's name, which the
+# keyword index keeps whole; its parts are no typed words ("toml" is not a
+# mistyped "tool").
+JOINED_NAME = re.compile(r"\w+(?:[._]\w+)+")
 
 
 def one_edit_away(word: str) -> set[str]:
@@ -60,6 +65,11 @@ def corrections(question: str, idf: Callable[[list[str]], dict[str, float]]) -> 
     value, so a lower one means the collection holds it."""
     matches = list(WORD.finditer(question))
     if len(matches) > MAX_WORDS:  # pasted text, not a typed question
+        return {}
+    in_names = [range(*name.span()) for name in JOINED_NAME.finditer(question)]
+    matches = [match for match in matches
+               if not any(match.start() in span for span in in_names)]
+    if not matches:
         return {}
     words = {_base(match.group()) for match in matches}
     words = {word for word in words

@@ -41,6 +41,17 @@ def test_real_words_and_names_the_documents_lack_are_left_alone(assistant):
     assert corrections("Why wasn't the deal signed?", idf) == {}
 
 
+def test_the_parts_of_a_file_or_identifier_name_are_left_alone(assistant):
+    """A word joined to another by a dot or an underscore is part of a name
+    ("Cargo.toml", "serde_json"), which the keyword index keeps whole: its
+    parts are no typed words, however close to an indexed word."""
+    idf = assistant.data().idf
+    assert corrections("What do the missles hold?", idf) == {"missles": "missiles"}
+    assert corrections("What does missles.csv hold?", idf) == {}
+    assert corrections("What does missles_list hold?", idf) == {}
+    assert corrections("What do the missles in turkey.csv hold?", idf) == {"missles": "missiles"}
+
+
 def test_a_question_with_mistakes_gets_the_answer_and_says_what_it_read(sample_index):
     notes = []
     assistant = Assistant(Settings(index_dir=sample_index), notify=notes.append)

@@ -555,15 +555,27 @@ class ExtractiveAnswerer:
 
     def _read_on(self, chosen: list[Candidate]) -> list[Candidate]:
         """The chosen sentences as an answer cites them (`Layout.as_cited`);
-        a runner-up that the best reads on to is shown once, inside it."""
+        a runner-up that the best reads on to, or back to (its heading), is
+        shown once, inside it."""
         result, shown = [], set()
         for candidate in chosen:
             if candidate.sentence_id in shown:
                 continue
             sentence, rest_ids = self.layout.as_cited(candidate.sentence_id)
+            own = candidate.sentence
+            if any(_within(own, earlier.sentence) for earlier in result):
+                continue
             shown.update(rest_ids)
             result.append(replace(candidate, sentence=sentence))
         return result
+
+
+def _within(sentence: Sentence, cited: Sentence) -> bool:
+    """Whether a citation already shows `sentence`: its lines and its words
+    (another sentence of the same line is not shown by it)."""
+    return sentence.file == cited.file and sentence.page == cited.page and \
+        cited.line_start <= sentence.line_start and sentence.line_end <= cited.line_end \
+        and sentence.text in cited.text
 
 
 def _scope_positions(words: list[str], scope: set[str]) -> set[int]:

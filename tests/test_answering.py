@@ -534,6 +534,33 @@ def test_a_marked_title_is_never_an_answer_alone(tmp_path, name, lines):
     assert result.text.startswith("Runs cold water")
 
 
+def test_a_runner_up_that_the_best_reads_back_to_is_not_cited_again(tmp_path):
+    """A short heading right above a sentence is cited with it ("The cache
+    files The cache files hold ..."); the heading chosen as the runner-up
+    too was cited a second time, as its own line inside the first
+    citation. A sentence on a cited line that the citation does not show
+    is still its own citation."""
+    text = ("The glob files\n"
+            "The glob files list one pattern per line, with the weight and the type\n"
+            "it gives, separated by colons. Tools read them at start-up.\n"
+            "The cache files\n"
+            "The cache files hold the globs and the magic rules in one binary file.\n")
+    assistant = _assistant_of_one_file(tmp_path, "spec.txt", text)
+    candidates = {candidate.sentence.text: candidate
+                  for candidate in assistant.candidates("What do the cache files hold?")}
+    best = candidates["The cache files hold the globs and the magic rules in one binary file."]
+    heading = candidates["The cache files"]
+    [cited] = assistant.answerer._read_on([best, heading])
+    assert (cited.sentence.line_start, cited.sentence.line_end) == (4, 5)
+    assert cited.sentence.text.startswith("The cache files The cache files hold")
+    # The second sentence of a cited line is not shown by the first.
+    same_line = candidates["Tools read them at start-up."]
+    glob_files = candidates["The glob files list one pattern per line, with the weight and the "
+                            "type it gives, separated by colons."]
+    cited = assistant.answerer._read_on([glob_files, same_line])
+    assert [c.sentence.text for c in cited][1] == "Tools read them at start-up."
+
+
 def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
     """A title with no blank line under it opens the citation; the answer's
     text gives its words, not Markdown's "##"."""

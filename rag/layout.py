@@ -22,7 +22,8 @@ from pathlib import PurePosixPath
 from .claims import document_subject, quotation_rest
 from .formats import CELL_SEPARATOR
 from .keyword import stopwords, tokenize
-from .sentences import ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, RULE_LINE
+from .sentences import FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, FRONT_MATTER_LINES, \
+    FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, RULE_LINE
 from .storage import IndexView
 from .types import Sentence
 
@@ -56,6 +57,11 @@ class Layout:
         sentence = self.data.sentence(sentence_id)
         if CELL_SEPARATOR in sentence.text:
             return self._table_header(sentence_id)
+        # A field of a note's front matter ("attendees: Priya, Tomasz") is
+        # about the note its "title:" field names.
+        title = self._front_matter_title(sentence_id)
+        if title is not None:
+            return title
         above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
         if above is None or sentence.is_furniture or above.file != sentence.file or \
                 above.page != sentence.page:
@@ -210,15 +216,59 @@ class Layout:
 
     def is_title(self, sentence_id: int) -> bool:
         """Whether the sentence is a title marked as one: Markdown's "## ...",
-        or a line with a rule ("-----") right under it."""
-        return bool(MARKDOWN_TITLE.match(self.data.sentence(sentence_id).text)) or \
-            self.underlined(sentence_id)
+        a line with a rule ("-----") right under it, or the "title:" field of
+        a note's front matter."""
+        text = self.data.sentence(sentence_id).text
+        return bool(MARKDOWN_TITLE.match(text)) or self.underlined(sentence_id) or (
+            FRONT_MATTER_TITLE.match(text) is not None
+            and self._front_matter_open(sentence_id) is not None)
 
     def underlined(self, sentence_id: int) -> bool:
-        """Whether a rule ("-----") stands on the line right under the sentence."""
+        """Whether a rule ("-----") stands on the line right under the sentence,
+        and is not the "---" that closes a Markdown note's front matter
+        (whose last field is no title)."""
         sentence, below = self.data.sentence(sentence_id), self.data.sentence(sentence_id + 1)
         return below is not None and below.file == sentence.file and \
-            below.line_start == sentence.line_end + 1 and RULE_LINE.fullmatch(below.text) is not None
+            below.line_start == sentence.line_end + 1 and \
+            RULE_LINE.fullmatch(below.text) is not None and \
+            not self._closes_front_matter(sentence_id + 1)
+
+    def _closes_front_matter(self, rule_id: int) -> bool:
+        """Whether the rule is the first after the "---" that opens its file
+        (`sentences.front_matter_end`)."""
+        return self.data.sentence(rule_id).text in FRONT_MATTER_CLOSE and \
+            self._front_matter_open(rule_id) is not None
+
+    def _front_matter_open(self, sentence_id: int) -> int | None:
+        """The id of the "---" that opens the sentence's file when it is the
+        first rule line above the sentence: the sentence is a field of the
+        front matter, or the line that closes it. None otherwise."""
+        sentence = self.data.sentence(sentence_id)
+        # Front matter opens the file, and holds only fields (as the
+        # splitter reads it: `sentences.front_matter_end`).
+        if sentence.line_start > FRONT_MATTER_LINES + 1 or not (
+                sentence.text in FRONT_MATTER_CLOSE or FRONT_MATTER_FIELD.match(sentence.text)):
+            return None
+        for earlier_id in range(sentence_id - 1, max(sentence_id - FRONT_MATTER_LINES, 0) - 1, -1):
+            earlier = self.data.sentence(earlier_id)
+            if earlier is None or earlier.file != sentence.file:
+                return None
+            if RULE_LINE.fullmatch(earlier.text):
+                before = self.data.sentence(earlier_id - 1) if earlier_id else None
+                opens_file = before is None or before.file != sentence.file
+                return earlier_id if earlier.text == FRONT_MATTER_OPEN and opens_file else None
+            if not FRONT_MATTER_FIELD.match(earlier.text):
+                return None
+        return None
+
+    def _front_matter_title(self, sentence_id: int) -> int | None:
+        """The id of the "title:" field of the front matter the sentence is a
+        field of (not the title itself), or None."""
+        opening = self._front_matter_open(sentence_id)
+        if opening is None or RULE_LINE.fullmatch(self.data.sentence(sentence_id).text):
+            return None
+        return next((field_id for field_id in range(opening + 1, sentence_id)
+                     if FRONT_MATTER_TITLE.match(self.data.sentence(field_id).text)), None)
 
     def answer_after(self, sentence_id: int) -> list[int]:
         """[the next sentence] when the sentence asks a question and the next
@@ -329,6 +379,8 @@ TITLE_WORDS = 8
 TITLE_CASE_LETTERS = 4
 # A Markdown title's marks ("## ").
 MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
+# The field of a note's front matter that gives its title.
+FRONT_MATTER_TITLE = re.compile(r"title\s*:", re.IGNORECASE)
 SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")
 # Lines read past a sentence that ends with a colon for what it announces.
 ANNOUNCED_LINES = 25

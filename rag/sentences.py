@@ -55,8 +55,15 @@ MAX_SENTENCE_CHARS = 1000
 # 4: a table row is a sentence of its own; 5: a wrapped list item runs on;
 # 6: a lettered item starts a sentence, its mark cut off as "4." always was;
 # a rule line ("-----" under a title) is a line of its own; 7: a row of
-# tab-aligned columns is a sentence of its own.
-SPLITTER_VERSION = 7
+# tab-aligned columns is a sentence of its own; 8: each line of a Markdown
+# file's front matter is a sentence of its own.
+SPLITTER_VERSION = 8
+# Front matter: a block of "key: value" lines that opens a Markdown note
+# (Jekyll, Hugo, Obsidian) between a "---" line and a "---" or "..." line.
+FRONT_MATTER_OPEN = "---"
+FRONT_MATTER_CLOSE = ("---", "...")
+FRONT_MATTER_LINES = 100  # a block that runs longer is no front matter
+FRONT_MATTER_FIELD = re.compile(r"[A-Za-z_][\w -]{0,40}:(?:\s|$)|- ")
 # Words after which a full stop does not end a sentence.
 ABBREVIATIONS = frozenset("""
 mr mrs ms dr prof sr jr st mt ft gen col lt sgt capt cmdr adm gov sen rep rev hon pres
@@ -106,10 +113,14 @@ class Flow:
                 blank_before = True
         width = _wrap_width([content for content, _, _ in lines])
         blank_is_break = _blank_lines_separate_paragraphs(lines)
+        # Each line of front matter is a field of its own ("date: 2024-03-12"),
+        # not a wrapped sentence running into the next.
+        fields = range(1, front_matter_end([content for content, _, _ in lines]))
         previous = None
-        for content, offset, blank in lines:
+        for position, (content, offset, blank) in enumerate(lines):
             if previous is not None:
-                joiner = "\n" if blank and blank_is_break else _joiner(previous, content, width)
+                joiner = "\n" if (blank and blank_is_break) or position in fields \
+                    else _joiner(previous, content, width)
                 self._append(joiner, None)
             self._append(content, offset)
             previous = content
@@ -119,6 +130,22 @@ class Flow:
         index = bisect_right(self._piece_starts, flow_offset) - 1
         piece = self.pieces[index]
         return piece.origin + min(flow_offset - piece.flow_start, piece.length - 1)
+
+
+def front_matter_end(lines: list[str]) -> int:
+    """The position of the line that closes the front matter opening
+    `lines` (non-blank lines, stripped), or 0 when they open with none: a
+    "---" line, then fields ("date: 2024-03-12", or an item "- travel" of a
+    field's list), then "---" or "...". Text between two rules that is not
+    all fields (a wrapped paragraph) is no front matter."""
+    if not lines or lines[0] != FRONT_MATTER_OPEN:
+        return 0
+    for position, line in enumerate(lines[1:FRONT_MATTER_LINES + 1], start=1):
+        if line in FRONT_MATTER_CLOSE:
+            return position if position > 1 else 0
+        if not FRONT_MATTER_FIELD.match(line):
+            return 0
+    return 0
 
 
 def _wrap_width(lines: list[str]) -> int:

@@ -561,6 +561,34 @@ def test_a_runner_up_that_the_best_reads_back_to_is_not_cited_again(tmp_path):
     assert [c.sentence.text for c in cited][1] == "Tools read them at start-up."
 
 
+TEAM_NOTE = """---
+title: Harbour team sync
+date: 2024-03-12
+attendees: Priya, Tomasz, Lena, Okafor
+---
+
+# Harbour team sync
+
+- The crane inspection moves to the first week of April.
+- Lena books the divers for the hull survey.
+"""
+
+
+def test_a_field_of_a_notes_front_matter_answers_read_with_its_title(tmp_path):
+    """A note's last front-matter field, right above the closing "---", is
+    no title underlined by it: it answers. The fields are read with the
+    note's "title:" field, which is a title and never an answer alone (it
+    was the answer to "Who attended the harbour team sync?")."""
+    assistant = _assistant_of_one_file(tmp_path, "sync.md", TEAM_NOTE)
+    layout = assistant.answerer.layout
+    assert layout.is_title(1) and not layout.is_title(3)  # title:, attendees:
+    assert layout.read_as(3) == "title: Harbour team sync attendees: Priya, Tomasz, Lena, Okafor"
+    result = assistant.ask("Who attended the harbour team sync?")
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start, first.line_end) == ("sync.md", 4, 4)
+    assert first.text == "attendees: Priya, Tomasz, Lena, Okafor"
+
+
 def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
     """A title with no blank line under it opens the citation; the answer's
     text gives its words, not Markdown's "##"."""

@@ -190,6 +190,33 @@ def test_a_title_underlined_with_a_rule_is_a_sentence_apart_from_its_rule():
         (8, "A night costs -- in summer -- ten pounds.", False)]
 
 
+NOTE_WITH_FRONT_MATTER = """---
+title: Boathouse meeting
+tags:
+  - rowing
+attendees: Ines, Marek, Juno
+---
+
+The club voted to buy a second
+coxless four before the summer.
+"""
+
+
+def test_each_field_of_a_notes_front_matter_is_a_sentence_of_its_own():
+    """The fields between a note's opening "---" and its closing one are
+    not a wrapped sentence; the prose after them still wraps."""
+    spans = {sentence.text: (sentence.line_start, sentence.line_end)
+             for sentence in split_sentences(NOTE_WITH_FRONT_MATTER, "note.md")}
+    assert spans["title: Boathouse meeting"] == (2, 2)
+    assert spans["attendees: Ines, Marek, Juno"] == (5, 5)
+    assert spans["The club voted to buy a second coxless four before the summer."] == (8, 9)
+    # Between two rules, a paragraph that is not all fields wraps as prose.
+    text = "---\nThe club voted to buy a second\ncoxless four before the summer.\n---\n"
+    assert [sentence.text for sentence in split_sentences(text, "a.md")
+            if not sentence.is_furniture] == [
+        "The club voted to buy a second coxless four before the summer."]
+
+
 def test_a_table_of_contents_is_furniture_and_a_link_in_prose_is_not():
     """A Markdown table of contents (links to places in the page, one per
     line) says nothing to answer from; before, "* [Quick rinse](#quick-rinse)"

@@ -87,6 +87,10 @@ LONG_SENTENCE_WORDS = 60
 # and stands in fewer than about one chunk in twenty (BM25's idf at least
 # this) says which document is asked about, not what its sentence says.
 SCOPE_IDF = math.log(20.0)
+# ... unless a file it names says it in at least this share of its chunks,
+# and has at least this many: then the word is the file's subject.
+SUBJECT_SHARE = 0.5
+SUBJECT_MIN_CHUNKS = 3
 # Prepositions that tie such a word to the question ("under MPL").
 SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to at on".split())
 # Chunks of a file the question names that join the pool when the keyword
@@ -175,6 +179,7 @@ class ExtractiveAnswerer:
         self.layout = Layout(data)
         self._sentence_tokens: dict[int, set[str]] = {}
         self._token_vectors: dict[int, TokenVectors] = {}
+        self._subject_words: dict[tuple[str, str], bool] = {}  # `_says_throughout`
         # The last question's word weights: scoring and the relevance model
         # both read them. One tuple, replaced whole, so threads that share
         # the answerer never see one question's weights under another's.
@@ -317,12 +322,36 @@ class ExtractiveAnswerer:
         rare = {token for token, idf in question_idf.items() if idf >= SCOPE_IDF}
         if not rare:
             return set()
-        scope = rare & set().union(*(self.layout.file_name_tokens(sentence_id)
-                                     for sentence_id in sentence_ids))
+        named: dict[str, set[str]] = {}  # word -> the files of the pool it names
+        for sentence_id in sentence_ids:
+            for token in rare & self.layout.file_name_tokens(sentence_id):
+                named.setdefault(token, set()).add(self.data.sentence(sentence_id).file)
+        # A word that a file it names says throughout ("hash" of
+        # hash-maps.html, in 90% of its chunks) is that file's subject, which
+        # its lines say: it matches as any word does ("When should I use a
+        # hash map?"). MPL-1.1.txt says "MPL" in 9% of its chunks.
+        scope = {token for token, files in named.items()
+                 if not any(self._says_throughout(file, token) for file in files)}
         # A question whose every content word names the file ("What is a
         # hash map?" of hash-maps.html) asks about the file's subject itself:
         # without them nothing would be left to tell its lines apart.
         return scope if set(question_idf) - scope else set()
+
+    def _says_throughout(self, file: str, token: str) -> bool:
+        """Whether at least SUBJECT_SHARE of the file's chunks hold the word,
+        of a file of at least SUBJECT_MIN_CHUNKS chunks (in one or two, a
+        title alone is half). Once per file and word."""
+        key = (file, token)
+        if key not in self._subject_words:
+            start, end = self.data.manifest["files"].get(file, {}).get("chunks", (0, 0))
+            said = 0
+            if end - start >= SUBJECT_MIN_CHUNKS:
+                # A scope word is rare: BM25 finds every chunk that holds it.
+                limit = int(self.data.manifest["counts"]["chunks"] / math.exp(SCOPE_IDF)) + 1
+                said = sum(start <= chunk_id < end
+                           for chunk_id in self.data.keyword_search(token, limit))
+            self._subject_words[key] = end > start and said >= SUBJECT_SHARE * (end - start)
+        return self._subject_words[key]
 
     def _named_files_pool(self, question: str, scope: set[str],
                           pooled: dict[int, float]) -> dict[int, float]:

@@ -933,6 +933,50 @@ def test_a_question_made_only_of_a_files_name_asks_about_its_subject(tmp_path, m
     assert read[-1] == "How do I add a pair to a"
 
 
+HASH_MAPS_GUIDE = """# Hash maps
+
+A hash map stores each value under a key. Use a hash map when you look values up by a
+name or an id rather than by their position, as a phone book is read by name.
+
+To create an empty hash map, call new; to fill it, call insert with a key and a value for
+each pair. A hash map owns the keys and values put into it, so strings are moved in.
+
+Reading from a hash map with get gives back an optional value: nothing comes back for a
+key that was never inserted, and the program goes on.
+
+Inserting a key that the hash map already holds replaces its old value. To keep the old
+value, use the entry method, which inserts only when the key is missing.
+
+Iterating over a hash map visits every key and value pair once, in no fixed order; sort
+the keys first when the order matters.
+
+By default a hash map uses a hashing function that resists denial-of-service attacks. It
+is not the fastest one, and another hasher can be chosen when speed matters more.
+"""
+
+
+def test_a_word_a_file_says_throughout_is_its_subject_not_its_name(tmp_path, monkeypatch):
+    """"hash" and "map" name hash-maps.md, and it says them in every chunk:
+    they are what the file is about, and what its lines say, so they match
+    as any word does ("When should I use a hash map?" is read whole). The
+    licenses' names are said in few of their chunks ("MPL" in 9% of
+    MPL-1.1's), and stay words that only say which file."""
+    import rag.answering as answering
+
+    assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "hash-maps.md": HASH_MAPS_GUIDE, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+    question = "When should I use a hash map?"
+    result = assistant.ask(question)
+    assert read[-1] == question
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start) == ("hash-maps.md", 3)
+
+    monkeypatch.setattr(answering, "SUBJECT_SHARE", 1.01)  # no file says a word throughout
+    assistant.answerer._subject_words.clear()
+    assistant.candidates(question)
+    assert read[-1] == "When should I use a"
+
+
 LICENSE_TEXTS = Path(__file__).resolve().parents[1] / "evals" / "datasets" / "licenses_dev_corpus"
 
 

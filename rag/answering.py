@@ -26,6 +26,7 @@ Three outcomes, each decided by a model fitted on data (`evals/calibrate.py`):
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -87,10 +88,14 @@ LONG_SENTENCE_WORDS = 60
 # and stands in fewer than about one chunk in twenty (BM25's idf at least
 # this) says which document is asked about, not what its sentence says.
 SCOPE_IDF = math.log(20.0)
-# ... unless a file it names says it in at least this share of its chunks,
-# and has at least this many: then the word is the file's subject.
-SUBJECT_SHARE = 0.5
-SUBJECT_MIN_CHUNKS = 3
+# ... unless a file it names says it in at least this share of its
+# sentences: then the word is the file's subject ("hash" in 43% of the
+# sentences of a page on hash maps, "null" in 2 of the 6 of one on the null
+# object; "CC0" in 15% of CC0-1.0's, "MPL" in 4% of MPL-1.1's). Reading a
+# file's name as its subject costs more than the converse (lines that only
+# say the name, a notice template, get picked), so the share is twice CC0's.
+SUBJECT_SHARE = 0.3
+SENTENCES_KEY = "\x00sentences"  # in a file's word counts: how many sentences were read
 # Prepositions that tie such a word to the question ("under MPL").
 SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to at on".split())
 # Chunks of a file the question names that join the pool when the keyword
@@ -179,7 +184,7 @@ class ExtractiveAnswerer:
         self.layout = Layout(data)
         self._sentence_tokens: dict[int, set[str]] = {}
         self._token_vectors: dict[int, TokenVectors] = {}
-        self._subject_words: dict[tuple[str, str], bool] = {}  # `_says_throughout`
+        self._file_words: dict[str, Counter] = {}  # `_says_throughout`, once per file
         # The last question's word weights: scoring and the relevance model
         # both read them. One tuple, replaced whole, so threads that share
         # the answerer never see one question's weights under another's.
@@ -327,9 +332,8 @@ class ExtractiveAnswerer:
             for token in rare & self.layout.file_name_tokens(sentence_id):
                 named.setdefault(token, set()).add(self.data.sentence(sentence_id).file)
         # A word that a file it names says throughout ("hash" of
-        # hash-maps.html, in 90% of its chunks) is that file's subject, which
-        # its lines say: it matches as any word does ("When should I use a
-        # hash map?"). MPL-1.1.txt says "MPL" in 9% of its chunks.
+        # hash-maps.html) is that file's subject, which its lines say: it
+        # matches as any word does ("When should I use a hash map?").
         scope = {token for token, files in named.items()
                  if not any(self._says_throughout(file, token) for file in files)}
         # A question whose every content word names the file ("What is a
@@ -338,20 +342,21 @@ class ExtractiveAnswerer:
         return scope if set(question_idf) - scope else set()
 
     def _says_throughout(self, file: str, token: str) -> bool:
-        """Whether at least SUBJECT_SHARE of the file's chunks hold the word,
-        of a file of at least SUBJECT_MIN_CHUNKS chunks (in one or two, a
-        title alone is half). Once per file and word."""
-        key = (file, token)
-        if key not in self._subject_words:
-            start, end = self.data.manifest["files"].get(file, {}).get("chunks", (0, 0))
-            said = 0
-            if end - start >= SUBJECT_MIN_CHUNKS:
-                # A scope word is rare: BM25 finds every chunk that holds it.
-                limit = int(self.data.manifest["counts"]["chunks"] / math.exp(SCOPE_IDF)) + 1
-                said = sum(start <= chunk_id < end
-                           for chunk_id in self.data.keyword_search(token, limit))
-            self._subject_words[key] = end > start and said >= SUBJECT_SHARE * (end - start)
-        return self._subject_words[key]
+        """Whether the file's sentences hold the word in at least
+        SUBJECT_SHARE of them, and in more than one (a title alone says its
+        words once)."""
+        counts = self._file_words.get(file)
+        if counts is None:
+            start, end = self.data.manifest["files"].get(file, {}).get("sentences", (0, 0))
+            self.data.prefetch(sentence_ids=range(start, end))
+            counts = Counter()
+            for sentence_id in range(start, end):
+                sentence = self.data.sentence(sentence_id)
+                if sentence is not None and not sentence.is_furniture:
+                    counts.update(set(tokenize(sentence.text)))
+                    counts[SENTENCES_KEY] += 1
+            self._file_words[file] = counts
+        return counts[token] > 1 and counts[token] >= SUBJECT_SHARE * counts[SENTENCES_KEY]
 
     def _named_files_pool(self, question: str, scope: set[str],
                           pooled: dict[int, float]) -> dict[int, float]:

@@ -87,6 +87,7 @@ def command_index(args) -> int:
                           "sentences": report.sentences, "seconds": round(report.seconds, 3),
                           "added": report.added, "changed": report.changed,
                           "removed": report.removed, "unchanged": report.unchanged,
+                          "reused": report.reused,
                           "skipped": [{"file": item.file, "reason": item.reason}
                                       for item in report.skipped],
                           "not_read": [{"file": item.file, "type": item.kind}

@@ -53,6 +53,9 @@ class IndexReport:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+    # Added or changed files whose text the index already held under another
+    # name (moved, renamed or copied): their vectors were copied, not embedded.
+    reused: list[str] = field(default_factory=list)
 
     def skip(self, skipped: Skipped, notify: Notify) -> None:
         """Record a file that could not be used and say so in one line."""
@@ -62,7 +65,9 @@ class IndexReport:
     def summary(self) -> str:
         return (f"indexed {_count(self.files, 'file')} ({len(self.added)} added, "
                 f"{len(self.changed)} changed, {len(self.removed)} removed, "
-                f"{len(self.unchanged)} unchanged), {_count(self.chunks, 'chunk')}, "
+                f"{len(self.unchanged)} unchanged"
+                + (f"; {len(self.reused)} moved or copied, not embedded again" if self.reused else "")
+                + f"), {_count(self.chunks, 'chunk')}, "
                 f"{len(self.skipped)} skipped"
                 + (f", {self.not_read()}" if self.passed_over else "")
                 + f", in {self.seconds:.1f} s -> {self.index_dir}")
@@ -181,7 +186,8 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
 
             outcomes = prepare_on_ray(jobs, previous, settings, embedder.dimension, notify)
         else:
-            outcomes = _prepare_here(jobs, previous, settings, embedder, progress_factory)
+            reuse = _vectors_by_content(store, settings, embedder, previous, report)
+            outcomes = _prepare_here(jobs, previous, settings, embedder, progress_factory, reuse)
         writer = store.writer(embedder.dimension)
         try:
             _write(outcomes, writer, kept, previous, report, notify)
@@ -254,13 +260,48 @@ def _write(outcomes: Iterator[Prepared], writer, kept: dict[str, dict],
 
 
 def _prepare_here(jobs: list[tuple[Path, str]], previous: dict[str, dict], settings: Settings,
-                  embedder: Embedder, progress_factory) -> Iterator[Prepared]:
-    """Read every file, then embed the fresh ones in one run (so the
-    progress bar knows the total), then hand them on."""
+                  embedder: Embedder, progress_factory,
+                  reuse: Callable[[FileEntry], None] = lambda entry: None) -> Iterator[Prepared]:
+    """Read every file, take the vectors of a text the index already holds
+    (`reuse`), then embed the other fresh ones in one run (so the progress
+    bar knows the total), then hand them on."""
     prepared = [prepare_file(path, file, previous.get(file), settings) for path, file in jobs]
-    _embed_missing([item.entry for item in prepared if item.status == "fresh"], embedder,
-                   settings, progress_factory)
+    fresh = [item.entry for item in prepared if item.status == "fresh"]
+    for entry in fresh:
+        reuse(entry)
+    _embed_missing(fresh, embedder, settings, progress_factory)
     yield from prepared
+
+
+def _vectors_by_content(store: Store, settings: Settings, embedder: Embedder,
+                        previous: dict[str, dict], report: IndexReport):
+    """A function that gives a fresh entry the vectors the live index holds
+    for the same text under another name (a file moved, renamed or copied),
+    so that only text the index has never seen is embedded. A text is the
+    same when the file's hash is, and its sentences are, word for word (the
+    live index was split by this splitter: `previous` is empty otherwise)."""
+    by_hash = {}
+    for file, info in previous.items():
+        by_hash.setdefault(info.get("sha256"), (file, info))
+    if not by_hash:
+        return lambda entry: None
+    live = store.open(settings.model, embedder.encoder_id)
+
+    def reuse(entry: FileEntry) -> None:
+        found = by_hash.get(entry.sha256)
+        if found is None or found[0] == entry.file:  # a changed file has a new hash
+            return
+        start, end = found[1].get("sentences", (0, 0))
+        if end - start != len(entry.sentences):
+            return
+        live.prefetch(sentence_ids=range(start, end))
+        if any(live.sentence(start + offset).text != sentence.text
+               for offset, sentence in enumerate(entry.sentences)):
+            return
+        entry.sentence_vectors = live.vectors(range(start, end))
+        report.reused.append(entry.file)
+
+    return reuse
 
 
 def _embed_missing(entries: list[FileEntry], embedder: Embedder, settings: Settings,

@@ -135,6 +135,45 @@ def test_incremental_update_embeds_only_what_changed(sample_corpus, tmp_path, em
     assert answer.citations[0].file == "new.md" and "noon" in answer.text
 
 
+def test_a_moved_renamed_or_copied_file_is_not_embedded_again(sample_corpus, tmp_path,
+                                                             embedder, monkeypatch):
+    """A file moved into a subfolder, a renamed one and a copy hold text the
+    index already has: their sentences are split and cited under their new
+    names, with the vectors the index holds, and nothing is embedded; a file
+    whose text is new is."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(sample_corpus, corpus)
+    settings = Settings(index_dir=tmp_path / "index")
+    quiet = dict(notify=lambda message: None, embedder=embedder)
+    build_index([corpus], settings, **quiet)
+    (corpus / "2019").mkdir()
+    (corpus / "001_b4f6f2b0e5c1da68.txt").rename(corpus / "2019" / "001_b4f6f2b0e5c1da68.txt")
+    (corpus / "004_333ae619c2337046.txt").rename(corpus / "done-deal.txt")
+    shutil.copy(corpus / "000_e55826f93595c402.txt", corpus / "copy.txt")
+    (corpus / "new.md").write_text("# Notes\n\nThe Bosphorus ferry leaves at noon.\n")
+    embedded = []
+    real_encode = embedder.encode_documents
+    monkeypatch.setattr(embedder, "encode_documents", lambda texts, *args, **kwargs: (
+        embedded.extend(texts), real_encode(texts, *args, **kwargs))[1])
+
+    report = build_index([corpus], settings, **quiet)
+    moved = ["2019/001_b4f6f2b0e5c1da68.txt", "copy.txt", "done-deal.txt"]
+    assert sorted(report.reused) == moved
+    assert sorted(report.added) == sorted(moved + ["new.md"])
+    assert "3 moved or copied, not embedded again" in report.summary()
+    assert embedded == ["# Notes", "The Bosphorus ferry leaves at noon."]
+    data = load_index(settings.index_dir, embedder.model_id)
+    start, end = data.manifest["files"]["done-deal.txt"]["sentences"]
+    for sentence_id in (start, end - 1):
+        fresh = real_encode([data.sentences[sentence_id].text])[0]
+        assert np.allclose(fresh, data.sentence_vectors[sentence_id], atol=1e-5)
+    answer = make_assistant(settings.index_dir).ask(
+        "Where was the second batch of S-400 air defence systems delivered?")
+    first = answer.citations[0]
+    assert (first.file, first.line_start, first.line_end) == (
+        "2019/001_b4f6f2b0e5c1da68.txt", 122, 124)
+
+
 def test_an_index_split_by_another_splitter_version_is_embedded_again(tmp_path, embedder,
                                                                      monkeypatch):
     """After an upgrade that splits sentences differently, carrying a file's

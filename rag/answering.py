@@ -400,7 +400,7 @@ class ExtractiveAnswerer:
         it: it is read with them (`_heading`), never as an answer alone."""
         sentence = self.data.sentence(sentence_id)
         return not sentence.is_furniture and not addresses_the_model(sentence.text) \
-            and not self.layout.is_title(sentence_id)
+            and not self.layout.is_title(sentence_id) and not self.layout.is_table_header(sentence_id)
 
     # -- the reranker -------------------------------------------------------
     @property

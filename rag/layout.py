@@ -94,19 +94,40 @@ class Layout:
     def _table_header(self, sentence_id: int) -> int | None:
         """The id of the first row of the table a row belongs to (the rows
         on the lines right above it), when that row names its columns (no
-        digits: "Ferry | Seats | Built"); None for the header itself."""
+        digits: "Ferry | Seats | Built"); None for the header itself. A
+        Markdown table's delimiter row ("|---|---|") is part of the table."""
         sentence = self.data.sentence(sentence_id)
+        if MARKDOWN_TABLE_DELIMITER.fullmatch(sentence.text):
+            return None
         first, header = sentence_id, sentence
         while first > max(0, sentence_id - TABLE_ROWS_READ_BACK):
             above = self.data.sentence(first - 1)
             if above is None or above.file != sentence.file or above.page != sentence.page or \
-                    above.line_end + 1 != header.line_start or CELL_SEPARATOR not in above.text:
+                    above.line_end + 1 != header.line_start or not (
+                        CELL_SEPARATOR in above.text or MARKDOWN_TABLE_DELIMITER.fullmatch(above.text)):
                 break
             first, header = first - 1, above
-        if first == sentence_id or first == sentence_id - TABLE_ROWS_READ_BACK or \
+        if MARKDOWN_TABLE_DELIMITER.fullmatch(header.text):
+            first, header = first + 1, self.data.sentence(first + 1)  # no header above it
+        if first >= sentence_id or first == sentence_id - TABLE_ROWS_READ_BACK or \
                 any(char.isdigit() for char in header.text):
             return None  # no header, or too far up to look for one
         return first
+
+    def is_table_header(self, sentence_id: int) -> bool:
+        """Whether the sentence is the header row of the rows under it
+        ("Browser | Minimum version"): it names columns, and says something
+        only with a row, which is read with it (`heading`)."""
+        sentence = self.data.sentence(sentence_id)
+        if CELL_SEPARATOR not in sentence.text:
+            return False
+        below_id = sentence_id + 1
+        below = self.data.sentence(below_id)
+        if below is not None and MARKDOWN_TABLE_DELIMITER.fullmatch(below.text):
+            below_id += 1
+            below = self.data.sentence(below_id)
+        return below is not None and below.file == sentence.file and \
+            self.heading(below_id) == sentence_id
 
     def read_as(self, sentence_id: int) -> str:
         """The sentence's text, after its heading when it has one (`heading`)."""
@@ -379,6 +400,8 @@ TITLE_WORDS = 8
 TITLE_CASE_LETTERS = 4
 # A Markdown title's marks ("## ").
 MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
+# The row under a Markdown table's header: "|---|:---:|", "| --- | --- |".
+MARKDOWN_TABLE_DELIMITER = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
 # The field of a note's front matter that gives its title.
 FRONT_MATTER_TITLE = re.compile(r"title\s*:", re.IGNORECASE)
 SENTENCE_ENDS = (".", "!", "?", ":", ";", ",")

@@ -731,6 +731,37 @@ def test_a_row_of_a_table_answers_read_with_its_header(tmp_path, question, row):
     assert lines[citation.line_start - 1] == row
 
 
+FLEET_MD = """# Harbor fleet
+
+The authority runs four ferries.
+
+| Ferry | Seats | Built |
+|-------|------:|:-----:|
+| Kestrel | 250 | 1998 |
+| Moorhen | 400 | 2012 |
+| Tern | 120 | 1987 |
+
+All ferries stop at the north pier.
+"""
+
+
+def test_a_markdown_table_row_is_read_with_the_header_above_its_delimiter_row(tmp_path):
+    """In Markdown the header row and the rows are parted by a delimiter row
+    ("|-------|------:|"): the rows are read with the header past it, and
+    the header, which only names columns, is no answer alone (it was the
+    answer to "How many seats does the Moorhen have?", for its "Seats")."""
+    assistant = _assistant_of_one_file(tmp_path, "fleet.md", FLEET_MD)
+    sentences = {sentence.text: sentence_id for sentence_id, sentence in
+                 enumerate(assistant.data().sentences)}
+    header, moorhen = sentences["| Ferry | Seats | Built |"], sentences["| Moorhen | 400 | 2012 |"]
+    layout = assistant.answerer.layout
+    assert layout.heading(moorhen) == header and layout.is_table_header(header)
+    assert not layout.is_table_header(moorhen)
+    result = assistant.ask("How many seats does the Moorhen have?")
+    first = (result.citations or result.related)[0]
+    assert (first.line_start, first.line_end) == (8, 8)
+
+
 def test_a_row_looks_for_its_header_a_bounded_way_up(tmp_path):
     """Every candidate row may look up for its header: in a table of
     thousands of rows, the look stops after TABLE_ROWS_READ_BACK rows."""

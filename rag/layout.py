@@ -62,6 +62,30 @@ class Layout:
         title = self._front_matter_title(sentence_id)
         if title is not None:
             return title
+        heading = self._heading_right_above(sentence_id)
+        if heading is not None or sentence.is_furniture or LIST_ITEM.match(sentence.text):
+            return heading
+        # Further into a paragraph, a sentence is about what the term over
+        # the paragraph says, as its first sentence is ("``port``" over "The
+        # TCP port to listen on. Defaults to 8080."). A section's title
+        # ("## The Slice Type") heads only the sentence right under it: the
+        # rest of its section says more than its title.
+        current = sentence
+        for earlier_id in range(sentence_id - 1, max(sentence_id - PARAGRAPH_READ_BACK, 0) - 1, -1):
+            earlier = self.data.sentence(earlier_id)
+            if earlier is None or earlier.file != sentence.file or earlier.page != sentence.page \
+                    or earlier.line_end + 1 < current.line_start or earlier.is_furniture \
+                    or CELL_SEPARATOR in earlier.text:
+                return None
+            heading = self._heading_right_above(earlier_id)
+            if heading is not None or LIST_ITEM.match(earlier.text):
+                return heading if heading is not None and not self.is_title(heading) else None
+            current = earlier
+        return None
+
+    def _heading_right_above(self, sentence_id: int) -> int | None:
+        """The heading of `_find_heading` when it stands right above the sentence."""
+        sentence = self.data.sentence(sentence_id)
         above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
         if above is None or sentence.is_furniture or above.file != sentence.file or \
                 above.page != sentence.page:
@@ -410,6 +434,8 @@ ANNOUNCED_LINES = 25
 # Rows of a table read back for its header: every candidate row may look,
 # so a table of 100,000 rows must not cost 100,000 reads per question.
 TABLE_ROWS_READ_BACK = 200
+# Sentences read back within a paragraph for the heading of its first one.
+PARAGRAPH_READ_BACK = 12
 
 
 def _is_item_mark(sentence: Sentence) -> bool:

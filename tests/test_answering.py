@@ -589,6 +589,39 @@ def test_a_field_of_a_notes_front_matter_answers_read_with_its_title(tmp_path):
     assert first.text == "attendees: Priya, Tomasz, Lena, Okafor"
 
 
+SERVER_RST = """Options
+=======
+
+``port``
+    The TCP port to listen on. Defaults to ``8080``.
+
+``timeout``
+    Seconds before an idle connection is closed. Defaults to ``30``.
+
+Logging
+=======
+
+Logs go to standard error. Rotation is left to the system.
+"""
+
+
+def test_every_sentence_of_a_terms_description_is_read_with_the_term(tmp_path):
+    """A definition list's description may run to several sentences; each
+    is about its term ("Defaults to ``8080``." says nothing of the port
+    without it). A section's title heads only the sentence under it."""
+    assistant = _assistant_of_one_file(tmp_path, "server.rst", SERVER_RST)
+    ids = {sentence.text: sentence_id for sentence_id, sentence in
+           enumerate(assistant.data().sentences)}
+    layout = assistant.answerer.layout
+    assert layout.read_as(ids["Defaults to ``8080``."]) == "``port`` Defaults to ``8080``."
+    assert layout.read_as(ids["Defaults to ``30``."]) == "``timeout`` Defaults to ``30``."
+    assert layout.heading(ids["Rotation is left to the system."]) is None
+    result = assistant.ask("What is the default port?")
+    first = (result.citations or result.related)[0]
+    assert (first.line_start, first.line_end) == (4, 5)
+    assert result.text.startswith("``port`` Defaults to ``8080``.")
+
+
 def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
     """A title with no blank line under it opens the citation; the answer's
     text gives its words, not Markdown's "##"."""

@@ -95,6 +95,7 @@ SCOPE_IDF = math.log(20.0)
 # file's name as its subject costs more than the converse (lines that only
 # say the name, a notice template, get picked), so the share is twice CC0's.
 SUBJECT_SHARE = 0.3
+SUBJECT_SENTENCES_READ = 2000
 SENTENCES_KEY = "\x00sentences"  # in a file's word counts: how many sentences were read
 # Prepositions that tie such a word to the question ("under MPL").
 SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to at on".split())
@@ -348,9 +349,13 @@ class ExtractiveAnswerer:
         counts = self._file_words.get(file)
         if counts is None:
             start, end = self.data.manifest["files"].get(file, {}).get("sentences", (0, 0))
-            self.data.prefetch(sentence_ids=range(start, end))
+            # Of a long file, sentences spread evenly over it are enough to
+            # tell 30% from 15%: reading 2,000 costs about 60 ms, once per
+            # file, where every sentence of a book would cost seconds.
+            read = range(start, end, max(1, math.ceil((end - start) / SUBJECT_SENTENCES_READ)))
+            self.data.prefetch(sentence_ids=read)
             counts = Counter()
-            for sentence_id in range(start, end):
+            for sentence_id in read:
                 sentence = self.data.sentence(sentence_id)
                 if sentence is not None and not sentence.is_furniture:
                     counts.update(set(tokenize(sentence.text)))

@@ -1036,6 +1036,13 @@ def test_a_word_a_file_says_throughout_is_its_subject_not_its_name(tmp_path, mon
     first = (result.citations or result.related)[0]
     assert (first.file, first.line_start) == ("hash-maps.md", 3)
 
+    # Of a long file, sentences spread over it are read, not every one.
+    monkeypatch.setattr(answering, "SUBJECT_SENTENCES_READ", 4)
+    assistant.answerer._file_words.clear()
+    assistant.candidates(question)
+    assert read[-1] == question
+    assert assistant.answerer._file_words["hash-maps.md"][answering.SENTENCES_KEY] <= 4
+
     monkeypatch.setattr(answering, "SUBJECT_SHARE", 1.01)  # no file says a word so often
     assistant.answerer._file_words.clear()
     assistant.candidates(question)

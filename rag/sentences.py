@@ -56,8 +56,9 @@ MAX_SENTENCE_CHARS = 1000
 # 6: a lettered item starts a sentence, its mark cut off as "4." always was;
 # a rule line ("-----" under a title) is a line of its own; 7: a row of
 # tab-aligned columns is a sentence of its own; 8: each line of a Markdown
-# file's front matter is a sentence of its own.
-SPLITTER_VERSION = 8
+# file's front matter is a sentence of its own; 9: table rows that differ
+# only in their numbers are content, not a repeated running header.
+SPLITTER_VERSION = 9
 # Front matter: a block of "key: value" lines that opens a Markdown note
 # (Jekyll, Hugo, Obsidian) between a "---" line and a "---" or "..." line.
 FRONT_MATTER_OPEN = "---"
@@ -311,11 +312,11 @@ def _dominant_script(text: str) -> str:
 
 
 def _is_table_row(text: str) -> bool:
-    """A row of a table with two cells or more and a word among them
-    ("Tern | 120": a name and its value, however few words)."""
+    """A row of a table with two cells or more that hold words or numbers
+    ("Tern | 120": a name and its value, however few words; "2019 | 52")."""
     cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
     return CELL_SEPARATOR in text and sum(1 for cell in cells if cell) >= 2 and \
-        any(char.isalpha() for char in text)
+        any(char.isalnum() for char in text)
 
 
 def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = False) -> bool:
@@ -345,19 +346,24 @@ def split_sentences(text: str, file: str, page: int | None = None,
     table = LineTable(text)
     flow = Flow(text, table)
     script = _dominant_script(text)
-    line_counts = Counter(re.sub(r"\d+", "#", " ".join(line.text_of(text).split()))
-                          for line in table.lines())
+    lines = [" ".join(line.text_of(text).split()) for line in table.lines()]
+    line_counts = Counter(re.sub(r"\d+", "#", line) for line in lines)
     sentences = []
     for begin, end in _sentence_spans(flow.text):
         char_start = flow.origin_of(begin)
         char_end = flow.origin_of(end - 1) + 1
+        line_start, line_end = table.line_of(char_start), table.line_of(char_end - 1)
         sentence_text = " ".join(flow.text[begin:end].split())
         key = re.sub(r"\d+", "#", sentence_text)
-        repeated = len(sentence_text) < 100 and line_counts.get(key, 0) > 1
+        # A line repeated with other numbers is a running header ("Report |
+        # page 3"), unless it is a row among rows ("| 2019 | 52 |").
+        repeated = len(sentence_text) < 100 and line_counts.get(key, 0) > 1 and not (
+            _among_rows(lines, line_start, line_end)
+            or COLUMN_BREAK.search(flow.text[begin:end]))
         sentences.append(Sentence(
             file=file,
-            line_start=table.line_of(char_start),
-            line_end=table.line_of(char_end - 1),
+            line_start=line_start,
+            line_end=line_end,
             char_start=char_start,
             char_end=char_end,
             text=sentence_text,
@@ -367,3 +373,12 @@ def split_sentences(text: str, file: str, page: int | None = None,
             extracted=extracted,
         ))
     return sentences
+
+
+def _among_rows(lines: list[str], line_start: int, line_end: int) -> bool:
+    """Whether lines `line_start`..`line_end` (1-based) are a table's row
+    with another row, or the table's delimiter, on a line next to them."""
+    if "|" not in lines[line_start - 1]:
+        return False
+    return any(0 < number <= len(lines) and "|" in lines[number - 1]
+               for number in (line_start - 1, line_end + 1))

@@ -795,6 +795,18 @@ def test_a_markdown_table_row_is_read_with_the_header_above_its_delimiter_row(tm
     assert (first.line_start, first.line_end) == (8, 8)
 
 
+def test_a_row_of_a_table_of_numbers_answers(tmp_path):
+    """Rows that differ only in their numbers ("| 2017 | 61 |") were taken
+    for a running header repeated down the page, and none could answer."""
+    rows = "\n".join(f"| {year} | {40 + (year * 7) % 31} |" for year in range(1990, 2024))
+    text = (f"# Harbour ferries\n\nThe table counts the ferries in service each year.\n\n"
+            f"| Year | Ferries |\n|---|---|\n{rows}\n")
+    result = _ask_of_one_file(tmp_path, "ferries.md", text, "How many ferries were there in 2017?")
+    first = (result.citations or result.related)[0]
+    assert first.text == f"| 2017 | {40 + (2017 * 7) % 31} |"
+    assert first.line_start == 7 + 2017 - 1990
+
+
 def test_a_row_looks_for_its_header_a_bounded_way_up(tmp_path):
     """Every candidate row may look up for its header: in a table of
     thousands of rows, the look stops after TABLE_ROWS_READ_BACK rows."""

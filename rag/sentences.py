@@ -326,7 +326,8 @@ def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = Fals
     table ("Tern | 120") or of tab-aligned columns (`in_columns`) is content
     however few its words."""
     words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
-    if len(words) < 2 and not (_is_table_row(text) or (in_columns and words)):
+    if len(words) < 2 and not (_is_table_row(text)
+                               or (in_columns and any(char.isalnum() for char in text))):
         return True
     if CONTENTS_ENTRY.fullmatch(text):
         return True

@@ -234,16 +234,18 @@ class Assistant:
                            max_tokens=self.settings.llm_max_tokens)
         picked = pick_candidates(candidates)
         sources = [citation_of(item) for item in picked]
+        # A row of a table says what its numbers are only with its header.
+        headers = [snapshot.answerer.layout.table_header_text(item.sentence_id) for item in picked]
         try:
-            reply = chat(server, build_messages(extractive.read_as or extractive.question, sources),
-                         on_text)
+            reply = chat(server, build_messages(extractive.read_as or extractive.question, sources,
+                                                headers), on_text)
         except LLMError as error:
             return self._fallback(extractive, str(error))
         if says_not_found(reply) or not sources:
             return replace(extractive, text=NOT_FOUND, citations=(), claims=(), abstained=True,
                            mode="llm")
         checker = ClaimChecker.in_context(snapshot.data, [item.sentence_id for item in picked],
-                                          self.embedder)
+                                          self.embedder, headers)
         checked = checker.check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "

@@ -58,6 +58,7 @@ from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, \
     subject_it_points_to, subject_pronoun_opens, swaps_roles
+from .table_claims import keeps_columns
 from .token_match import coverage
 from .types import Citation
 
@@ -206,26 +207,30 @@ def document_subject(data, sentence_id: int) -> str:
 class ClaimChecker:
     def __init__(self, sources: list[Citation], embedder,
                  contexts: list[list[str]] | None = None, subjects: list[str] | None = None,
-                 attributions: list[str] | None = None):
+                 attributions: list[str] | None = None, headers: list[str] | None = None):
         self.sources = sources
         self.contexts = contexts or [[] for _ in sources]  # see `source_context`
         self.subjects = subjects or ["" for _ in sources]  # see `document_subject`
         self.attributions = attributions or ["" for _ in sources]  # see `quote_attribution`
+        # The header row of the table a source is a row of, or "".
+        self.headers = headers or ["" for _ in sources]
         self.embedder = embedder
         self._window_vectors: dict = {}
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
             if sources else np.zeros((0, 1))
 
     @classmethod
-    def in_context(cls, data, sentence_ids: list[int], embedder) -> "ClaimChecker":
+    def in_context(cls, data, sentence_ids: list[int], embedder,
+                   headers: list[str] | None = None) -> "ClaimChecker":
         """A checker for sentences of an index view, each read with what it
         needs around it: the sentences before (where a quote's speaker or a
-        pronoun's person is named), its file's title, and the speaker of a
-        quotation it opens, named where the quotation closes."""
+        pronoun's person is named), its file's title, the speaker of a
+        quotation it opens, named where the quotation closes, and the header
+        of a table it is a row of (`headers`, from `Layout.table_header_text`)."""
         return cls([Citation.of(data.sentence(index)) for index in sentence_ids], embedder,
                    [source_context(data, index) for index in sentence_ids],
                    [document_subject(data, index) for index in sentence_ids],
-                   [quote_attribution(data, index) for index in sentence_ids])
+                   [quote_attribution(data, index) for index in sentence_ids], headers)
 
     def support(self, claim: str, claim_vector: np.ndarray, indexes: list[int]) -> float:
         return self.verdict(claim, claim_vector, indexes)[0]
@@ -247,7 +252,9 @@ class ClaimChecker:
         # The cited lines with the sentence they point back to, and the
         # speaker of a quotation they open, named where it closes.
         attribution = " ".join(self.attributions[index] for index in indexes)
-        window = f"{cited} {near} {attribution}"
+        # A row of a table says what its values are in its header.
+        header = " ".join(self.headers[index] for index in indexes)
+        window = f"{cited} {near} {attribution} {header}"
         subject = " ".join(self.subjects[index] for index in indexes)
         drops_it = names_the_thing_it_points_to(claim, cited)
         keeps_names = keeps_every_name(claim, cited)
@@ -277,6 +284,10 @@ class ClaimChecker:
                            common_opening(claim, cited)) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"
+        if any(self.headers[index] and not keeps_columns(claim, self.sources[index].text,
+                                                           self.headers[index])
+               for index in indexes):
+            return 0.0, "it names a number of the table by another column"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"
         if changes_a_superlative(claim, cited):

@@ -138,6 +138,14 @@ class Layout:
             return None  # no header, or too far up to look for one
         return first
 
+    def table_header_text(self, sentence_id: int) -> str:
+        """The header row of the table the sentence is a row of ("Ferry |
+        Trips | Passengers"), or "" for any other sentence."""
+        if CELL_SEPARATOR not in self.data.sentence(sentence_id).text:
+            return ""
+        header = self.heading(sentence_id)
+        return self.data.sentence(header).text if header is not None else ""
+
     def is_table_header(self, sentence_id: int) -> bool:
         """Whether the sentence is the header row of the rows under it
         ("Browser | Minimum version"): it names columns, and says something

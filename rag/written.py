@@ -43,9 +43,15 @@ def _as_data(text: str) -> str:
     return re.sub(r"</?\s*(sources|source|question)\b[^>]*>", " ", text, flags=re.IGNORECASE)
 
 
-def build_messages(question: str, sources: list[Citation]) -> list[dict]:
-    listed = "\n".join(f"[{number}] ({source.label()}) {_as_data(source.text)}"
-                       for number, source in enumerate(sources, 1))
+def build_messages(question: str, sources: list[Citation],
+                   headers: list[str] | None = None) -> list[dict]:
+    """The chat messages; a source that is a row of a table is given with
+    its table's header (`headers`), which says what its values are."""
+    headers = headers or ["" for _ in sources]
+    listed = "\n".join(f"[{number}] ({source.label()}) "
+                       + (f"(columns: {_as_data(header)}) " if header else "")
+                       + _as_data(source.text)
+                       for number, (source, header) in enumerate(zip(sources, headers), 1))
     user = (f"<sources>\n{listed}\n</sources>\n\n<question>\n{_as_data(question)}\n</question>\n\n"
             f"Answer the question from the sources, citing a source number after every sentence.")
     return [{"role": "system", "content": SYSTEM_PROMPT}, {"role": "user", "content": user}]

@@ -10,6 +10,7 @@ from rag.claim_checks import clauses, keeps_comparison, keeps_direction, keeps_r
 from rag.claim_terms import holds_terms, keeps_names_whole, key_terms
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import common_opening, plays_same_part, subject_it_points_to
+from rag.table_claims import keeps_columns
 from rag.types import Citation
 
 from .conftest import verdict
@@ -494,3 +495,14 @@ def test_a_claim_may_open_with_a_common_adjective(claim, common):
 ])
 def test_the_file_title_may_complete_a_name(claim, source, subject, held):
     assert holds_terms(claim, source, source, subject) is held
+
+
+def test_a_number_of_a_table_row_is_read_by_its_column():
+    row, header = "Moorhen | 530 | 88,900", "Ferry | Trips | Passengers"
+    assert keeps_columns("In 530 trips the Moorhen carried 88,900 people.", row, header)
+    assert keeps_columns("The Moorhen carried 88900 passengers.", row, header)
+    assert not keeps_columns("The Moorhen made 88,900 trips, carrying 530 passengers.", row, header)
+    # Cells that do not line up with the header, or a number in two columns,
+    # say nothing of which column a number is in.
+    assert keeps_columns("The Moorhen made 88,900 trips.", row, "Ferry | Trips")
+    assert keeps_columns("The Moorhen made 530 trips.", "Moorhen | 530 | 530", header)

@@ -333,6 +333,43 @@ def test_claims_are_read_with_their_context_and_corruptions_caught(fake_llm, cor
         assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
 
 
+FLEET_TABLE = """# Harbour fleet, third quarter
+
+| Ferry | Trips | Passengers |
+|---|---|---|
+| Kestrel | 410 | 51,200 |
+| Moorhen | 530 | 88,900 |
+| Tern | 220 | 19,400 |
+"""
+
+
+@pytest.mark.parametrize("claim,supported", [
+    ("The Moorhen carried 88,900 passengers", True),
+    ("The Moorhen made 530 trips and carried 88,900 passengers", True),
+    # A number of the row named by another column: every number and name
+    # of the row is kept, so only the header tells.
+    ("The Moorhen made 88,900 trips", False),
+    ("The Moorhen carried 530 passengers", False),
+])
+def test_a_number_of_a_table_row_keeps_its_column(fake_llm, tmp_path, claim, supported):
+    """A row is given to the model with its table's header, and a claim
+    that names one of its numbers by another column is unsupported."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "fleet.md").write_text(FLEET_TABLE, encoding="utf-8")
+    make_assistant(tmp_path / "index").index([corpus])
+    answer, warnings = ask(fake_llm, tmp_path / "index", ok(lambda m: (
+        f"{claim} [{source_number(m, 'Moorhen | 530')}]."
+    )), question="How many passengers did the Moorhen carry?")
+    user = fake_llm.requests[0]["body"]["messages"][1]["content"]
+    assert "(columns: | Ferry | Trips | Passengers |) | Moorhen | 530 | 88,900 |" in user
+    if supported:
+        assert answer.mode == "llm" and answer.claims[0].supported and not warnings
+        assert answer.citations[0].line_start == 6
+    else:
+        assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
+
+
 def test_markup_echoed_by_a_small_model_is_never_a_supported_claim(fake_llm, corpus_index):
     """Tiny local models echo the prompt's blocks; a "claim" with no content
     words once scored as supported on embedding closeness alone."""

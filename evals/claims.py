@@ -91,7 +91,10 @@ def run_claims(path: Path = CLAIMS_DATASET, notify=None) -> tuple[list[ClaimResu
                for spec in record["sources"]]
         markers = "".join(f"[{number}]" for number in range(1, len(ids) + 1))
         claim = record["claim"].rstrip(".") + f" {markers}."
-        checked = ClaimChecker.in_context(data, ids, assistant.embedder).check(claim)
+        # Each source under its heading, as the assistant checks a written answer.
+        layout = assistant.snapshot().answerer.layout
+        checked = ClaimChecker.in_context(data, ids, assistant.embedder,
+                                          [layout.heading_text(index) for index in ids]).check(claim)
         results.append(ClaimResult(record, bool(checked) and all(c.supported for c in checked)))
     return results, claim_metrics(results)
 

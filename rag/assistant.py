@@ -16,6 +16,7 @@ from pathlib import Path
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
 from .encodable import encodable
+from .formats import CELL_SEPARATOR
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever
 from .settings import Settings
@@ -234,8 +235,12 @@ class Assistant:
                            max_tokens=self.settings.llm_max_tokens)
         picked = pick_candidates(candidates)
         sources = [citation_of(item) for item in picked]
-        # A row of a table says what its numbers are only with its header.
-        headers = [snapshot.answerer.layout.table_header_text(item.sentence_id) for item in picked]
+        # A row of a table says what its numbers are only with its header;
+        # every source is checked under its heading, as it is read.
+        layout = snapshot.answerer.layout
+        headings = [layout.heading_text(item.sentence_id) for item in picked]
+        headers = [heading if CELL_SEPARATOR in heading and CELL_SEPARATOR in
+                   item.sentence.text else "" for heading, item in zip(headings, picked)]
         try:
             reply = chat(server, build_messages(extractive.read_as or extractive.question, sources,
                                                 headers), on_text)
@@ -245,7 +250,7 @@ class Assistant:
             return replace(extractive, text=NOT_FOUND, citations=(), claims=(), abstained=True,
                            mode="llm")
         checker = ClaimChecker.in_context(snapshot.data, [item.sentence_id for item in picked],
-                                          self.embedder, headers)
+                                          self.embedder, headings)
         checked = checker.check(reply)
         if not any(claim.supported for claim in checked):
             return self._fallback(extractive, "the LLM's answer has no claim its cited "

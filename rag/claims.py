@@ -54,6 +54,7 @@ from .claim_checks import keeps_comparison, keeps_direction, keeps_roles, same_p
 from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
     names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, \
     names_what_it_points_to, points_back
+from .formats import CELL_SEPARATOR
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, \
@@ -207,13 +208,14 @@ def document_subject(data, sentence_id: int) -> str:
 class ClaimChecker:
     def __init__(self, sources: list[Citation], embedder,
                  contexts: list[list[str]] | None = None, subjects: list[str] | None = None,
-                 attributions: list[str] | None = None, headers: list[str] | None = None):
+                 attributions: list[str] | None = None, headings: list[str] | None = None):
         self.sources = sources
         self.contexts = contexts or [[] for _ in sources]  # see `source_context`
         self.subjects = subjects or ["" for _ in sources]  # see `document_subject`
         self.attributions = attributions or ["" for _ in sources]  # see `quote_attribution`
-        # The header row of the table a source is a row of, or "".
-        self.headers = headers or ["" for _ in sources]
+        # The heading a source is read under (a term, a title, a table's
+        # header row), or "" (`Layout.heading_text`).
+        self.headings = headings or ["" for _ in sources]
         self.embedder = embedder
         self._window_vectors: dict = {}
         self.source_vectors = embedder.encode_documents([source.text for source in sources]) \
@@ -221,16 +223,17 @@ class ClaimChecker:
 
     @classmethod
     def in_context(cls, data, sentence_ids: list[int], embedder,
-                   headers: list[str] | None = None) -> "ClaimChecker":
+                   headings: list[str] | None = None) -> "ClaimChecker":
         """A checker for sentences of an index view, each read with what it
         needs around it: the sentences before (where a quote's speaker or a
         pronoun's person is named), its file's title, the speaker of a
-        quotation it opens, named where the quotation closes, and the header
-        of a table it is a row of (`headers`, from `Layout.table_header_text`)."""
+        quotation it opens, named where the quotation closes, and the heading
+        it is read under (`headings`, from `Layout.heading_text`): a term, a
+        title, the header row of a table it is a row of."""
         return cls([Citation.of(data.sentence(index)) for index in sentence_ids], embedder,
                    [source_context(data, index) for index in sentence_ids],
                    [document_subject(data, index) for index in sentence_ids],
-                   [quote_attribution(data, index) for index in sentence_ids], headers)
+                   [quote_attribution(data, index) for index in sentence_ids], headings)
 
     def support(self, claim: str, claim_vector: np.ndarray, indexes: list[int]) -> float:
         return self.verdict(claim, claim_vector, indexes)[0]
@@ -252,9 +255,10 @@ class ClaimChecker:
         # The cited lines with the sentence they point back to, and the
         # speaker of a quotation they open, named where it closes.
         attribution = " ".join(self.attributions[index] for index in indexes)
-        # A row of a table says what its values are in its header.
-        header = " ".join(self.headers[index] for index in indexes)
-        window = f"{cited} {near} {attribution} {header}"
+        # Read as the answerer reads them: under their heading ("``port``"
+        # over "Defaults to 8080."; a table's header over its rows).
+        heading = " ".join(self.headings[index] for index in indexes)
+        window = f"{cited} {near} {attribution} {heading}"
         subject = " ".join(self.subjects[index] for index in indexes)
         drops_it = names_the_thing_it_points_to(claim, cited)
         keeps_names = keeps_every_name(claim, cited)
@@ -284,9 +288,8 @@ class ClaimChecker:
                            common_opening(claim, cited)) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"
-        if any(self.headers[index] and not keeps_columns(claim, self.sources[index].text,
-                                                           self.headers[index])
-               for index in indexes):
+        if any(not keeps_columns(claim, self.sources[index].text, self.headings[index])
+               for index in indexes if CELL_SEPARATOR in self.headings[index]):
             return 0.0, "it names a number of the table by another column"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"

@@ -138,13 +138,13 @@ class Layout:
             return None  # no header, or too far up to look for one
         return first
 
-    def table_header_text(self, sentence_id: int) -> str:
-        """The header row of the table the sentence is a row of ("Ferry |
-        Trips | Passengers"), or "" for any other sentence."""
-        if CELL_SEPARATOR not in self.data.sentence(sentence_id).text:
-            return ""
-        header = self.heading(sentence_id)
-        return self.data.sentence(header).text if header is not None else ""
+    def heading_text(self, sentence_id: int) -> str:
+        """The text of the heading the sentence is read under (`heading`):
+        a term, a title (without its Markdown marks), a table's header row
+        ("Ferry | Trips | Passengers"); "" when it has none."""
+        heading = self.heading(sentence_id)
+        return MARKDOWN_TITLE.sub("", self.data.sentence(heading).text) \
+            if heading is not None else ""
 
     def is_table_header(self, sentence_id: int) -> bool:
         """Whether the sentence is the header row of the rows under it

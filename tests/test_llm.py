@@ -333,6 +333,15 @@ def test_claims_are_read_with_their_context_and_corruptions_caught(fake_llm, cor
         assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
 
 
+def _index_of(tmp_path, name: str, text: str):
+    """An index of a folder holding one file, `name`, of `text`."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / name).write_text(text, encoding="utf-8")
+    make_assistant(tmp_path / "index").index([corpus])
+    return tmp_path / "index"
+
+
 FLEET_TABLE = """# Harbour fleet, third quarter
 
 | Ferry | Trips | Passengers |
@@ -354,11 +363,7 @@ FLEET_TABLE = """# Harbour fleet, third quarter
 def test_a_number_of_a_table_row_keeps_its_column(fake_llm, tmp_path, claim, supported):
     """A row is given to the model with its table's header, and a claim
     that names one of its numbers by another column is unsupported."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "fleet.md").write_text(FLEET_TABLE, encoding="utf-8")
-    make_assistant(tmp_path / "index").index([corpus])
-    answer, warnings = ask(fake_llm, tmp_path / "index", ok(lambda m: (
+    answer, warnings = ask(fake_llm, _index_of(tmp_path, "fleet.md", FLEET_TABLE), ok(lambda m: (
         f"{claim} [{source_number(m, 'Moorhen | 530')}]."
     )), question="How many passengers did the Moorhen carry?")
     user = fake_llm.requests[0]["body"]["messages"][1]["content"]
@@ -368,6 +373,19 @@ def test_a_number_of_a_table_row_keeps_its_column(fake_llm, tmp_path, claim, sup
         assert answer.citations[0].line_start == 6
     else:
         assert answer.mode == "extractive" and warnings and "no claim" in warnings[0]
+
+
+def test_a_claim_is_checked_against_its_line_read_under_its_heading(fake_llm, tmp_path):
+    """A field of a note's front matter says what it is about only under the
+    note's title ("attendees: ..." under "title: Harbour team sync"): a claim
+    naming the meeting was refused as saying what its line does not."""
+    index = _index_of(tmp_path, "sync.md", "---\ntitle: Harbour team sync\ndate: 2024-03-12\n"
+                      "attendees: Priya, Tomasz, Lena\n---\n\nThe crane inspection moves to April.\n")
+    answer, warnings = ask(fake_llm, index, ok(lambda m: (
+        f"Priya and Lena attended the harbour team sync [{source_number(m, 'attendees')}].")),
+        question="Who attended the harbour team sync?")
+    assert answer.mode == "llm" and answer.claims[0].supported and not warnings
+    assert answer.citations[0].line_start == 4
 
 
 def test_markup_echoed_by_a_small_model_is_never_a_supported_claim(fake_llm, corpus_index):

@@ -38,7 +38,7 @@ from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_nu
 from .injection import addresses_the_model
 from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, \
     stopwords, tokenize
-from .layout import Layout
+from .layout import MARKDOWN_TITLE, Layout
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
@@ -564,6 +564,9 @@ class ExtractiveAnswerer:
                 if relevance >= self.related_threshold else []
             return Decision([], related, confidence, relevance)
         best = ranked[0]
+        block = self._asked_block(question, best)
+        if block is not None:
+            return Decision([block], [], confidence, relevance)
         chosen = [best]
         # A second sentence only when it is nearly as likely and says
         # something else; more citations must each earn their place.
@@ -573,6 +576,28 @@ class ExtractiveAnswerer:
                     and runner_up.sentence.text != best.sentence.text):
                 chosen.append(runner_up)
         return Decision(self._read_on(chosen), [], confidence, relevance)
+
+    def _asked_block(self, question: str, best: Candidate) -> Candidate | None:
+        """The whole list the best sentence is an item of, as one citation,
+        when the question asks what the title over the list says: an FAQ's
+        "### How do I delete my account?" over three numbered steps. Each
+        content word of the question is a word of the title, so it asks for
+        the list, not for one of its items. (A paragraph under such a title
+        stays a sentence: its first usually answers, and the rest builds
+        on it.)"""
+        title = self.layout.title_above(best.sentence_id)
+        asked = set(self._question_weights(question))
+        if title is None or not asked or not asked <= set(tokenize(MARKDOWN_TITLE.sub(
+                "", self.data.sentence(title).text))):
+            return None
+        ids = self.layout.block_after(title)
+        if best.sentence_id not in ids or not self.layout.is_list(ids):
+            return None
+        sentences = [self.data.sentence(sentence_id) for sentence_id in ids]
+        first, last = sentences[0], sentences[-1]
+        return replace(best, sentence=replace(
+            first, line_end=last.line_end, char_end=last.char_end, is_furniture=False,
+            text=" ".join(sentence.text for sentence in sentences)))
 
     def names_another_thing(self, question: str, best: Candidate) -> bool:
         """Whether the best sentence is about another thing than the one

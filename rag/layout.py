@@ -344,16 +344,41 @@ class Layout:
         they open as the first one did (`_item_kind`). At most
         ANNOUNCED_LINES lines past the colon, and never into a sentence that
         announces something itself."""
-        sentence = self.data.sentence(sentence_id)
-        if not sentence.text.rstrip().endswith(":"):
+        if not self.data.sentence(sentence_id).text.rstrip().endswith(":"):
             return []
+        return self.block_after(sentence_id)
+
+    def title_above(self, sentence_id: int) -> int | None:
+        """The id of the nearest title (`is_title`) above the sentence, at
+        most ANNOUNCED_LINES sentences up in its file and page, or None."""
+        sentence = self.data.sentence(sentence_id)
+        for earlier_id in range(sentence_id - 1, max(sentence_id - ANNOUNCED_LINES, 0) - 1, -1):
+            earlier = self.data.sentence(earlier_id)
+            if earlier is None or earlier.file != sentence.file or earlier.page != sentence.page:
+                return None
+            if self.is_title(earlier_id):
+                return earlier_id
+        return None
+
+    def is_list(self, ids: list[int]) -> bool:
+        """Whether sentences `ids` (a block) are items of a list: two or
+        more, one with a bullet or a number."""
+        sentences = [self.data.sentence(sentence_id) for sentence_id in ids]
+        return len(ids) > 1 and any(LIST_ITEM.match(sentence.text) or _is_item_mark(sentence)
+                                    for sentence in sentences)
+
+    def block_after(self, sentence_id: int) -> list[int]:
+        """The ids of the block that follows the sentence (see `announced`):
+        its paragraph, or its list with every item, at most ANNOUNCED_LINES
+        lines on."""
+        sentence = self.data.sentence(sentence_id)
         limit = sentence.line_end + ANNOUNCED_LINES
         ids, previous, listing = [], sentence, None
         for following_id in range(sentence_id + 1, sentence_id + 1 + ANNOUNCED_LINES):
             following = self.data.sentence(following_id)
             if following is None or following.file != sentence.file or \
                     following.page != sentence.page or following.line_end > limit or \
-                    following.text.rstrip().endswith(":"):
+                    following.text.rstrip().endswith(":") or self.is_title(following_id):
                 break
             new_block = following.line_start > previous.line_end + 1  # after a blank line
             if ids and new_block and (listing is None or _item_kind(following.text) != listing):

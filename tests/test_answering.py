@@ -622,6 +622,38 @@ def test_every_sentence_of_a_terms_description_is_read_with_the_term(tmp_path):
     assert result.text.startswith("``port`` Defaults to ``8080``.")
 
 
+LIBRARY_FAQ = """# Library FAQ
+
+### How do I renew a loan?
+
+1. Sign in to your library account.
+2. Open *Loans* and tick the books to keep.
+   - A book someone has reserved cannot be renewed.
+3. Press *Renew*; the new due date is shown at once.
+
+### Where do I return books after hours?
+
+Use the green drop box beside the main door; it is emptied every morning.
+"""
+
+
+def test_a_question_that_asks_what_a_title_over_a_list_asks_gets_the_whole_list(tmp_path):
+    """An FAQ's question as a title over numbered steps: asked the title's
+    question, the answer is every step, as one citation; asked about one
+    step, it is that step alone. A paragraph under such a title stays one
+    sentence."""
+    assistant = _assistant_of_one_file(tmp_path, "faq.md", LIBRARY_FAQ)
+    result = assistant.ask("How do I renew a loan?")
+    [citation] = result.citations
+    assert (citation.line_start, citation.line_end) == (5, 8)
+    assert result.text.startswith("1. Sign in to your library account. 2. Open *Loans*")
+    assert "3. Press *Renew*" in result.text
+    detail = assistant.ask("Can a reserved book be renewed?")
+    assert (detail.citations[0].line_start, detail.citations[0].line_end) == (7, 7)
+    returned = assistant.ask("Where do I return books after hours?")
+    assert (returned.citations[0].line_start, returned.citations[0].line_end) == (12, 12)
+
+
 def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
     """A title with no blank line under it opens the citation; the answer's
     text gives its words, not Markdown's "##"."""

@@ -553,6 +553,13 @@ class ExtractiveAnswerer:
         ranked = ordered(candidates)
         confidence = self.confidence(question, ranked)
         relevance = self.relevance(question, ranked)
+        # A question that asks what a title over a list asks is answered by
+        # the list, however its items rank alone (they rarely repeat the
+        # title's words).
+        block = self._asked_block(question, ranked) \
+            if relevance >= self.related_threshold else None
+        if block is not None:
+            return Decision([block], [], confidence, relevance)
         # An answer needs documents about the question: one sentence standing
         # out among unrelated ones ("France" in an article about Turkey)
         # is no answer to "What is the capital of France?".
@@ -564,9 +571,6 @@ class ExtractiveAnswerer:
                 if relevance >= self.related_threshold else []
             return Decision([], related, confidence, relevance)
         best = ranked[0]
-        block = self._asked_block(question, best)
-        if block is not None:
-            return Decision([block], [], confidence, relevance)
         chosen = [best]
         # A second sentence only when it is nearly as likely and says
         # something else; more citations must each earn their place.
@@ -577,27 +581,30 @@ class ExtractiveAnswerer:
                 chosen.append(runner_up)
         return Decision(self._read_on(chosen), [], confidence, relevance)
 
-    def _asked_block(self, question: str, best: Candidate) -> Candidate | None:
-        """The whole list the best sentence is an item of, as one citation,
-        when the question asks what the title over the list says: an FAQ's
-        "### How do I delete my account?" over three numbered steps. Each
-        content word of the question is a word of the title, so it asks for
-        the list, not for one of its items. (A paragraph under such a title
-        stays a sentence: its first usually answers, and the rest builds
-        on it.)"""
-        title = self.layout.title_above(best.sentence_id)
+    def _asked_block(self, question: str, ranked: list[Candidate]) -> Candidate | None:
+        """A whole list, as one citation, when the question asks what the
+        title over it says: an FAQ's "### How do I delete my account?" over
+        three numbered steps. Each content word of the question is a word of
+        the title, so it asks for the list, not for one of its items. The
+        list is one that an item of the reranker's candidates is in. (A
+        paragraph under such a title stays a sentence: its first usually
+        answers, and the rest builds on it.)"""
         asked = set(self._question_weights(question))
-        if title is None or not asked or not asked <= set(tokenize(MARKDOWN_TITLE.sub(
-                "", self.data.sentence(title).text))):
+        if not asked:
             return None
-        ids = self.layout.block_after(title)
-        if best.sentence_id not in ids or not self.layout.is_list(ids):
-            return None
-        sentences = [self.data.sentence(sentence_id) for sentence_id in ids]
-        first, last = sentences[0], sentences[-1]
-        return replace(best, sentence=replace(
-            first, line_end=last.line_end, char_end=last.char_end, is_furniture=False,
-            text=" ".join(sentence.text for sentence in sentences)))
+        for candidate in ranked[:RERANK_DEPTH]:
+            title = self.layout.title_above(candidate.sentence_id)
+            if title is None or not asked <= set(tokenize(MARKDOWN_TITLE.sub(
+                    "", self.data.sentence(title).text))):
+                continue
+            ids = self.layout.block_after(title)
+            if candidate.sentence_id in ids and self.layout.is_list(ids):
+                sentences = [self.data.sentence(sentence_id) for sentence_id in ids]
+                first, last = sentences[0], sentences[-1]
+                return replace(candidate, sentence=replace(
+                    first, line_end=last.line_end, char_end=last.char_end, is_furniture=False,
+                    text=" ".join(sentence.text for sentence in sentences)))
+        return None
 
     def names_another_thing(self, question: str, best: Candidate) -> bool:
         """Whether the best sentence is about another thing than the one

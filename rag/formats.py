@@ -33,8 +33,9 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # numbers): a file indexed by an older extractor is then read again, and its
 # old citations are not quoted against new lines. 2: HTML tables by rows;
 # 3: a <pre> block keeps its lines, a <br> inside a table cell keeps its row;
-# 4: a heading (<h1>-<h6>, a Word "Heading" style) is marked "# " as in Markdown.
-EXTRACTOR_VERSION = 4
+# 4: a heading (<h1>-<h6>, a Word "Heading" style) is marked "# " as in Markdown;
+# 5: a list's item (<li>, a Word list paragraph) is marked "- " or "1. ".
+EXTRACTOR_VERSION = 5
 # HTML's heading tags, and the Markdown mark of each level.
 HEADING_MARKS = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
@@ -86,6 +87,8 @@ class _VisibleText(HTMLParser):
         self.pre_depth = 0  # inside <pre>: its line breaks are the text's
         self.cell_depth = 0  # inside <td>/<th>: a <br> must not end the row
         self.mark_at: int | None = None  # where the open heading's mark is in `parts`
+        self.lists: list[list] = []  # open <ul>/<ol>: [tag, items so far]
+        self.item_marks: list[int] = []  # where each open <li>'s mark is in `parts`
 
     def handle_starttag(self, tag, attrs):
         if tag in self.HIDDEN:
@@ -104,10 +107,24 @@ class _VisibleText(HTMLParser):
             if tag in HEADING_MARKS and not self.cell_depth:
                 self.mark_at = len(self.parts)
                 self.parts.append(HEADING_MARKS[tag])
+            elif tag in ("ul", "ol"):
+                start = dict(attrs).get("start") or "1"
+                self.lists.append([tag, int(start) - 1 if start.strip().isdigit() else 0])
+            elif tag == "li" and not self.cell_depth:
+                self.item_marks.append(len(self.parts))
+                self.parts.append(self._item_mark())
 
     def handle_startendtag(self, tag, attrs):
         if tag in self.BLOCKS:
             self.parts.append(self._break(tag))
+
+    def _item_mark(self) -> str:
+        """A list item's mark as Markdown writes it: "1. " in a numbered
+        list, "- " in any other, so the item reads as one (`LIST_ITEM`)."""
+        if self.lists and self.lists[-1][0] == "ol":
+            self.lists[-1][1] += 1
+            return f"{self.lists[-1][1]}. "
+        return "- "
 
     def _break(self, tag) -> str:
         """A block starts a line; a <br> inside a table cell only parts
@@ -125,6 +142,12 @@ class _VisibleText(HTMLParser):
                 if not "".join(self.parts[self.mark_at + 1:]).strip():
                     self.parts[self.mark_at] = ""
                 self.mark_at = None
+            elif tag in ("ul", "ol") and self.lists:
+                self.lists.pop()
+            elif tag == "li" and self.item_marks:
+                mark_at = self.item_marks.pop()  # an empty item leaves no mark
+                if not "".join(self.parts[mark_at + 1:]).strip():
+                    self.parts[mark_at] = ""
             self.parts.append("\n")
             if tag == "pre":
                 self.pre_depth = max(0, self.pre_depth - 1)
@@ -246,7 +269,7 @@ def docx_text(data: bytes) -> str:
                          for row in block.rows]
                 text = "\n".join(line for line in lines if line.strip(" |"))
             else:
-                text = _word_heading_mark(block) + block.text
+                text = _word_heading_mark(block) + _word_item_mark(block) + block.text
             text = re.sub(r"[ \t\r\f\v]+", " ", text).strip()
             total += len(text)
             if total > MAX_EXTRACTED_CHARS:
@@ -266,6 +289,16 @@ def _word_heading_mark(paragraph) -> str:
     if style == "Title" and paragraph.text.strip():
         return HEADING_MARKS["h1"]
     return ""
+
+
+def _word_item_mark(paragraph) -> str:
+    """"- " for an item of a Word list (a "List ..." style, or numbering of
+    its own), as Markdown marks one; "" for any other paragraph. Word draws
+    a list's numbers, so its text holds none."""
+    style = getattr(paragraph.style, "name", "") or ""
+    properties = paragraph._p.pPr
+    numbered = properties is not None and properties.numPr is not None
+    return "- " if (style.startswith("List") or numbered) and paragraph.text.strip() else ""
 
 
 def is_pdf(name: str) -> bool:

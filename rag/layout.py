@@ -86,15 +86,21 @@ class Layout:
     def _heading_right_above(self, sentence_id: int) -> int | None:
         """The heading of `_find_heading` when it stands right above the sentence."""
         sentence = self.data.sentence(sentence_id)
-        above = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        above_id = sentence_id - 1
+        above = self.data.sentence(above_id) if above_id >= 0 else None
+        # A numbered item's mark, split off on the item's line ("1." of "1.
+        # Screw the holder on."), stands between the item and its title.
+        if above is not None and _is_item_mark(above) and above.line_start == sentence.line_start \
+                and above_id > 0:
+            above_id -= 1
+            above = self.data.sentence(above_id)
         if above is None or sentence.is_furniture or above.file != sentence.file or \
                 above.page != sentence.page:
             return None
-        heading_id, heading, text, marked = sentence_id - 1, above, above.text, False
-        if RULE_LINE.fullmatch(above.text) and sentence_id > 1 and \
-                self.underlined(sentence_id - 2):
-            title = self.data.sentence(sentence_id - 2)
-            heading_id, heading, text, marked = sentence_id - 2, title, title.text, True
+        heading_id, heading, text, marked = above_id, above, above.text, False
+        if RULE_LINE.fullmatch(above.text) and above_id > 0 and self.underlined(above_id - 1):
+            title = self.data.sentence(above_id - 1)
+            heading_id, heading, text, marked = above_id - 1, title, title.text, True
         elif MARKDOWN_TITLE.match(above.text):
             text, marked = MARKDOWN_TITLE.sub("", above.text), True
         # Text taken out of HTML, PDF or Word has a blank line after every
@@ -108,9 +114,11 @@ class Layout:
         # of a table: "Kadıköy II | 400"), that end no sentence, and no item
         # of a bulleted or numbered list, as the sentence under it is not
         # either.
+        # A list's first item is read under a title marked as one ("## Risks"
+        # over "- Fuel prices may rise"), as a paragraph is.
         if not words or len(words) > ITEM_HEADING_WORDS or \
                 text.rstrip().endswith(SENTENCE_ENDS) or \
-                LIST_ITEM.match(heading.text) or LIST_ITEM.match(sentence.text) or \
+                LIST_ITEM.match(heading.text) or (LIST_ITEM.match(sentence.text) and not marked) or \
                 not all(any(char.isalpha() for char in word) for word in words):
             return None
         return heading_id

@@ -34,6 +34,8 @@ LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)
 # Columns aligned with tabs between two words ("xdg-open<TAB><TAB>Open a
 # file"): a plain-text table or a tab-separated export.
 COLUMN_BREAK = re.compile(r"(?<=\S)\t+(?=\S)")
+# A Markdown title's line: "## Options" (a hashtag, "#rust", has no space).
+TITLE_LINE = re.compile(r"#{1,6}\s")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 # An entry of a table of contents: a link to a place in the same page, alone
@@ -57,8 +59,9 @@ MAX_SENTENCE_CHARS = 1000
 # a rule line ("-----" under a title) is a line of its own; 7: a row of
 # tab-aligned columns is a sentence of its own; 8: each line of a Markdown
 # file's front matter is a sentence of its own; 9: table rows that differ
-# only in their numbers are content, not a repeated running header.
-SPLITTER_VERSION = 9
+# only in their numbers are content, not a repeated running header; 10: a
+# Markdown title's line runs into no sentence.
+SPLITTER_VERSION = 10
 # Front matter: a block of "key: value" lines that opens a Markdown note
 # (Jekyll, Hugo, Obsidian) between a "---" line and a "---" or "..." line.
 FRONT_MATTER_OPEN = "---"
@@ -178,6 +181,10 @@ def _joiner(previous: str, following: str, width: int) -> str:
     # between sections) is a line of its own: the title above it is no part
     # of the sentence below.
     if RULE_LINE.fullmatch(previous) or RULE_LINE.fullmatch(following):
+        return "\n"
+    # So is a Markdown title ("## How do I assemble the lamp?"), or one an
+    # extractor marked so: it runs into neither the sentence above nor below.
+    if TITLE_LINE.match(previous) or TITLE_LINE.match(following):
         return "\n"
     last, first = previous[-1], following[0]
     if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():

@@ -654,6 +654,51 @@ def test_a_question_that_asks_what_a_title_over_a_list_asks_gets_the_whole_list(
     assert (returned.citations[0].line_start, returned.citations[0].line_end) == (12, 12)
 
 
+LAMP_PAGE = """<html><body><h1>Lamp kit</h1>
+<p>The kit contains four parts:</p>
+<ul><li>a brass base with its cable,</li><li>a linen shade,</li><li>a bulb holder,</li>
+<li>and a pack of screws.</li></ul>
+<h2>How do I assemble the lamp?</h2>
+<ol><li>Screw the bulb holder onto the base.</li><li>Clip the shade onto the holder.</li>
+<li>Plug the cable in.</li></ol>
+<p>The lamp takes bulbs of up to 40 watts.</p></body></html>"""
+
+
+def test_an_html_list_is_read_as_a_list(tmp_path):
+    """HTML's list items are marked as items, so a colon reads on to every
+    item and a title that asks what its steps answer gets them all; the
+    first step is read under its title, past its number. Before, the
+    colon's sentence ran on through the next title."""
+    assistant = _assistant_of_one_file(tmp_path, "lamp.html", LAMP_PAGE)
+    parts = assistant.ask("What parts does the kit contain?")
+    assert parts.text.startswith("Lamp kit The kit contains four parts: - a brass base")
+    assert "- and a pack of screws." in parts.text and "assemble" not in parts.text
+    steps = assistant.ask("How do I assemble the lamp?")
+    [citation] = steps.citations
+    assert (citation.line_start, citation.line_end) == (15, 19)
+    assert steps.text.startswith("1. Screw the bulb holder onto the base. 2. Clip the shade")
+    one = assistant.ask("What do I clip onto the holder?")
+    assert (one.citations[0].line_start, one.citations[0].line_end) == (17, 17)
+
+
+def test_a_lists_first_item_is_read_under_the_title_above_it(tmp_path):
+    """A title marked as one heads the list under it as it heads a
+    paragraph: its first item is read under it, past a number split off as
+    its own mark ("1."). Items were never read under a heading, so "What
+    are the risks?" lost the only line that says "risks"."""
+    text = ("## Risks\n\n- Fuel prices may rise.\n- Two captains retire.\n\n"
+            "## Steps\n\n1. Screw the holder on.\n2. Clip the shade on.\n")
+    assistant = _assistant_of_one_file(tmp_path, "notes.md", text)
+    ids = {sentence.text: sentence_id for sentence_id, sentence in
+           enumerate(assistant.data().sentences)}
+    layout = assistant.answerer.layout
+    assert layout.heading(ids["- Fuel prices may rise."]) == ids["## Risks"]
+    assert layout.heading(ids["Screw the holder on."]) == ids["## Steps"]
+    assert layout.heading(ids["- Two captains retire."]) is None  # an item heads no item
+    risks = assistant.ask("What are the risks?")
+    assert (risks.citations[0].line_start, risks.citations[0].line_end) == (3, 4)
+
+
 def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
     """A title with no blank line under it opens the citation; the answer's
     text gives its words, not Markdown's "##"."""

@@ -65,7 +65,31 @@ def test_html_visible_text_only():
     assert "Port notes" not in text and "Enable scripts" not in text
     assert text.split("\n\n")[0] == "# Harbour guide"  # a heading, marked as Markdown marks one
     assert "The ferries run every twenty minutes & cost little." in text
-    assert "First item\n\nSecond item" in text
+    assert "- First item\n\n- Second item" in text  # items marked as Markdown marks them
+
+
+def test_list_items_are_marked_as_markdown_marks_them():
+    """<li> comes out as "- item", or "1. item" in an <ol> (from its start);
+    an empty item leaves no mark. Without marks, a list after "The kit
+    contains four parts:" ran into one sentence with the title below it."""
+    assert html_text("<ol start='3'><li>Rinse</li><li>Dry<ul><li>by hand</li></ul></li></ol>"
+                     "<ul><li></li><li>Store</li></ul>").splitlines() == [
+        "3. Rinse", "", "4. Dry", "", "- by hand", "", "- Store"]
+
+
+def test_word_list_paragraphs_are_marked_as_items(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Risks", level=1)
+    document.add_paragraph("Fuel prices may rise.", style="List Bullet")
+    document.add_paragraph("Two captains retire.", style="List Number")
+    document.add_paragraph("Nothing else is known.")
+    path = tmp_path / "risks.docx"
+    document.save(path)
+    assert docx_text(path.read_bytes()).splitlines() == [
+        "# Risks", "", "- Fuel prices may rise.", "", "- Two captains retire.", "",
+        "Nothing else is known."]
 
 
 FERRIES = """<html><body><h1>Harbor ferries</h1><p>The authority runs three ferries.</p>

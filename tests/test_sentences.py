@@ -231,6 +231,17 @@ def test_each_field_of_a_notes_front_matter_is_a_sentence_of_its_own():
         "The club voted to buy a second coxless four before the summer."]
 
 
+def test_a_markdown_title_runs_into_no_sentence():
+    """A title's line ("## How do I assemble it?", as Markdown writes one
+    and the HTML and Word extractors mark one) ran into the sentence above
+    it when that sentence ended on the line before."""
+    text = "The kit has a base and a shade.\n## How do I assemble it?\nScrew the holder on.\n"
+    assert [s.text for s in split_sentences(text, "kit.md")] == [
+        "The kit has a base and a shade.", "## How do I assemble it?", "Screw the holder on."]
+    # A hashtag is no title.
+    assert len(split_sentences("We tagged it\n#harbour in the post.\n", "a.md")) == 1
+
+
 def test_a_table_of_contents_is_furniture_and_a_link_in_prose_is_not():
     """A Markdown table of contents (links to places in the page, one per
     line) says nothing to answer from; before, "* [Quick rinse](#quick-rinse)"

@@ -25,7 +25,7 @@ from .chunks import chunk_sentences
 from .documents import Document, PassedOver, Skipped, common_root, discover, read_document
 from .embedding import Embedder, load_embedder
 from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
-from .sentences import SPLITTER_VERSION, split_sentences
+from .sentences import SPLITTER_VERSION, running_lines, split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .storage import FileEntry, Store, open_store
 from .store import IndexError_
@@ -138,8 +138,9 @@ def prepare_file(path: Path, file: str, old: dict | None, settings: Settings) ->
 def _fresh_entry(document: Document, file: str, settings: Settings) -> FileEntry:
     sentences: list[Sentence] = []
     chunks: list[Chunk] = []
+    running = running_lines([unit.text for unit in document.units if unit.page is not None])
     for unit in document.units:  # chunks never cross a PDF page
-        unit_sentences = split_sentences(unit.text, file, unit.page, unit.extracted)
+        unit_sentences = split_sentences(unit.text, file, unit.page, unit.extracted, running)
         chunks += chunk_sentences(unit_sentences, len(sentences), settings.chunk_tokens,
                                   settings.chunk_overlap)
         sentences += unit_sentences

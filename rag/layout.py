@@ -97,6 +97,11 @@ class Layout:
         if above is None or sentence.is_furniture or above.file != sentence.file or \
                 above.page != sentence.page:
             return None
+        # Furniture on a page's first line is its running header ("Shared
+        # MIME-info Database" atop every page): what the page is in, not
+        # what its first lines are about.
+        if above.is_furniture and above.page is not None and above.line_start == 1:
+            return None
         heading_id, heading, text, marked = above_id, above, above.text, False
         if RULE_LINE.fullmatch(above.text) and above_id > 0 and self.underlined(above_id - 1):
             title = self.data.sentence(above_id - 1)

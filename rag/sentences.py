@@ -60,8 +60,13 @@ MAX_SENTENCE_CHARS = 1000
 # tab-aligned columns is a sentence of its own; 8: each line of a Markdown
 # file's front matter is a sentence of its own; 9: table rows that differ
 # only in their numbers are content, not a repeated running header; 10: a
-# Markdown title's line runs into no sentence.
-SPLITTER_VERSION = 10
+# Markdown title's line runs into no sentence; 11: a paged document's
+# running headers and footers are furniture, lines of their own.
+SPLITTER_VERSION = 11
+# A line at the top or bottom (EDGE_LINES) of this many pages is a running
+# header or footer.
+RUNNING_PAGES = 3
+EDGE_LINES = 2
 # Front matter: a block of "key: value" lines that opens a Markdown note
 # (Jekyll, Hugo, Obsidian) between a "---" line and a "---" or "..." line.
 FRONT_MATTER_OPEN = "---"
@@ -89,10 +94,11 @@ class Piece:
 class Flow:
     """The reflowed text of a document and the map back to the original."""
 
-    def __init__(self, text: str, table: LineTable):
+    def __init__(self, text: str, table: LineTable, running: frozenset[str] = frozenset()):
         self.parts: list[str] = []
         self.pieces: list[Piece] = []
         self.length = 0
+        self.running = running  # `line_key`s of a paged document's running headers
         self._build(text, table)
         self.text = "".join(self.parts)
         self._piece_starts = [piece.flow_start for piece in self.pieces]
@@ -123,7 +129,9 @@ class Flow:
         previous = None
         for position, (content, offset, blank) in enumerate(lines):
             if previous is not None:
-                joiner = "\n" if (blank and blank_is_break) or position in fields \
+                # A running header or footer is a line of its own.
+                apart = line_key(previous) in self.running or line_key(content) in self.running
+                joiner = "\n" if (blank and blank_is_break) or position in fields or apart \
                     else _joiner(previous, content, width)
                 self._append(joiner, None)
             self._append(content, offset)
@@ -347,27 +355,47 @@ def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = Fals
     return repeated
 
 
+def line_key(line: str) -> str:
+    """A line as a running header repeats it: spaces collapsed, every
+    number the same ("Chapter 4: Function reference #")."""
+    return re.sub(r"\d+", "#", " ".join(line.split()))
+
+
+def running_lines(pages: list[str]) -> frozenset[str]:
+    """The `line_key`s of lines that open or close RUNNING_PAGES pages or
+    more of a paged document: a book's "Chapter 4: Function reference 10"
+    at the top of each page of its chapter, a report's footer. One page
+    alone cannot tell its header from its text."""
+    counts: Counter = Counter()
+    for text in pages:
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        counts.update({line_key(line) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]})
+    return frozenset(key for key, count in counts.items() if count >= RUNNING_PAGES)
+
+
 def split_sentences(text: str, file: str, page: int | None = None,
-                    extracted: bool = False) -> list[Sentence]:
+                    extracted: bool = False,
+                    running: frozenset[str] = frozenset()) -> list[Sentence]:
     """All sentences of a document (or of one PDF page), in order, with
-    exact line ranges."""
+    exact line ranges. `running`: the running headers and footers of the
+    document the page is of (`running_lines`), page furniture."""
     table = LineTable(text)
-    flow = Flow(text, table)
+    flow = Flow(text, table, running)
     script = _dominant_script(text)
     lines = [" ".join(line.text_of(text).split()) for line in table.lines()]
-    line_counts = Counter(re.sub(r"\d+", "#", line) for line in lines)
+    line_counts = Counter(line_key(line) for line in lines)
     sentences = []
     for begin, end in _sentence_spans(flow.text):
         char_start = flow.origin_of(begin)
         char_end = flow.origin_of(end - 1) + 1
         line_start, line_end = table.line_of(char_start), table.line_of(char_end - 1)
         sentence_text = " ".join(flow.text[begin:end].split())
-        key = re.sub(r"\d+", "#", sentence_text)
+        key = line_key(sentence_text)
         # A line repeated with other numbers is a running header ("Report |
         # page 3"), unless it is a row among rows ("| 2019 | 52 |").
-        repeated = len(sentence_text) < 100 and line_counts.get(key, 0) > 1 and not (
-            _among_rows(lines, line_start, line_end)
-            or COLUMN_BREAK.search(flow.text[begin:end]))
+        repeated = key in running or (len(sentence_text) < 100 and line_counts.get(key, 0) > 1
+                                      and not (_among_rows(lines, line_start, line_end)
+                                               or COLUMN_BREAK.search(flow.text[begin:end])))
         sentences.append(Sentence(
             file=file,
             line_start=line_start,

@@ -137,6 +137,34 @@ def test_pdf_pages_are_extracted_one_unit_each():
     assert "three electric ferries" in units[1].text and units[0].extracted
 
 
+def test_a_pdfs_running_header_is_furniture_and_runs_into_no_sentence(tmp_path):
+    """"Harbour fleet handbook" atop each page ran into the page's first
+    sentence, which then answered with the header's words; a line that
+    opens or closes three pages or more (numbers aside: "Page 5 of 7") is
+    a running header or footer: furniture, on a line of its own, and no
+    heading for the line under it."""
+    pages = [["Harbour fleet handbook", line, f"Page {number} of 7"]
+             for number, line in enumerate([
+                 "the Kestrel was built in Bergen",
+                 "the Moorhen carries four hundred people",
+                 "the Tern sails only in summer",
+                 "the Plover was sold in 2020"], 4)]
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "fleet.pdf").write_bytes(make_pdf(pages))
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([docs])
+    sentences = assistant.data().sentences
+    headers = [sentence for sentence in sentences if sentence.text == "Harbour fleet handbook"]
+    assert len(headers) == 4 and all(header.is_furniture for header in headers)
+    assert all(sentence.text.startswith("Page") == sentence.is_furniture
+               for sentence in sentences if sentence not in headers)
+    answer = assistant.ask("Where was the Kestrel built?")
+    citation = (answer.citations or answer.related)[0]
+    assert (citation.page, citation.line_start, citation.line_end) == (1, 2, 2)
+    assert citation.text == "the Kestrel was built in Bergen"
+
+
 def test_damaged_pdf_is_skipped_with_a_reason(tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(make_pdf(REPORT)[:300])

@@ -102,6 +102,15 @@ class Layout:
         # what its first lines are about.
         if above.is_furniture and above.page is not None and above.line_start == 1:
             return None
+        # A heading stands on a line of its own: the last words of a line of
+        # prose ("... stayed at the north pier. Photo: Lena Park") head
+        # nothing. Its number may stand before it ("2.9. The mime.cache
+        # files", the "2.9." ending the sentence before in a PDF's text).
+        before = self.data.sentence(above_id - 1) if above_id > 0 else None
+        if before is not None and before.file == above.file and before.page == above.page \
+                and before.line_end == above.line_start and not _is_item_mark(before) \
+                and not SECTION_NUMBER_END.search(before.text):
+            return None
         heading_id, heading, text, marked = above_id, above, above.text, False
         if RULE_LINE.fullmatch(above.text) and above_id > 0 and self.underlined(above_id - 1):
             title = self.data.sentence(above_id - 1)
@@ -470,6 +479,8 @@ TITLE_WORDS = 8
 TITLE_CASE_LETTERS = 4
 # A Markdown title's marks ("## ").
 MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
+# A section's number ending a line's text before its title ("... 2.9.").
+SECTION_NUMBER_END = re.compile(r"(?:^|\s)\d{1,3}(?:\.\d{1,3})*\.?$")
 # The row under a Markdown table's header: "|---|:---:|", "| --- | --- |".
 MARKDOWN_TABLE_DELIMITER = re.compile(r"\|?(?:\s*:?-{3,}:?\s*\|)+(?:\s*:?-{3,}:?\s*)?")
 # The field of a note's front matter that gives its title.

@@ -699,6 +699,27 @@ def test_a_lists_first_item_is_read_under_the_title_above_it(tmp_path):
     assert (risks.citations[0].line_start, risks.citations[0].line_end) == (3, 4)
 
 
+STRIKE_PAGE = """<html><body><h1>Ferry crews strike</h1>
+<p>Crews walked out at 6am on Tuesday over new shift rotas.</p>
+<figure><img src="ferry.jpg"><figcaption>The Moorhen stayed at the north pier. Photo: Lena
+Park</figcaption></figure>
+<p>Talks between the union and the harbour authority are due to resume on Thursday.</p>
+</body></html>"""
+
+
+def test_the_last_words_of_a_line_head_nothing(tmp_path):
+    """A heading stands on a line of its own: a caption's credit ("...
+    north pier. Photo: Lena Park") was read as the heading of the paragraph
+    under it, and opened its answer."""
+    assistant = _assistant_of_one_file(tmp_path, "strike.html", STRIKE_PAGE)
+    ids = {sentence.text: sentence_id for sentence_id, sentence in
+           enumerate(assistant.data().sentences)}
+    talks = ids["Talks between the union and the harbour authority are due to resume on Thursday."]
+    assert assistant.answerer.layout.heading(talks) is None
+    answer = assistant.ask("When do the talks resume?")
+    assert answer.text.startswith("Talks between the union")
+
+
 def test_a_markdown_title_right_above_its_text_is_cited_without_its_marks(tmp_path):
     """A title with no blank line under it opens the citation; the answer's
     text gives its words, not Markdown's "##"."""

@@ -165,6 +165,25 @@ def test_a_pdfs_running_header_is_furniture_and_runs_into_no_sentence(tmp_path):
     assert citation.text == "the Kestrel was built in Bergen"
 
 
+def test_a_pdf_section_title_after_its_number_heads_its_paragraph(tmp_path):
+    """In a PDF's text a section's number may end the sentence before its
+    title ("... type "\\n" 2.9." then "The cache files" on the same line):
+    the title still stands on a line of its own, and heads the paragraph
+    under it."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "spec.pdf").write_bytes(make_pdf([[
+        "Each line in the section takes the form:", '[ indent ] ">" path "=" type "\\n"',
+        "2.9. The cache files",
+        "The cache files hold the globs and the magic rules in one binary file."]]))
+    assistant = make_assistant(tmp_path / "index")
+    assistant.index([docs])
+    ids = {sentence.text: sentence_id for sentence_id, sentence in
+           enumerate(assistant.data().sentences)}
+    body = ids["The cache files hold the globs and the magic rules in one binary file."]
+    assert assistant.answerer.layout.heading(body) == ids["The cache files"]
+
+
 def test_damaged_pdf_is_skipped_with_a_reason(tmp_path):
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(make_pdf(REPORT)[:300])

@@ -34,8 +34,9 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # old citations are not quoted against new lines. 2: HTML tables by rows;
 # 3: a <pre> block keeps its lines, a <br> inside a table cell keeps its row;
 # 4: a heading (<h1>-<h6>, a Word "Heading" style) is marked "# " as in Markdown;
-# 5: a list's item (<li>, a Word list paragraph) is marked "- " or "1. ".
-EXTRACTOR_VERSION = 5
+# 5: a list's item (<li>, a Word list paragraph) is marked "- " or "1. ";
+# 6: a <nav>, and a list whose every item is a link, are left out.
+EXTRACTOR_VERSION = 6
 # HTML's heading tags, and the Markdown mark of each level.
 HEADING_MARKS = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
@@ -72,7 +73,8 @@ class _VisibleText(HTMLParser):
     read as the title of the lines under it, not as an answer of its own
     (`layout.Layout.is_title`)."""
 
-    HIDDEN = {"head", "script", "style", "noscript", "template", "svg", "iframe", "object"}
+    # A <nav> is the site's menus, not what the page says.
+    HIDDEN = {"head", "script", "style", "noscript", "template", "svg", "iframe", "object", "nav"}
     BLOCKS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
               "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
               "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
@@ -87,10 +89,17 @@ class _VisibleText(HTMLParser):
         self.pre_depth = 0  # inside <pre>: its line breaks are the text's
         self.cell_depth = 0  # inside <td>/<th>: a <br> must not end the row
         self.mark_at: int | None = None  # where the open heading's mark is in `parts`
-        self.lists: list[list] = []  # open <ul>/<ol>: [tag, items so far]
+        self.lists: list[list] = []  # open <ul>/<ol>: [tag, items numbered so far]
         self.item_marks: list[int] = []  # where each open <li>'s mark is in `parts`
+        # Of each open list: [where it starts in `parts`, items, items that are a link only];
+        # of each open item: [characters inside a link, characters outside].
+        self.list_spans: list[list[int]] = []
+        self.item_text: list[list[int]] = []
+        self.link_depth = 0
 
     def handle_starttag(self, tag, attrs):
+        if tag == "a":
+            self.link_depth += 1
         if tag in self.HIDDEN:
             self.hidden_depth += 1
         elif tag == "tr":
@@ -110,9 +119,11 @@ class _VisibleText(HTMLParser):
             elif tag in ("ul", "ol"):
                 start = dict(attrs).get("start") or "1"
                 self.lists.append([tag, int(start) - 1 if start.strip().isdigit() else 0])
+                self.list_spans.append([len(self.parts) - 1, 0, 0])
             elif tag == "li" and not self.cell_depth:
                 self.item_marks.append(len(self.parts))
                 self.parts.append(self._item_mark())
+                self.item_text.append([0, 0])
 
     def handle_startendtag(self, tag, attrs):
         if tag in self.BLOCKS:
@@ -132,6 +143,8 @@ class _VisibleText(HTMLParser):
         return " " if tag == "br" and self.cell_depth else "\n"
 
     def handle_endtag(self, tag):
+        if tag == "a":
+            self.link_depth = max(0, self.link_depth - 1)
         if tag in self.HIDDEN:
             self.hidden_depth = max(0, self.hidden_depth - 1)
         elif tag in self.CELLS:
@@ -144,10 +157,19 @@ class _VisibleText(HTMLParser):
                 self.mark_at = None
             elif tag in ("ul", "ol") and self.lists:
                 self.lists.pop()
+                start, items, links = self.list_spans.pop()
+                # A list whose every item is a link (a menu, a table of
+                # contents, "Related" stories) points elsewhere.
+                if items >= 2 and links == items:
+                    del self.parts[start:]
             elif tag == "li" and self.item_marks:
                 mark_at = self.item_marks.pop()  # an empty item leaves no mark
                 if not "".join(self.parts[mark_at + 1:]).strip():
                     self.parts[mark_at] = ""
+                inside, outside = self.item_text.pop() if self.item_text else (0, 0)
+                if self.list_spans:
+                    self.list_spans[-1][1] += 1
+                    self.list_spans[-1][2] += inside > 0 and outside == 0
             self.parts.append("\n")
             if tag == "pre":
                 self.pre_depth = max(0, self.pre_depth - 1)
@@ -155,6 +177,8 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if self.hidden_depth:
             return
+        if self.item_text and data.strip():
+            self.item_text[-1][0 if self.link_depth else 1] += len(data.strip())
         if self.pre_depth:
             # Each line of a code block stays a line, as a table row does.
             self.parts.append(ROW_BREAK.join(re.sub(r"[ \t\f\v]+", " ", line)

@@ -77,6 +77,22 @@ def test_list_items_are_marked_as_markdown_marks_them():
         "3. Rinse", "", "4. Dry", "", "- by hand", "", "- Store"]
 
 
+def test_menus_and_lists_of_links_are_left_out():
+    """A page saved from the web holds its site's menus and lists of other
+    stories ("Related: Harbour fares to rise in July"), which answered
+    questions about things the page does not say. A <nav> and a list whose
+    every item is only a link are left out; a list with text of its own,
+    links or not, stays."""
+    page = ("<nav><ul><li><a href='/'>Home</a></li><li><a href='/sport'>Sport</a></li></ul></nav>"
+            "<p>Crews walked out on Tuesday.</p><h2>Related</h2>"
+            "<ul><li><a href='/a'>Harbour fares to rise in July</a></li>"
+            "<li><a href='/b'>New electric ferry ordered</a></li></ul>"
+            "<ul><li><a href='/c'>Kestrel</a>, built in 1998</li><li>Moorhen</li></ul>")
+    assert html_text(page).splitlines() == [
+        "Crews walked out on Tuesday.", "", "## Related", "", "- Kestrel, built in 1998", "",
+        "- Moorhen"]
+
+
 def test_word_list_paragraphs_are_marked_as_items(tmp_path):
     import docx
 

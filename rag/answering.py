@@ -38,7 +38,7 @@ from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_nu
 from .injection import addresses_the_model
 from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, \
     stopwords, tokenize
-from .layout import MARKDOWN_TITLE, Layout
+from .layout import Layout, unmarked
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
@@ -405,7 +405,8 @@ class ExtractiveAnswerer:
         it: it is read with them (`_heading`), never as an answer alone."""
         sentence = self.data.sentence(sentence_id)
         return not sentence.is_furniture and not addresses_the_model(sentence.text) \
-            and not self.layout.is_title(sentence_id) and not self.layout.is_table_header(sentence_id)
+            and not self.layout.is_title(sentence_id) \
+            and not self.layout.is_table_header(sentence_id)
 
     # -- the reranker -------------------------------------------------------
     @property
@@ -594,8 +595,8 @@ class ExtractiveAnswerer:
             return None
         for candidate in ranked[:RERANK_DEPTH]:
             title = self.layout.title_above(candidate.sentence_id)
-            if title is None or not asked <= set(tokenize(MARKDOWN_TITLE.sub(
-                    "", self.data.sentence(title).text))):
+            if title is None or \
+                    not asked <= set(tokenize(unmarked(self.data.sentence(title).text))):
                 continue
             ids = self.layout.block_after(title)
             if candidate.sentence_id in ids and self.layout.is_list(ids):

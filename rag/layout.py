@@ -23,7 +23,7 @@ from .claims import document_subject, quotation_rest
 from .formats import CELL_SEPARATOR
 from .keyword import stopwords, tokenize
 from .sentences import FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, FRONT_MATTER_LINES, \
-    FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, RULE_LINE
+    FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, MARKDOWN_TITLE, RULE_LINE
 from .storage import IndexView
 from .types import Sentence
 
@@ -116,7 +116,7 @@ class Layout:
             title = self.data.sentence(above_id - 1)
             heading_id, heading, text, marked = above_id - 1, title, title.text, True
         elif MARKDOWN_TITLE.match(above.text):
-            text, marked = MARKDOWN_TITLE.sub("", above.text), True
+            text, marked = unmarked(above.text), True
         # Text taken out of HTML, PDF or Word has a blank line after every
         # block, a term of a definition list ("root" over "Root is
         # (typically) the superuser.") included; so does a marked title.
@@ -165,8 +165,7 @@ class Layout:
         a term, a title (without its Markdown marks), a table's header row
         ("Ferry | Trips | Passengers"); "" when it has none."""
         heading = self.heading(sentence_id)
-        return MARKDOWN_TITLE.sub("", self.data.sentence(heading).text) \
-            if heading is not None else ""
+        return unmarked(self.data.sentence(heading).text) if heading is not None else ""
 
     def is_table_header(self, sentence_id: int) -> bool:
         """Whether the sentence is the header row of the rows under it
@@ -459,8 +458,13 @@ class Layout:
                 (sentence.extracted or heading.line_end + 1 == sentence.line_start):
             sentence = replace(sentence, line_start=heading.line_start,
                                char_start=heading.char_start,
-                               text=f"{MARKDOWN_TITLE.sub('', heading.text)} {sentence.text}")
+                               text=f"{unmarked(heading.text)} {sentence.text}")
         return sentence, rest_ids
+
+
+def unmarked(text: str) -> str:
+    """A title's words without Markdown's marks ("## Risks" -> "Risks")."""
+    return MARKDOWN_TITLE.sub("", text)
 
 
 def _file_name(file: str) -> str:
@@ -477,8 +481,6 @@ ITEM_HEADING_WORDS = 4
 # License").
 TITLE_WORDS = 8
 TITLE_CASE_LETTERS = 4
-# A Markdown title's marks ("## ").
-MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 # A section's number ending a line's text before its title ("... 2.9.").
 SECTION_NUMBER_END = re.compile(r"(?:^|\s)\d{1,3}(?:\.\d{1,3})*\.?$")
 # The row under a Markdown table's header: "|---|:---:|", "| --- | --- |".

@@ -34,8 +34,8 @@ LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)
 # Columns aligned with tabs between two words ("xdg-open<TAB><TAB>Open a
 # file"): a plain-text table or a tab-separated export.
 COLUMN_BREAK = re.compile(r"(?<=\S)\t+(?=\S)")
-# A Markdown title's line: "## Options" (a hashtag, "#rust", has no space).
-TITLE_LINE = re.compile(r"#{1,6}\s")
+# A Markdown title's marks ("## Options"; a hashtag, "#rust", has no space).
+MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 # An entry of a table of contents: a link to a place in the same page, alone
@@ -192,7 +192,7 @@ def _joiner(previous: str, following: str, width: int) -> str:
         return "\n"
     # So is a Markdown title ("## How do I assemble the lamp?"), or one an
     # extractor marked so: it runs into neither the sentence above nor below.
-    if TITLE_LINE.match(previous) or TITLE_LINE.match(following):
+    if MARKDOWN_TITLE.match(previous) or MARKDOWN_TITLE.match(following):
         return "\n"
     last, first = previous[-1], following[0]
     if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():
@@ -391,11 +391,12 @@ def split_sentences(text: str, file: str, page: int | None = None,
         line_start, line_end = table.line_of(char_start), table.line_of(char_end - 1)
         sentence_text = " ".join(flow.text[begin:end].split())
         key = line_key(sentence_text)
+        in_columns = COLUMN_BREAK.search(flow.text[begin:end]) is not None
         # A line repeated with other numbers is a running header ("Report |
         # page 3"), unless it is a row among rows ("| 2019 | 52 |").
         repeated = key in running or (len(sentence_text) < 100 and line_counts.get(key, 0) > 1
                                       and not (_among_rows(lines, line_start, line_end)
-                                               or COLUMN_BREAK.search(flow.text[begin:end])))
+                                               or in_columns))
         sentences.append(Sentence(
             file=file,
             line_start=line_start,
@@ -403,8 +404,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
             char_start=char_start,
             char_end=char_end,
             text=sentence_text,
-            is_furniture=is_furniture(sentence_text, script, repeated,
-                                      in_columns=bool(COLUMN_BREAK.search(flow.text[begin:end]))),
+            is_furniture=is_furniture(sentence_text, script, repeated, in_columns),
             page=page,
             extracted=extracted,
         ))

@@ -89,12 +89,12 @@ class _VisibleText(HTMLParser):
         self.pre_depth = 0  # inside <pre>: its line breaks are the text's
         self.cell_depth = 0  # inside <td>/<th>: a <br> must not end the row
         self.mark_at: int | None = None  # where the open heading's mark is in `parts`
-        self.lists: list[list] = []  # open <ul>/<ol>: [tag, items numbered so far]
-        self.item_marks: list[int] = []  # where each open <li>'s mark is in `parts`
-        # Of each open list: [where it starts in `parts`, items, items that are a link only];
-        # of each open item: [characters inside a link, characters outside].
-        self.list_spans: list[list[int]] = []
-        self.item_text: list[list[int]] = []
+        # Each open <ul>/<ol>: [tag, the number of its last item, where it
+        # starts in `parts`, its items so far, those of them that are a link only].
+        self.lists: list[list] = []
+        # Each open <li>: [where its mark is in `parts`, characters of its
+        # text inside a link, characters outside].
+        self.items: list[list[int]] = []
         self.link_depth = 0
 
     def handle_starttag(self, tag, attrs):
@@ -118,12 +118,11 @@ class _VisibleText(HTMLParser):
                 self.parts.append(HEADING_MARKS[tag])
             elif tag in ("ul", "ol"):
                 start = dict(attrs).get("start") or "1"
-                self.lists.append([tag, int(start) - 1 if start.strip().isdigit() else 0])
-                self.list_spans.append([len(self.parts) - 1, 0, 0])
+                self.lists.append([tag, int(start) - 1 if start.strip().isdigit() else 0,
+                                   len(self.parts) - 1, 0, 0])
             elif tag == "li" and not self.cell_depth:
-                self.item_marks.append(len(self.parts))
+                self.items.append([len(self.parts), 0, 0])
                 self.parts.append(self._item_mark())
-                self.item_text.append([0, 0])
 
     def handle_startendtag(self, tag, attrs):
         if tag in self.BLOCKS:
@@ -156,20 +155,18 @@ class _VisibleText(HTMLParser):
                     self.parts[self.mark_at] = ""
                 self.mark_at = None
             elif tag in ("ul", "ol") and self.lists:
-                self.lists.pop()
-                start, items, links = self.list_spans.pop()
+                _, _, start, items, links = self.lists.pop()
                 # A list whose every item is a link (a menu, a table of
                 # contents, "Related" stories) points elsewhere.
                 if items >= 2 and links == items:
                     del self.parts[start:]
-            elif tag == "li" and self.item_marks:
-                mark_at = self.item_marks.pop()  # an empty item leaves no mark
+            elif tag == "li" and self.items:
+                mark_at, inside, outside = self.items.pop()
                 if not "".join(self.parts[mark_at + 1:]).strip():
-                    self.parts[mark_at] = ""
-                inside, outside = self.item_text.pop() if self.item_text else (0, 0)
-                if self.list_spans:
-                    self.list_spans[-1][1] += 1
-                    self.list_spans[-1][2] += inside > 0 and outside == 0
+                    self.parts[mark_at] = ""  # an empty item leaves no mark
+                if self.lists:
+                    self.lists[-1][3] += 1
+                    self.lists[-1][4] += inside > 0 and outside == 0
             self.parts.append("\n")
             if tag == "pre":
                 self.pre_depth = max(0, self.pre_depth - 1)
@@ -177,8 +174,8 @@ class _VisibleText(HTMLParser):
     def handle_data(self, data):
         if self.hidden_depth:
             return
-        if self.item_text and data.strip():
-            self.item_text[-1][0 if self.link_depth else 1] += len(data.strip())
+        if self.items and data.strip():
+            self.items[-1][1 if self.link_depth else 2] += len(data.strip())
         if self.pre_depth:
             # Each line of a code block stays a line, as a table row does.
             self.parts.append(ROW_BREAK.join(re.sub(r"[ \t\f\v]+", " ", line)

@@ -373,7 +373,11 @@ class Layout:
         """The id of the nearest title (`is_title`) above the sentence, at
         most ANNOUNCED_LINES sentences up in its file and page, or None."""
         sentence = self.data.sentence(sentence_id)
-        for earlier_id in range(sentence_id - 1, max(sentence_id - ANNOUNCED_LINES, 0) - 1, -1):
+        earlier_ids = range(sentence_id - 1, max(sentence_id - ANNOUNCED_LINES, 0) - 1, -1)
+        # Asked for every candidate of every question: from a remote store,
+        # the sentences above come in one request, not one each.
+        self.data.prefetch(sentence_ids=earlier_ids)
+        for earlier_id in earlier_ids:
             earlier = self.data.sentence(earlier_id)
             if earlier is None or earlier.file != sentence.file or earlier.page != sentence.page:
                 return None

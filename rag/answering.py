@@ -102,6 +102,8 @@ SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to
 # Chunks of a file the question names that join the pool when the keyword
 # search finds them by the rest of the question (`_named_files_pool`).
 SCOPED_CHUNKS = 4
+# ... when the word names at most this many files.
+NAMED_FILES_MAX = 3
 SCOPED_SEARCH_DEPTH = 50
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
@@ -237,9 +239,8 @@ class ExtractiveAnswerer:
         # of licenses "license" says little, however rare it is elsewhere.
         question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
+        best_chunk_score.update(self._named_files_pool(question, question_idf, best_chunk_score))
         scope = self._scope(question_idf, best_chunk_score)
-        if scope:
-            best_chunk_score.update(self._named_files_pool(question, scope, best_chunk_score))
         scope_tokens = _scope_tokens(question, scope)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
@@ -337,15 +338,26 @@ class ExtractiveAnswerer:
         # matches as any word does ("When should I use a hash map?").
         scope = {token for token, files in named.items()
                  if not any(self._says_throughout(file, token) for file in files)}
-        # A question whose every content word names the file ("What is a
-        # hash map?" of hash-maps.html) asks about the file's subject itself:
-        # without them nothing would be left to tell its lines apart.
-        return scope if set(question_idf) - scope else set()
+        if set(question_idf) - scope:
+            return scope
+        # A question whose every content word names the file ("What is the
+        # debugger?" of debugger.txt) asks about the file's subject itself:
+        # the lines that say its name tell its lines apart. Unless its text
+        # never says it, but for a title ("What does ucf do?" of ucf.txt,
+        # which says "This script ..."): then every line is as much about it.
+        return {token for token, files in named.items()
+                if not any(self._file_word_counts(file)[token] > 1 for file in files)}
 
     def _says_throughout(self, file: str, token: str) -> bool:
         """Whether the file's sentences hold the word in at least
         SUBJECT_SHARE of them, and in more than one (a title alone says its
         words once)."""
+        counts = self._file_word_counts(file)
+        return counts[token] > 1 and counts[token] >= SUBJECT_SHARE * counts[SENTENCES_KEY]
+
+    def _file_word_counts(self, file: str) -> Counter:
+        """In how many of the file's sentences each word stands (of at most
+        SUBJECT_SENTENCES_READ of them), and how many were read."""
         counts = self._file_words.get(file)
         if counts is None:
             start, end = self.data.manifest["files"].get(file, {}).get("sentences", (0, 0))
@@ -361,41 +373,75 @@ class ExtractiveAnswerer:
                     counts.update(set(tokenize(sentence.text)))
                     counts[SENTENCES_KEY] += 1
             self._file_words[file] = counts
-        return counts[token] > 1 and counts[token] >= SUBJECT_SHARE * counts[SENTENCES_KEY]
+        return counts
 
-    def _named_files_pool(self, question: str, scope: set[str],
+    def _named_files_pool(self, question: str, question_idf: dict[str, float],
                           pooled: dict[int, float]) -> dict[int, float]:
-        """Sentences of the files the question names by a `_scope` word that
-        the keyword search finds by the rest of the question, for up to
-        SCOPED_CHUNKS chunks not pooled yet, each at the pool's lowest chunk
-        score. The retrieval ranked by the whole question, and a word that
-        names a file draws the few lines that say it ("under MPL": the
-        notice template), not the one that answers ("What is the Source
-        Code under MPL?": the definition, which never says "MPL")."""
-        rest = _reranker_reads(question, scope)
-        if rest == question:
+        """Sentences of the files the question names by a word rare in the
+        collection's text, for up to SCOPED_CHUNKS chunks not pooled yet,
+        each at the pool's lowest chunk score: the chunks of those files
+        that the keyword search finds by the rest of the question, and the
+        opening of a named file that neither it nor the retrieval found.
+        The retrieval ranked by the whole question, and a word that names a
+        file draws the few lines that say it ("under MPL": the notice
+        template), not the one that answers ("What is the Source Code under
+        MPL?": the definition, which never says "MPL"), or no line of the
+        file at all when its text never says its name ("What does ucf do?"
+        of `ucf.txt`, which says "This script ..."): a document says what it
+        is about where it opens."""
+        pooled_files = {self.data.sentence(sentence_id).file for sentence_id in pooled}
+        naming, named = set(), set()
+        for token, idf in question_idf.items():
+            files = self.layout.files_named(token) if idf >= SCOPE_IDF else []
+            # A word that many files' names share ("2019" of monthly
+            # reports) names no one document.
+            if len(files) > NAMED_FILES_MAX:
+                continue
+            for file in files:
+                # A word its file says throughout matches as any word does;
+                # a file the retrieval passed over joins only by a word its
+                # text never says, but for a title (by which the retrieval
+                # could not find it).
+                if self._says_throughout(file, token) if file in pooled_files \
+                        else self._file_word_counts(file)[token] > 1:
+                    continue
+                naming.add(token)
+                named.add(file)
+        if not named:
             return {}
-        named = {self.data.sentence(sentence_id).file for sentence_id in pooled
-                 if scope & self.layout.file_name_tokens(sentence_id)}
         lowest = min(pooled.values())
+        found = pooled_files & named
         added: dict[int, float] = {}
         chunks = 0
-        # Its content words: a function word the named file says everywhere
-        # ("under" of "under MPL") would draw clauses that say it.
-        content = " ".join(word for word in rest.split()
-                           if not set(raw_tokens(word)) <= stopwords())
-        for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
-            if chunks >= SCOPED_CHUNKS:
-                break
-            chunk = self.data.chunk(int(chunk_id))
-            if chunk.file not in named:
-                continue
+
+        def add(chunk) -> None:
+            nonlocal chunks
             fresh = [sentence_id for sentence_id in range(chunk.sentence_start, chunk.sentence_end)
                      if sentence_id not in pooled and sentence_id not in added
                      and self._answerable(sentence_id)]
             if fresh:
                 added.update(dict.fromkeys(fresh, lowest))
                 chunks += 1
+                found.add(chunk.file)
+
+        rest = _reranker_reads(question, naming)
+        # Its content words: a function word the named file says everywhere
+        # ("under" of "under MPL") would draw clauses that say it.
+        content = " ".join(word for word in rest.split()
+                           if not set(raw_tokens(word)) <= stopwords())
+        if rest != question:
+            for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
+                if chunks >= SCOPED_CHUNKS:
+                    break
+                chunk = self.data.chunk(int(chunk_id))
+                if chunk.file in named:
+                    add(chunk)
+        for file in sorted(named - found):
+            if chunks >= SCOPED_CHUNKS:
+                break
+            start, end = self.data.manifest["files"][file].get("chunks", (0, 0))
+            if end > start:
+                add(self.data.chunk(start))
         return added
 
     def _answerable(self, sentence_id: int) -> bool:

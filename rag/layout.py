@@ -35,6 +35,7 @@ class Layout:
         self._file_titles: dict[str, tuple[str, str]] = {}  # `file_title`, once per file
         self._file_tokens: dict[str, set[str]] = {}  # `document_tokens`, once per file
         self._name_tokens: dict[str, set[str]] = {}  # `file_name_tokens`, once per file
+        self._files_by_name_token: dict[str, list[str]] | None = None  # `files_named`
 
     def heading(self, sentence_id: int) -> int | None:
         """The id of the heading the sentence is read under (`_find_heading`)."""
@@ -215,12 +216,25 @@ class Layout:
     def file_name_tokens(self, sentence_id: int) -> set[str]:
         """The words of the name of the sentence's file ("mpl" of "MPL-1.1.txt");
         its title need not be looked up for them."""
-        file = self.data.sentence(sentence_id).file
+        return self._tokens_of_name(self.data.sentence(sentence_id).file)
+
+    def _tokens_of_name(self, file: str) -> set[str]:
         tokens = self._name_tokens.get(file)
         if tokens is None:
             tokens = self._name_tokens[file] = set(tokenize(re.sub(r"[-.]+", " ",
                                                                    _file_name(file))))
         return tokens
+
+    def files_named(self, token: str) -> list[str]:
+        """The files of the collection whose names hold the word, in the
+        index's order (an index of every file's name words, built once)."""
+        if self._files_by_name_token is None:
+            by_token: dict[str, list[str]] = {}
+            for file in self.data.manifest["files"]:
+                for name_token in self._tokens_of_name(file):
+                    by_token.setdefault(name_token, []).append(file)
+            self._files_by_name_token = by_token
+        return self._files_by_name_token.get(token, [])
 
     def document_tokens(self, sentence_id: int) -> set[str]:
         """The words of the title and name of the sentence's file."""

@@ -1108,6 +1108,39 @@ def test_a_question_made_only_of_a_files_name_asks_about_its_subject(tmp_path, m
     assert (first.file, first.line_start, first.line_end) == ("hash-maps.md", 5, 6)
 
 
+BOOKMARK_SYNC = """Keep bookmarks in step across browsers
+
+This tool copies the bookmarks of every browser on the machine into one shared list, and
+writes the list back to each browser whenever it changes.
+
+It runs in the background and looks for changes every ten minutes.
+
+Folders are kept as they are, and duplicates are merged by their address.
+"""
+
+
+def test_a_file_whose_text_never_says_its_name_is_found_by_it(tmp_path, monkeypatch):
+    """A tool's page named after the tool (bmsync.txt) that says "This
+    tool ..." and never its name: the retrieval cannot find it by the name
+    ("What does bmsync do?" drew lines of the other files, and got a bare
+    "not found"). A rare word of the question that names a file joins that
+    file's opening to the pool, and the file's lines hold the word as the
+    scorer reads them."""
+    assert "bmsync" not in BOOKMARK_SYNC.lower()
+    assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "bmsync.txt": BOOKMARK_SYNC, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+
+    result = assistant.ask("What does bmsync do?")
+    shown = result.citations or result.related
+    assert shown, "a bare 'not found'"
+    assert (shown[0].file, shown[0].line_start) in {("bmsync.txt", 1), ("bmsync.txt", 3)}
+
+    # Asked with more words, the rest of the question picks the line.
+    result = assistant.ask("How often does bmsync look for changes?")
+    shown = result.citations or result.related
+    assert (shown[0].file, shown[0].line_start, shown[0].line_end) == ("bmsync.txt", 6, 6)
+
+
 HASH_MAPS_GUIDE = """# Hash maps
 
 A hash map stores each value under a key. Use a hash map when you look values up by a

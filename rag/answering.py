@@ -36,8 +36,7 @@ from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, questi
     sentence_shapes
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .injection import addresses_the_model
-from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, \
-    stopwords, tokenize
+from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
 from .layout import Layout, unmarked
 from .retrieval import Ranking
 from .settings import Calibration
@@ -426,9 +425,9 @@ class ExtractiveAnswerer:
 
         rest = _reranker_reads(question, naming)
         # Its content words: a function word the named file says everywhere
-        # ("under" of "under MPL") would draw clauses that say it.
-        content = " ".join(word for word in rest.split()
-                           if not set(raw_tokens(word)) <= stopwords())
+        # ("under" of "under MPL") would draw clauses that say it, and the
+        # words that frame a question ("What does -h do?") chunks that ask.
+        content = " ".join(word for word in rest.split() if set(tokenize(word)) & set(question_idf))
         if rest != question:
             for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
                 if chunks >= SCOPED_CHUNKS:

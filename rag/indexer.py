@@ -24,6 +24,7 @@ from . import __version__
 from .chunks import chunk_sentences
 from .documents import Document, PassedOver, Skipped, common_root, discover, read_document
 from .embedding import Embedder, load_embedder
+from .keyword import KEYWORD_TOKENS_VERSION
 from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
 from .sentences import SPLITTER_VERSION, running_lines, split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
@@ -101,7 +102,7 @@ def _previous_files(store: Store, settings: Settings,
 
 def _chunking(settings: Settings) -> dict:
     return {"chunk_tokens": settings.chunk_tokens, "chunk_overlap": settings.chunk_overlap,
-            "sentence_splitter": SPLITTER_VERSION}
+            "sentence_splitter": SPLITTER_VERSION, "keyword_tokens": KEYWORD_TOKENS_VERSION}
 
 
 def _is_live_upload(info: dict, settings: Settings) -> bool:

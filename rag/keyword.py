@@ -17,6 +17,14 @@ from pathlib import Path
 import numpy as np
 
 TOKEN = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*")
+# How text is cut into keyword tokens; an index records it, and one built by
+# another version is built afresh (2: command-line options are tokens).
+KEYWORD_TOKENS_VERSION = 2
+# A command-line option as references write it ("-a", "-R", "-lt"), a
+# dash and a letter or two standing alone: a word of its own, in its case
+# ("-r" and "-R" are different options of most tools), where the letter alone
+# would be dropped as too short to say anything.
+OPTION_FLAG = re.compile(r"(?<![\w\-\u2010\u2011])[-\u2010\u2011]([A-Za-z][A-Za-z0-9]{0,2})(?![\w\-\u2010\u2011])")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": " ",
                         "ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d"})
 
@@ -55,6 +63,7 @@ def raw_tokens(text: str) -> list[str]:
         tokens.append(token)
         if "-" in token:
             tokens.extend(part for part in token.split("-") if len(part) > 1 or part.isdigit())
+    tokens.extend(f"-{flag}" for flag in OPTION_FLAG.findall(text))
     return tokens
 
 
@@ -87,6 +96,8 @@ def rarity(word: str) -> float:
     """How rare a word is in English, from 0 ("the") to 8 (never seen), on
     the Zipf scale. Unlike IDF it does not depend on the size of the
     indexed corpus, so a one-file index weighs words as a large one does."""
+    if word.startswith("-"):  # an option ("-a"), named as exactly as a model number
+        return MAX_RARITY
     return max(0.0, MAX_RARITY - zipf(word))
 
 

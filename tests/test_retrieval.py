@@ -60,6 +60,18 @@ def test_tokenizer_keeps_names_whole_and_folds_accents():
     assert tokenize("the and of") == []
 
 
+def test_a_command_line_option_is_a_token_in_its_case():
+    """A reference's "-R, -r, --recursive": each option a word of its own
+    ("-r" and "-R" differ), weighed as a name, where the letter alone was
+    dropped; hyphens inside or after words, and a list's dash, make none."""
+    assert {"-R", "-r", "recurs"} <= set(tokenize("-R, -r, --recursive"))
+    assert "-h" in tokenize("\u2010h, --human-readable")  # a man page's hyphen
+    assert "-X" in tokenize("-X\tEnables X11 forwarding.")
+    assert question_weights("What does ls -h do?")["-h"] >= question_weights("What does ls -h do?")["ls"]
+    assert not [token for token in tokenize("an x-ray, re-enter, 1-based - oars -5 --all")
+                if token.startswith("-")]
+
+
 def test_a_questions_weights_leave_out_the_words_that_frame_it():
     """"What does pyenv global do?" is about pyenv and global: a sentence
     that says "what they do" shares none of what is asked."""

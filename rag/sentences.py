@@ -36,6 +36,9 @@ LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)
 COLUMN_BREAK = re.compile(r"(?<=\S)\t+(?=\S)")
 # A Markdown title's marks ("## Options"; a hashtag, "#rust", has no space).
 MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
+# A section's title in capitals alone on its line ("OPTIONS", "SEE ALSO" of a
+# manual page; "NO WARRANTY"): at most four words of capitals, no stop after.
+CAPITALS_TITLE = re.compile(r"[A-Z][A-Z0-9']*(?: [A-Z][A-Z0-9']*){0,3}")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 # An entry of a table of contents: a link to a place in the same page, alone
@@ -61,8 +64,9 @@ MAX_SENTENCE_CHARS = 1000
 # file's front matter is a sentence of its own; 9: table rows that differ
 # only in their numbers are content, not a repeated running header; 10: a
 # Markdown title's line runs into no sentence; 11: a paged document's
-# running headers and footers are furniture, lines of their own.
-SPLITTER_VERSION = 11
+# running headers and footers are furniture, lines of their own; 12: so is a
+# title in capitals.
+SPLITTER_VERSION = 12
 # A line at the top or bottom (EDGE_LINES) of this many pages is a running
 # header or footer.
 RUNNING_PAGES = 3
@@ -193,6 +197,11 @@ def _joiner(previous: str, following: str, width: int) -> str:
     # So is a Markdown title ("## How do I assemble the lamp?"), or one an
     # extractor marked so: it runs into neither the sentence above nor below.
     if MARKDOWN_TITLE.match(previous) or MARKDOWN_TITLE.match(following):
+        return "\n"
+    # And a title in capitals: a manual page's "OPTIONS" has its first
+    # option ("-k, --key=FIELD") right under it, its "NAME" the name in
+    # lower case ("cp - copy files"), neither a sentence's opening.
+    if CAPITALS_TITLE.fullmatch(previous) or CAPITALS_TITLE.fullmatch(following):
         return "\n"
     last, first = previous[-1], following[0]
     if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():

@@ -1141,6 +1141,80 @@ def test_a_file_whose_text_never_says_its_name_is_found_by_it(tmp_path, monkeypa
     assert (shown[0].file, shown[0].line_start, shown[0].line_end) == ("bmsync.txt", 6, 6)
 
 
+PACKER_PAGE = """PACKER(1)
+
+NAME
+       packer - bundle files into one archive
+
+OPTIONS
+       -c, --create
+              create a new archive from the files named
+
+       -k, --keep
+              keep the input files after they are packed
+
+       -l, --list
+              list the files an archive holds
+
+       -q, --quiet
+              print nothing but errors
+
+       -v, --verbose
+              print the name of each file as it is packed
+"""
+
+SORTER_PAGE = """SORTER(1)
+
+NAME
+       sorter - put the lines of files in order
+
+OPTIONS
+       -k, --key=FIELD
+              order the lines by the field given, not by the whole line
+
+       -r, --reverse
+              put the last line first
+"""
+
+
+def test_an_option_is_retrieved_by_its_flag_among_options_alike(tmp_path, monkeypatch):
+    """A long page of options whose descriptions differ only in their flag:
+    the keyword search finds the chunk that holds the one asked ("-k"),
+    which the dense side cannot tell from the others."""
+    modes = ("amber", "birch", "cedar", "delta", "ember", "fjord", "grove", "heron", "inlet",
+             "jasper", "kestrel", "lagoon", "maple", "nectar", "onyx", "pebble", "quartz",
+             "raven", "sorrel", "tundra", "umber", "violet", "willow", "yarrow", "zephyr")
+    # Each flag's letter is another mode's initial, so no word says which flag.
+    flags = "bcdefghijklmnopqrstuvwxya"
+    page = "PACKER(1)\n\nOPTIONS\n" + "\n".join(
+        f"       -{flag}, --{mode}\n"
+        f"              switch the archive to its {mode} mode before packing\n"
+        for flag, mode in zip(flags, modes))
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "packer.txt": page, "boat-rules.txt": _boat_rules()})
+    for flag, mode in zip(flags, modes):
+        if flag in "kqx":
+            [top] = assistant.search(f"What does packer -{flag} do?", k=1)
+            assert f"-{flag}, --{mode}" in top.text, flag
+
+
+def test_an_option_asked_by_its_flag_is_found_in_the_tools_page(tmp_path, monkeypatch):
+    """A command-line reference: "What does packer -k do?" asks for the
+    line that opens with "-k" on packer's page. The flag is a word of its
+    own (the letter alone is dropped as too short), and the page the tool's
+    name names is searched by it: sorter's page has a "-k" too."""
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "packer.txt": PACKER_PAGE, "sorter.txt": SORTER_PAGE, "boat-rules.txt": _boat_rules()})
+    for question, line in (("What does packer -k do?", 10), ("What does sorter -k do?", 7),
+                           ("What does packer -q do?", 16)):
+        result = assistant.ask(question)
+        first = (result.citations or result.related)[0]
+        # The option's line and its description's (and the section's title,
+        # "OPTIONS", when the option is the first under it).
+        assert first.file == question.split()[2] + ".txt", question
+        assert first.line_start <= line and first.line_end == line + 1, question
+
+
 HASH_MAPS_GUIDE = """# Hash maps
 
 A hash map stores each value under a key. Use a hash map when you look values up by a

@@ -87,6 +87,22 @@ def test_page_furniture_is_marked_and_prose_is_not():
     assert len(prose) > 50
 
 
+def test_a_title_in_capitals_runs_into_no_sentence():
+    """A manual page's section titles stand right over their text: "NAME"
+    over the name in lower case, "OPTIONS" over an option. Neither is the
+    opening of the sentence under it; a dash-joined decoration ("AA-AA")
+    and a heading of more than four words are no such title."""
+    text = ("NAME\n       sorter - put lines in order\n\nOPTIONS\n       -k, --key=FIELD\n"
+            "              order the lines by the field given\n\nSEE ALSO\n       uniq(1)\n")
+    sentences = split_sentences(text, "sorter.txt")
+    assert [(s.line_start, s.line_end, s.text) for s in sentences] == [
+        (1, 1, "NAME"), (2, 2, "sorter - put lines in order"), (4, 4, "OPTIONS"),
+        (5, 6, "-k, --key=FIELD order the lines by the field given"), (8, 8, "SEE ALSO"),
+        (9, 9, "uniq(1)")]
+    assert [s.text for s in split_sentences("AA-AA\nof the page\n", "a.txt")] == \
+        ["AA-AA of the page"]
+
+
 def test_each_row_of_a_table_is_a_sentence_of_its_own():
     """A table's rows (cells joined by " | ", as HTML and Word tables are
     extracted, or a Markdown table) are never run together, and a row of a

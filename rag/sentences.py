@@ -65,8 +65,12 @@ MAX_SENTENCE_CHARS = 1000
 # only in their numbers are content, not a repeated running header; 10: a
 # Markdown title's line runs into no sentence; 11: a paged document's
 # running headers and footers are furniture, lines of their own; 12: so is a
-# title in capitals.
-SPLITTER_VERSION = 12
+# title in capitals; 13: blank lines part paragraphs in text that has no
+# blank line after most of its lines.
+SPLITTER_VERSION = 13
+# Text whose lines are followed by a blank line this often or more may put
+# one after every wrapped line (`_blank_lines_separate_paragraphs`).
+BLANK_AFTER_EVERY_LINE = 0.5
 # A line at the top or bottom (EDGE_LINES) of this many pages is a running
 # header or footer.
 RUNNING_PAGES = 3
@@ -178,7 +182,11 @@ def _blank_lines_separate_paragraphs(lines: list[tuple[str, int, bool]]) -> bool
     wrapped line, so a sentence runs on across blank lines."""
     across = [(previous[0], following[0]) for previous, following in zip(lines, lines[1:])
               if following[2]]
-    if not across:
+    # Only text with a blank line after most of its lines can be such text.
+    # Where blank lines stand between paragraphs of several lines, one that
+    # opens in lower case under a title ("polkit is an application-level
+    # toolkit ...") is a paragraph, not a sentence running on.
+    if not across or len(across) < BLANK_AFTER_EVERY_LINE * (len(lines) - 1):
         return True
     continued = sum(1 for previous, following in across
                     if previous[-1] not in TERMINAL + CLOSERS and following[0].islower())

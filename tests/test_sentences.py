@@ -103,6 +103,24 @@ def test_a_title_in_capitals_runs_into_no_sentence():
         ["AA-AA of the page"]
 
 
+def test_a_paragraph_opening_in_lower_case_under_a_title_is_no_run_on():
+    """A package's description: its title, a blank line, and paragraphs of
+    several lines that open with the tool's name in lower case. Blank lines
+    part them, as they do wherever most lines have none after them (text
+    with a blank line after every line, as PDFs give, reads on across them)."""
+    text = ("Framework for managing privileges\n\npolkit is a toolkit for defining the policy\n"
+            "that lets unprivileged processes speak to privileged ones.\nIt was once named "
+            "PolicyKit.\n\nmost desktops use it\nto mount disks.\n")
+    assert [(s.line_start, s.text) for s in split_sentences(text, "polkitd.txt")] == [
+        (1, "Framework for managing privileges"),
+        (3, "polkit is a toolkit for defining the policy that lets unprivileged processes "
+            "speak to privileged ones."),
+        (5, "It was once named PolicyKit."), (7, "most desktops use it to mount disks.")]
+    every_line = "a wrapped line of prose\n\nthat runs on and on\n\nacross blank lines.\n"
+    assert [s.text for s in split_sentences(every_line, "export.txt")] == [
+        "a wrapped line of prose that runs on and on across blank lines."]
+
+
 def test_each_row_of_a_table_is_a_sentence_of_its_own():
     """A table's rows (cells joined by " | ", as HTML and Word tables are
     extracted, or a Markdown table) are never run together, and a row of a

@@ -611,10 +611,14 @@ class ExtractiveAnswerer:
         # is no answer to "What is the capital of France?".
         if confidence < self.threshold or relevance < self.related_threshold \
                 or self.names_another_thing(question, ranked[0]):
+            # Related lines when the documents are about the question, or
+            # when the best sentence would answer it but for that doubt: of
+            # a short question ("How many commuters were affected?") against
+            # one article, the relevance model may doubt a right answer.
             # Cited as an answer would cite them: a line that announces a
             # list comes with it, a quotation with its speaker.
-            related = self._read_on(_distinct(ranked)[:MAX_RELATED]) \
-                if relevance >= self.related_threshold else []
+            shown = relevance >= self.related_threshold or confidence >= self.threshold
+            related = self._read_on(_distinct(ranked)[:MAX_RELATED]) if shown else []
             return Decision([], related, confidence, relevance)
         best = ranked[0]
         chosen = [best]

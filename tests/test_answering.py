@@ -129,6 +129,25 @@ def test_off_topic_questions_show_no_related_lines(assistant):
     assert result.to_json()["related"] == []
 
 
+def test_a_confident_answer_the_relevance_model_doubts_is_shown_as_related(assistant,
+                                                                            monkeypatch):
+    """The answer model is sure of the best sentence, the relevance model
+    doubts that the documents are about the question (it did of "How many
+    commuters were affected?" against one short article, whose best line was
+    right): the line is shown as related reading, not hidden behind a bare
+    "not found". Doubted by both, it is "not found"."""
+    question = "Where were the S-400 systems delivered?"
+    answered = assistant.ask(question)
+    assert answered.citations
+    answerer = assistant.answerer
+    monkeypatch.setattr(answerer, "relevance", lambda *_: 0.0)
+    doubted = assistant.ask(question)
+    assert doubted.abstained and doubted.citations == ()
+    assert doubted.related[0].line_start == answered.citations[0].line_start
+    monkeypatch.setattr(answerer, "confidence", lambda *_: 0.0)
+    assert assistant.ask(question).text == NOT_FOUND
+
+
 def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assistant):
     """One input of the answer model: a number or model number of the
     question ("S-300", "2017") that neither the sentence, its neighbours nor

@@ -388,14 +388,16 @@ class ExtractiveAnswerer:
         file at all when its text never says its name ("What does ucf do?"
         of `ucf.txt`, which says "This script ..."): a document says what it
         is about where it opens."""
+        # A word that many files' names share ("2019" of monthly reports)
+        # names no one document.
+        naming_files = {token: files for token, idf in question_idf.items() if idf >= SCOPE_IDF
+                        for files in [self.layout.files_named(token)]
+                        if 0 < len(files) <= NAMED_FILES_MAX}
+        if not naming_files:
+            return {}
         pooled_files = {self.data.sentence(sentence_id).file for sentence_id in pooled}
         naming, named = set(), set()
-        for token, idf in question_idf.items():
-            files = self.layout.files_named(token) if idf >= SCOPE_IDF else []
-            # A word that many files' names share ("2019" of monthly
-            # reports) names no one document.
-            if len(files) > NAMED_FILES_MAX:
-                continue
+        for token, files in naming_files.items():
             for file in files:
                 # A word its file says throughout matches as any word does;
                 # a file the retrieval passed over joins only by a word its

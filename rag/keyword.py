@@ -63,7 +63,8 @@ def raw_tokens(text: str) -> list[str]:
         tokens.append(token)
         if "-" in token:
             tokens.extend(part for part in token.split("-") if len(part) > 1 or part.isdigit())
-    tokens.extend(f"-{flag}" for flag in OPTION_FLAG.findall(text))
+    if "-" in text or "\u2010" in text or "\u2011" in text:  # (a hot path: words one by one)
+        tokens.extend(f"-{flag}" for flag in OPTION_FLAG.findall(text))
     return tokens
 
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
-    sentence_shapes
+from .answer_shape import DEFINED_SUBJECT_WORDS, PAIR_FEATURES, QUESTION_CLASSES, \
+    defined_subject, pair_features, question_class, sentence_shapes
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .injection import addresses_the_model
 from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
@@ -104,6 +104,15 @@ SCOPED_CHUNKS = 4
 # ... when the word names at most this many files.
 NAMED_FILES_MAX = 3
 SCOPED_SEARCH_DEPTH = 50
+# A sentence the answer model is sure of, where the relevance model doubts
+# the documents are about the question, is shown as related lines when the
+# relevance reaches this: of the in-sample questions so doubted, the right
+# answers stand at 0.2-0.5, most unanswerable ones below 0.2 (1 of 5 above),
+# and "What is the capital of France?" of a book on Rust at 0.17.
+DOUBTED_ANSWER_RELEVANCE = 0.2
+# Sentences that define what a "What is X?" question asks about that join
+# the pool (`_definitions_pool`).
+DEFINITIONS_ADDED = 3
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
 TOKEN_CACHE_SIZE = 20_000
@@ -239,6 +248,8 @@ class ExtractiveAnswerer:
         question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
         best_chunk_score.update(self._named_files_pool(question, question_idf, best_chunk_score))
+        best_chunk_score.update(self._definitions_pool(question, kind, question_set,
+                                                       best_chunk_score))
         scope = self._scope(question_idf, best_chunk_score)
         scope_tokens = _scope_tokens(question, scope)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
@@ -445,6 +456,35 @@ class ExtractiveAnswerer:
                 add(self.data.chunk(start))
         return added
 
+    def _definitions_pool(self, question: str, kind: str, asked: set[str],
+                          pooled: dict[int, float]) -> dict[int, float]:
+        """For "What is X?", up to DEFINITIONS_ADDED sentences that say what
+        X is ("HTTPX is a fully featured HTTP client library ...": their
+        defined subject's words are the question's), among the chunks the
+        keyword search ranks first for the question, each at the pool's
+        lowest chunk score. The retrieval's cosine ranks a short line that
+        mentions X ("Which now allows us to use HTTPX directly ...", 0.72)
+        far above the long one that defines it (0.55)."""
+        if kind != "what" or not 0 < len(asked) <= DEFINED_SUBJECT_WORDS:
+            return {}
+        chunk_ids = [int(chunk_id) for chunk_id in
+                     self.data.keyword_search(question, SCOPED_SEARCH_DEPTH)]
+        self.data.prefetch(chunk_ids=chunk_ids)
+        lowest = min(pooled.values())
+        added: dict[int, float] = {}
+        for chunk_id in chunk_ids:
+            chunk = self.data.chunk(chunk_id)
+            for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
+                if sentence_id in pooled or sentence_id in added:
+                    continue
+                match = defined_subject(self.data.sentence(sentence_id).text)
+                if match is not None and set(tokenize(match.group("subject"))) == asked \
+                        and self._answerable(sentence_id):
+                    added[sentence_id] = lowest
+                    if len(added) >= DEFINITIONS_ADDED:
+                        return added
+        return added
+
     def _answerable(self, sentence_id: int) -> bool:
         """Whether a sentence may be an answer: not page furniture, not an
         order to a model, and not a marked title ("## `pyenv rehash`"),
@@ -619,7 +659,8 @@ class ExtractiveAnswerer:
             # one article, the relevance model may doubt a right answer.
             # Cited as an answer would cite them: a line that announces a
             # list comes with it, a quotation with its speaker.
-            shown = relevance >= self.related_threshold or confidence >= self.threshold
+            shown = relevance >= self.related_threshold or (
+                confidence >= self.threshold and relevance >= DOUBTED_ANSWER_RELEVANCE)
             related = self._read_on(_distinct(ranked)[:MAX_RELATED]) if shown else []
             return Decision([], related, confidence, relevance)
         best = ranked[0]

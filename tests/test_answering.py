@@ -2,6 +2,7 @@
 found" when the documents are silent."""
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -135,15 +136,23 @@ def test_a_confident_answer_the_relevance_model_doubts_is_shown_as_related(assis
     doubts that the documents are about the question (it did of "How many
     commuters were affected?" against one short article, whose best line was
     right): the line is shown as related reading, not hidden behind a bare
-    "not found". Doubted by both, it is "not found"."""
+    "not found". Doubted by both, or held far from the question by the
+    relevance model ("What is the capital of France?" of a book on Rust,
+    whose "capital letter" line the answer model liked), it is "not found"."""
+    import rag.answering as answering
+
     question = "Where were the S-400 systems delivered?"
     answered = assistant.ask(question)
     assert answered.citations
     answerer = assistant.answerer
-    monkeypatch.setattr(answerer, "relevance", lambda *_: 0.0)
+    doubt = (answering.DOUBTED_ANSWER_RELEVANCE + answerer.related_threshold) / 2
+    monkeypatch.setattr(answerer, "relevance", lambda *_: doubt)
     doubted = assistant.ask(question)
     assert doubted.abstained and doubted.citations == ()
     assert doubted.related[0].line_start == answered.citations[0].line_start
+    monkeypatch.setattr(answerer, "relevance", lambda *_: answering.DOUBTED_ANSWER_RELEVANCE / 2)
+    assert assistant.ask(question).text == NOT_FOUND
+    monkeypatch.setattr(answerer, "relevance", lambda *_: doubt)
     monkeypatch.setattr(answerer, "confidence", lambda *_: 0.0)
     assert assistant.ask(question).text == NOT_FOUND
 
@@ -1194,6 +1203,27 @@ OPTIONS
        -r, --reverse
               put the last line first
 """
+
+
+def test_a_sentence_that_defines_what_is_asked_joins_the_candidates(tmp_path, monkeypatch):
+    """"What is Gravel?" of a project's notes where many short lines mention
+    Gravel and one long sentence says what it is: the retrieval's cosine
+    ranks the short mentions first, and the definition, found among the
+    chunks the keyword search ranks for the question, joins the candidates."""
+    mentions = "\n\n".join(f"Release {n}: Gravel {word} in this release." for n, word in
+                            enumerate(("got faster", "is quieter", "was renamed", "is smaller",
+                                       "is stable", "gained a flag", "is tested", "ships now",
+                                       "is signed", "is packaged", "is documented",
+                                       "was profiled"), start=1))
+    notes = ("# Notes\n\n" + mentions + "\n\nGravel is a command-line program that copies the "
+             "photographs on a camera card into dated folders, renames each by the time it was "
+             "taken, and skips any it copied before.\n")
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "notes.md": notes, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+    # The answerer reads the best chunk alone.
+    monkeypatch.setattr(assistant, "settings", replace(assistant.settings, answer_pool=1))
+    texts = [candidate.sentence.text for candidate in assistant.candidates("What is Gravel?")]
+    assert any(text.startswith("Gravel is a command-line program") for text in texts)
 
 
 def test_an_option_is_retrieved_by_its_flag_among_options_alike(tmp_path, monkeypatch):

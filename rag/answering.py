@@ -26,7 +26,6 @@ Three outcomes, each decided by a model fitted on data (`evals/calibrate.py`):
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -37,7 +36,7 @@ from .answer_shape import DEFINED_SUBJECT_WORDS, PAIR_FEATURES, QUESTION_CLASSES
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .injection import addresses_the_model
 from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
-from .layout import Layout, unmarked
+from .layout import SENTENCES_READ, Layout, unmarked
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
@@ -94,8 +93,6 @@ SCOPE_IDF = math.log(20.0)
 # file's name as its subject costs more than the converse (lines that only
 # say the name, a notice template, get picked), so the share is twice CC0's.
 SUBJECT_SHARE = 0.3
-SUBJECT_SENTENCES_READ = 2000
-SENTENCES_KEY = "\x00sentences"  # in a file's word counts: how many sentences were read
 # Prepositions that tie such a word to the question ("under MPL").
 SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to at on".split())
 # Chunks of a file the question names that join the pool when the keyword
@@ -195,7 +192,6 @@ class ExtractiveAnswerer:
         self.layout = Layout(data)
         self._sentence_tokens: dict[int, set[str]] = {}
         self._token_vectors: dict[int, TokenVectors] = {}
-        self._file_words: dict[str, Counter] = {}  # `_says_throughout`, once per file
         # The last question's word weights: scoring and the relevance model
         # both read them. One tuple, replaced whole, so threads that share
         # the answerer never see one question's weights under another's.
@@ -356,34 +352,14 @@ class ExtractiveAnswerer:
         # never says it, but for a title ("What does ucf do?" of ucf.txt,
         # which says "This script ..."): then every line is as much about it.
         return {token for token, files in named.items()
-                if not any(self._file_word_counts(file)[token] > 1 for file in files)}
+                if not any(self.layout.file_word_counts(file)[token] > 1 for file in files)}
 
     def _says_throughout(self, file: str, token: str) -> bool:
         """Whether the file's sentences hold the word in at least
         SUBJECT_SHARE of them, and in more than one (a title alone says its
         words once)."""
-        counts = self._file_word_counts(file)
-        return counts[token] > 1 and counts[token] >= SUBJECT_SHARE * counts[SENTENCES_KEY]
-
-    def _file_word_counts(self, file: str) -> Counter:
-        """In how many of the file's sentences each word stands (of at most
-        SUBJECT_SENTENCES_READ of them), and how many were read."""
-        counts = self._file_words.get(file)
-        if counts is None:
-            start, end = self.data.manifest["files"].get(file, {}).get("sentences", (0, 0))
-            # Of a long file, sentences spread evenly over it are enough to
-            # tell 30% from 15%: reading 2,000 costs about 60 ms, once per
-            # file, where every sentence of a book would cost seconds.
-            read = range(start, end, max(1, math.ceil((end - start) / SUBJECT_SENTENCES_READ)))
-            self.data.prefetch(sentence_ids=read)
-            counts = Counter()
-            for sentence_id in read:
-                sentence = self.data.sentence(sentence_id)
-                if sentence is not None and not sentence.is_furniture:
-                    counts.update(set(tokenize(sentence.text)))
-                    counts[SENTENCES_KEY] += 1
-            self._file_words[file] = counts
-        return counts
+        counts = self.layout.file_word_counts(file)
+        return counts[token] > 1 and counts[token] >= SUBJECT_SHARE * counts[SENTENCES_READ]
 
     def _named_files_pool(self, question: str, question_idf: dict[str, float],
                           pooled: dict[int, float]) -> dict[int, float]:
@@ -415,7 +391,7 @@ class ExtractiveAnswerer:
                 # text never says, but for a title (by which the retrieval
                 # could not find it).
                 if self._says_throughout(file, token) if file in pooled_files \
-                        else self._file_word_counts(file)[token] > 1:
+                        else self.layout.file_word_counts(file)[token] > 1:
                     continue
                 naming.add(token)
                 named.add(file)

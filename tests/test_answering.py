@@ -1205,6 +1205,44 @@ OPTIONS
 """
 
 
+KESTREL = """Kestrel
+
+Kestrel is a small program that watches log files on a server.
+
+Kestrel reads each new line as soon as it is written. It was designed by the Harbour Systems
+Group to replace a nightly script. Kestrel sends an alert when a line matches one of its rules.
+
+Kestrel keeps its rules in one file, and reloads them when the file changes.
+"""
+
+NEWS_STORY = """By Ines Moreau
+
+The ferry crews walked out on Tuesday. They want twelve hours of rest between shifts.
+The harbour authority offered ten. It said the timetable could not change before June.
+"""
+
+
+def test_a_sentence_whose_subject_is_a_pronoun_is_read_after_its_files_subject(
+        tmp_path, monkeypatch):
+    """An encyclopedia's or a tool's page says its subject's name in most
+    sentences and "It" in the others: "It was designed by the Harbour
+    Systems Group ..." answers "Who designed Kestrel?", whose words it does
+    not hold. Read after the page's subject ("Kestrel"), it does. A story's
+    byline, which the story never says again, is no subject."""
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "kestrel.txt": KESTREL, "ferries.txt": NEWS_STORY, "boat-rules.txt": _boat_rules()})
+    layout = assistant.answerer.layout
+    data = assistant.answerer.data
+    ids = {data.sentence(i).text.split()[0] + str(data.sentence(i).line_start): i
+           for i in range(sum(info["sentences"][1] - info["sentences"][0]
+                              for info in data.manifest["files"].values()))}
+    assert layout.read_as(ids["It5"]).lower().startswith("kestrel: it was designed")
+    assert layout.read_as(ids["They3"]).startswith("They want")  # no subject: a byline
+    result = assistant.ask("Who designed Kestrel?")
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start) == ("kestrel.txt", 5)
+
+
 def test_a_sentence_that_defines_what_is_asked_joins_the_candidates(tmp_path, monkeypatch):
     """"What is Gravel?" of a project's notes where many short lines mention
     Gravel and one long sentence says what it is: the retrieval's cosine
@@ -1303,14 +1341,16 @@ def test_a_word_a_file_says_throughout_is_its_subject_not_its_name(tmp_path, mon
     assert (first.file, first.line_start) == ("hash-maps.md", 3)
 
     # Of a long file, sentences spread over it are read, not every one.
-    monkeypatch.setattr(answering, "SUBJECT_SENTENCES_READ", 4)
-    assistant.answerer._file_words.clear()
+    import rag.layout as layout
+
+    monkeypatch.setattr(layout, "WORD_COUNT_SENTENCES", 4)
+    assistant.answerer.layout._file_words.clear()
     assistant.candidates(question)
     assert read[-1] == question
-    assert assistant.answerer._file_words["hash-maps.md"][answering.SENTENCES_KEY] <= 4
+    assert assistant.answerer.layout._file_words["hash-maps.md"][layout.SENTENCES_READ] <= 4
 
     monkeypatch.setattr(answering, "SUBJECT_SHARE", 1.01)  # no file says a word so often
-    assistant.answerer._file_words.clear()
+    assistant.answerer.layout._file_words.clear()
     assistant.candidates(question)
     assert read[-1] == "When should I use a"
 

@@ -23,6 +23,7 @@ SHAPES = ("number", "year", "month", "money_percent", "name", "defines")
 
 QUESTION_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "what", "which")
 WH_WORD = re.compile(rf"\b({'|'.join(QUESTION_WORDS)})\b")
+CONTRACTION = re.compile(r"'(?:s|re|d|ll|ve)$")
 # Words after "how" that ask for an amount ("how many", "how long ago").
 AMOUNT_AFTER_HOW = {"many", "much", "long", "old", "far", "big", "large", "tall", "high",
                     "often", "fast", "deep", "wide", "heavy"}
@@ -59,7 +60,8 @@ def question_class(question: str) -> str:
     """The class of answer a question asks for, from its first wh-word."""
     words = fold(question).split()
     for position, word in enumerate(words):
-        match = WH_WORD.fullmatch(word.strip("?,.;:!\"'()"))
+        # "What's", "who's", "where're": the wh-word without its contraction.
+        match = WH_WORD.fullmatch(CONTRACTION.sub("", word.strip("?,.;:!\"'()")))
         if not match:
             continue
         wh = match.group(1)

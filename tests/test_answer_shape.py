@@ -21,6 +21,10 @@ from rag.keyword import raw_tokens
     ("date of the treaty", "when"),
     ("number of employees at the plant", "quantity"),
     ("Tell me about the siege.", "other"),
+    # Contracted as people type them.
+    ("What's a turbine?", "what"),
+    ("who’s the mayor", "who"),
+    ("Where're the keys?", "where"),
 ])
 def test_question_class_comes_from_the_wh_word(question, kind):
     assert question_class(question) == kind

@@ -23,7 +23,8 @@ SHAPES = ("number", "year", "month", "money_percent", "name", "defines")
 
 QUESTION_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "what", "which")
 WH_WORD = re.compile(rf"\b({'|'.join(QUESTION_WORDS)})\b")
-CONTRACTION = re.compile(r"'(?:s|re|d|ll|ve)$")
+# ... typed with or without its apostrophe ("whats", "wheres").
+CONTRACTION = re.compile(r"^(what|who|where|when|how|why)'?s$|'(?:s|re|d|ll|ve)$")
 # Words after "how" that ask for an amount ("how many", "how long ago").
 AMOUNT_AFTER_HOW = {"many", "much", "long", "old", "far", "big", "large", "tall", "high",
                     "often", "fast", "deep", "wide", "heavy"}
@@ -61,7 +62,7 @@ def question_class(question: str) -> str:
     words = fold(question).split()
     for position, word in enumerate(words):
         # "What's", "who's", "where're": the wh-word without its contraction.
-        match = WH_WORD.fullmatch(CONTRACTION.sub("", word.strip("?,.;:!\"'()")))
+        match = WH_WORD.fullmatch(CONTRACTION.sub(r"\1", word.strip("?,.;:!\"'()")))
         if not match:
             continue
         wh = match.group(1)

@@ -25,6 +25,9 @@ from rag.keyword import raw_tokens
     ("What's a turbine?", "what"),
     ("who’s the mayor", "who"),
     ("Where're the keys?", "where"),
+    ("whats a turbine", "what"),
+    ("wheres the museum", "where"),
+    ("whose idea was it", "who"),
 ])
 def test_question_class_comes_from_the_wh_word(question, kind):
     assert question_class(question) == kind

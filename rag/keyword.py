@@ -24,7 +24,8 @@ KEYWORD_TOKENS_VERSION = 2
 # dash and a letter or two standing alone: a word of its own, in its case
 # ("-r" and "-R" are different options of most tools), where the letter alone
 # would be dropped as too short to say anything.
-OPTION_FLAG = re.compile(r"(?<![\w\-\u2010\u2011])[-\u2010\u2011]([A-Za-z][A-Za-z0-9]{0,2})(?![\w\-\u2010\u2011])")
+OPTION_FLAG = re.compile(r"(?<![\w\-\u2010\u2011])[-\u2010\u2011]"
+                         r"([A-Za-z][A-Za-z0-9]{0,2})(?![\w\-\u2010\u2011])")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": " ",
                         "ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d"})
 

@@ -54,6 +54,7 @@ class Layout:
         self._name_tokens: dict[str, set[str]] = {}  # `file_name_tokens`, once per file
         self._files_by_name_token: dict[str, list[str]] | None = None  # `files_named`
         self._file_words: dict[str, Counter] = {}  # `file_word_counts`, once per file
+        self._subjects: dict[str, str] = {}  # `_subject`, once per file
 
     def heading(self, sentence_id: int) -> int | None:
         """The id of the heading the sentence is read under (`_find_heading`)."""
@@ -210,7 +211,10 @@ class Layout:
         if heading is not None:
             return f"{self.data.sentence(heading).text} {text}"
         if PRONOUN_SUBJECT.match(text):
-            subject = self._subject(sentence_id)
+            file = self.data.sentence(sentence_id).file
+            subject = self._subjects.get(file)
+            if subject is None:
+                subject = self._subjects[file] = self._subject(sentence_id)
             if subject:
                 return f"{subject}: {text}"
         return text

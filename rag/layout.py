@@ -30,6 +30,10 @@ from .storage import IndexView
 from .types import Sentence
 
 
+# A bulleted item's mark ("* ", "- ", "• "), and the most words of a label
+# that opens an item ("* File triggers. These are activated ...").
+BULLET = re.compile(r"\s*[•●▪◦·*\-–—]\s+")
+ITEM_LABEL_WORDS = 4
 # A sentence whose subject is a pronoun is about what its file is about: the
 # file's title when it is this short (an encyclopedia's "Frédéric Chopin"),
 # else its name ("heaptrack.txt").
@@ -320,6 +324,8 @@ class Layout:
         WARRANTY"). A numbered item that is a sentence ("2. Run the
         installer.") is no title: its words are not capitalized."""
         sentence = self.data.sentence(sentence_id)
+        if self._labelled_item(sentence_id):
+            return True
         words = sentence.text.split()
         if sentence.is_furniture or not 0 < len(words) <= TITLE_WORDS or \
                 sentence.text.rstrip().endswith(SENTENCE_ENDS[1:]) or \
@@ -347,6 +353,22 @@ class Layout:
             return False
         letters = [char for char in sentence.text if char.isalpha()]
         return len(letters) >= 2 and all(char.isupper() for char in letters) and not full_stop
+
+    def _labelled_item(self, sentence_id: int) -> bool:
+        """Whether the sentence is the label that opens a bulleted item, with
+        the item's text run on after it on the same line ("* File triggers.
+        These are activated automatically by dpkg ..."): a few words with a
+        full stop, the item's title."""
+        sentence = self.data.sentence(sentence_id)
+        mark = BULLET.match(sentence.text)
+        if mark is None or sentence.is_furniture:
+            return False
+        label = sentence.text[mark.end():].strip()
+        after = self.data.sentence(sentence_id + 1)
+        return label.endswith(".") and 0 < len(label.split()) <= ITEM_LABEL_WORDS and \
+            all(any(char.isalpha() for char in word) for word in label.split()) and \
+            after is not None and after.file == sentence.file and \
+            after.line_start == sentence.line_end and not LIST_ITEM.match(after.text)
 
     def section_opening(self, sentence_id: int) -> list[int]:
         """[the first sentence of the section] when the sentence is a section

@@ -1205,6 +1205,30 @@ OPTIONS
 """
 
 
+HOOKS = """Hooks
+
+There are two kinds of hooks, and a project may use both.
+
+ * Timed hooks.  These run at a set hour each night, whatever
+   has changed since the last run.
+ * Change hooks.  These run as soon as a watched file is saved,
+   and only for that file.
+"""
+
+
+def test_an_items_label_reads_on_to_what_the_item_says(tmp_path, monkeypatch):
+    """A bulleted item that opens with a label ("* Change hooks.  These run
+    as soon as ..."): the label is the item's title, and an answer that is
+    the label alone reads on to the item's sentence, as a section's title
+    reads on to its first."""
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "hooks.txt": HOOKS, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+    result = assistant.ask("What are change hooks?")
+    first = (result.citations or result.related)[0]
+    assert first.file == "hooks.txt" and (first.line_start, first.line_end) == (7, 8)
+    assert "These run as soon as a watched file is saved" in first.text
+
+
 KESTREL = """Kestrel
 
 Kestrel is a small program that watches log files on a server.

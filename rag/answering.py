@@ -436,11 +436,11 @@ class ExtractiveAnswerer:
                           pooled: dict[int, float]) -> dict[int, float]:
         """For "What is X?", up to DEFINITIONS_ADDED sentences that say what
         X is ("HTTPX is a fully featured HTTP client library ...": their
-        defined subject's words are the question's), among the chunks the
-        keyword search ranks first for the question, each at the pool's
-        lowest chunk score. The retrieval's cosine ranks a short line that
-        mentions X ("Which now allows us to use HTTPX directly ...", 0.72)
-        far above the long one that defines it (0.55)."""
+        defined subject's words are the question's, and at most one more),
+        among the chunks the keyword search ranks first for the question,
+        each at the pool's lowest chunk score. The retrieval's cosine ranks
+        a short line that mentions X ("Which now allows us to use HTTPX
+        directly ...", 0.72) far above the long one that defines it (0.55)."""
         if kind != "what" or not 0 < len(asked) <= DEFINED_SUBJECT_WORDS:
             return {}
         chunk_ids = [int(chunk_id) for chunk_id in
@@ -454,7 +454,10 @@ class ExtractiveAnswerer:
                 if sentence_id in pooled or sentence_id in added:
                     continue
                 match = defined_subject(self.data.sentence(sentence_id).text)
-                if match is not None and set(tokenize(match.group("subject"))) == asked \
+                subject = set(tokenize(match.group("subject"))) if match is not None else set()
+                # The thing asked, or a kind of it ("A dpkg trigger is a
+                # facility ..." for "What is a trigger?").
+                if asked <= subject and len(subject - asked) <= 1 \
                         and self._answerable(sentence_id):
                     added[sentence_id] = lowest
                     if len(added) >= DEFINITIONS_ADDED:

@@ -1277,15 +1277,30 @@ def test_a_sentence_that_defines_what_is_asked_joins_the_candidates(tmp_path, mo
                                        "is stable", "gained a flag", "is tested", "ships now",
                                        "is signed", "is packaged", "is documented",
                                        "was profiled"), start=1))
+    template_mentions = "\n\n".join(f"Change {n}: the template {word}." for n, word in
+                                     enumerate(("got shorter", "moved", "was fixed", "is checked",
+                                                "is quoted", "is cached", "was reworded",
+                                                "is logged", "is optional", "is validated",
+                                                "is faster", "is shown"), start=1))
     notes = ("# Notes\n\n" + mentions + "\n\nGravel is a command-line program that copies the "
              "photographs on a camera card into dated folders, renames each by the time it was "
-             "taken, and skips any it copied before.\n")
+             "taken, and skips any it copied before.\n\n" + template_mentions +
+             "\n\nA rename template is a pattern of dated names that Gravel fills in for each "
+             "photograph it copies.\n")
     assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
         "notes.md": notes, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
     # The answerer reads the best chunk alone.
     monkeypatch.setattr(assistant, "settings", replace(assistant.settings, answer_pool=1))
     texts = [candidate.sentence.text for candidate in assistant.candidates("What is Gravel?")]
     assert any(text.startswith("Gravel is a command-line program") for text in texts)
+    # ... or a kind of what is asked, named by one word more, that the
+    # retrieval has not pooled yet.
+    answerer = assistant.answerer
+    question = "What is a template?"
+    added = answerer._definitions_pool(question, "what",
+                                       set(answerer._question_weights(question)), {0: 0.1})
+    assert any(answerer.data.sentence(sentence_id).text.startswith("A rename template is")
+               for sentence_id in added)
 
 
 def test_an_option_is_retrieved_by_its_flag_among_options_alike(tmp_path, monkeypatch):

@@ -157,7 +157,8 @@ class Layout:
         if not words or len(words) > ITEM_HEADING_WORDS or \
                 text.rstrip().endswith(SENTENCE_ENDS) or \
                 LIST_ITEM.match(heading.text) or (LIST_ITEM.match(sentence.text) and not marked) or \
-                not all(any(char.isalpha() for char in word) for word in words):
+                not all(any(char.isalpha() for char in word) for word in words) or \
+                CODE_LINE.match(text):
             return None
         return heading_id
 
@@ -581,6 +582,9 @@ def _file_name(file: str) -> str:
 # An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
 # heading over its description ("Parser" above "Takes a sequence ...").
 ITEM_HEADING_WORDS = 4
+# A line of code heads no prose ("#endif" over "CHUNK is simply the buffer
+# size ..." in zlib's usage example): a preprocessor line, a brace, a comment.
+CODE_LINE = re.compile(r"#[a-z]|[{}]|/[*/]|\*/")
 # A section title (`Layout.section_title`) is at most this many words; in title
 # case, each word of this many letters or more but a stop word is
 # capitalized ("Distribution of Executable Versions", "Application of this

@@ -617,6 +617,31 @@ def test_a_field_of_a_notes_front_matter_answers_read_with_its_title(tmp_path):
     assert first.text == "attendees: Priya, Tomasz, Lena, Okafor"
 
 
+ZLIB_NOTES = """The buffer size is set once, at the top of the file:
+
+#endif
+CHUNK is simply the size of the buffers that feed data to the routines.
+Larger buffers would be more efficient.
+
+Parser
+Takes a sequence of characters and produces a model.
+"""
+
+
+def test_a_line_of_code_heads_no_prose(tmp_path):
+    """A short line right above a sentence is its heading ("Parser" over
+    "Takes a sequence ..."), unless it is a line of code: "#endif" over
+    "CHUNK is simply ..." had been read, and cited, as its heading."""
+    assistant = _assistant_of_one_file(tmp_path, "zlib.txt", ZLIB_NOTES)
+    ids = {sentence.text: sentence_id for sentence_id, sentence in
+           enumerate(assistant.data().sentences)}
+    layout = assistant.answerer.layout
+    chunk = next(sentence_id for text, sentence_id in ids.items() if text.startswith("CHUNK"))
+    assert layout.heading(chunk) is None
+    assert layout.heading(ids["Takes a sequence of characters and produces a model."]) == \
+        ids["Parser"]
+
+
 SERVER_RST = """Options
 =======
 

@@ -35,8 +35,12 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # 3: a <pre> block keeps its lines, a <br> inside a table cell keeps its row;
 # 4: a heading (<h1>-<h6>, a Word "Heading" style) is marked "# " as in Markdown;
 # 5: a list's item (<li>, a Word list paragraph) is marked "- " or "1. ";
-# 6: a <nav>, and a list whose every item is a link, are left out.
-EXTRACTOR_VERSION = 6
+# 6: a <nav>, and a list whose every item is a link, are left out; 7: so is a
+# heading's permalink ("¶").
+EXTRACTOR_VERSION = 7
+# The whole text of a link to a place in the page that a site puts after
+# each heading (Sphinx's "¶"): a symbol, not words of the heading.
+PERMALINK_TEXTS = {"¶", "§", "#", "🔗"}
 # HTML's heading tags, and the Markdown mark of each level.
 HEADING_MARKS = {f"h{level}": "#" * level + " " for level in range(1, 7)}
 MAX_EXTRACTED_CHARS = 10_000_000  # text taken from one file (about 1,500 novel pages)
@@ -172,7 +176,7 @@ class _VisibleText(HTMLParser):
                 self.pre_depth = max(0, self.pre_depth - 1)
 
     def handle_data(self, data):
-        if self.hidden_depth:
+        if self.hidden_depth or (self.link_depth and data.strip() in PERMALINK_TEXTS):
             return
         if self.items and data.strip():
             self.items[-1][1 if self.link_depth else 2] += len(data.strip())

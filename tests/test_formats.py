@@ -396,6 +396,16 @@ GUIDE_PAGE = """<html><body><nav><p>Keyboard shortcuts</p></nav>
 <p>Dues are paid by card when a boat leaves.</p></body></html>"""
 
 
+def test_a_headings_permalink_is_left_out():
+    """Sphinx puts a link "¶" after each heading, Node.js's docs a "#": a
+    symbol that links to the heading itself, no word of it. A link whose
+    text is words stays."""
+    page = ('<h2>1. Copyright<a class="headerlink" href="#copyright">¶</a></h2>'
+            '<p>Read the <a href="#terms">terms</a>.</p>'
+            '<h3><a class="mark" href="#buffer">#</a>Buffer</h3><p>Bytes.</p>')
+    assert html_text(page) == "## 1. Copyright\n\nRead the terms.\n\n### Buffer\n\nBytes."
+
+
 def test_an_html_heading_titles_its_section_and_is_never_the_answer(tmp_path):
     """<h1>-<h6> come out marked as Markdown titles ("## Booking a berth"):
     asked what a section is about, the answer is the section's first

@@ -36,8 +36,9 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # 4: a heading (<h1>-<h6>, a Word "Heading" style) is marked "# " as in Markdown;
 # 5: a list's item (<li>, a Word list paragraph) is marked "- " or "1. ";
 # 6: a <nav>, and a list whose every item is a link, are left out; 7: so is a
-# heading's permalink ("¶").
-EXTRACTOR_VERSION = 7
+# heading's permalink ("¶"); 8: an item's first paragraph (<li><p>) stands
+# on the item's line, after its mark.
+EXTRACTOR_VERSION = 8
 # The whole text of a link to a place in the page that a site puts after
 # each heading (Sphinx's "¶"): a symbol, not words of the heading.
 PERMALINK_TEXTS = {"¶", "§", "#", "🔗"}
@@ -115,7 +116,10 @@ class _VisibleText(HTMLParser):
             self.cells_in_row += 1
             self.cell_depth += 1
         elif tag in self.BLOCKS:
-            self.parts.append(self._break(tag))
+            # An item's first block (<li><p>One thing.</p>) starts on the
+            # item's line, after its mark, not on a line of its own.
+            if not (self._item_is_empty() and tag not in ("ul", "ol", "li")):
+                self.parts.append(self._break(tag))
             self.pre_depth += tag == "pre"
             if tag in HEADING_MARKS and not self.cell_depth:
                 self.mark_at = len(self.parts)
@@ -131,6 +135,10 @@ class _VisibleText(HTMLParser):
     def handle_startendtag(self, tag, attrs):
         if tag in self.BLOCKS:
             self.parts.append(self._break(tag))
+
+    def _item_is_empty(self) -> bool:
+        """Whether an item is open and holds nothing yet but its mark."""
+        return bool(self.items) and not "".join(self.parts[self.items[-1][0] + 1:]).strip()
 
     def _item_mark(self) -> str:
         """A list item's mark as Markdown writes it: "1. " in a numbered

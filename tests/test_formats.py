@@ -396,6 +396,17 @@ GUIDE_PAGE = """<html><body><nav><p>Keyboard shortcuts</p></nav>
 <p>Dues are paid by card when a boat leaves.</p></body></html>"""
 
 
+def test_an_items_first_paragraph_stands_after_its_mark():
+    """<li><p>...</p></li>, as Sphinx and Node.js's docs write every item:
+    the paragraph is the item's text, on the mark's line, not a line of its
+    own under a mark left alone. A nested list still starts a line."""
+    page = ("<p>Encodings:</p><ul><li><p>'utf8': Multi-byte.</p></li>"
+            "<li><p>'hex': Two characters a byte.</p><p>See below.</p></li></ul>"
+            "<ol><li><p>Step one.</p><ul><li>a detail</li></ul></li></ol>")
+    assert html_text(page) == ("Encodings:\n\n- 'utf8': Multi-byte.\n\n- 'hex': Two characters "
+                               "a byte.\n\nSee below.\n\n1. Step one.\n\n- a detail")
+
+
 def test_a_headings_permalink_is_left_out():
     """Sphinx puts a link "¶" after each heading, Node.js's docs a "#": a
     symbol that links to the heading itself, no word of it. A link whose

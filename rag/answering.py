@@ -651,7 +651,8 @@ class ExtractiveAnswerer:
             if (runner_up.probability >= 0.9 * best.probability
                     and runner_up.sentence.text != best.sentence.text):
                 chosen.append(runner_up)
-        return Decision(self._read_on(chosen), [], confidence, relevance)
+        return Decision(self._read_on(chosen, question_class(question) == "why"), [],
+                        confidence, relevance)
 
     def _asked_block(self, question: str, ranked: list[Candidate]) -> Candidate | None:
         """A whole list, as one citation, when the question asks what the
@@ -696,15 +697,16 @@ class ExtractiveAnswerer:
             replaces_a_number(question, text)
             and bool(self.numbers_missing(question, best.sentence_id)))
 
-    def _read_on(self, chosen: list[Candidate]) -> list[Candidate]:
-        """The chosen sentences as an answer cites them (`Layout.as_cited`);
-        a runner-up that the best reads on to, or back to (its heading), is
-        shown once, inside it."""
+    def _read_on(self, chosen: list[Candidate], asks_why: bool = False) -> list[Candidate]:
+        """The chosen sentences as an answer cites them (`Layout.as_cited`,
+        with the reason after them for a "why" question); a runner-up that
+        the best reads on to, or back to (its heading), is shown once,
+        inside it."""
         result, shown = [], set()
         for candidate in chosen:
             if candidate.sentence_id in shown:
                 continue
-            sentence, rest_ids = self.layout.as_cited(candidate.sentence_id)
+            sentence, rest_ids = self.layout.as_cited(candidate.sentence_id, asks_why)
             own = candidate.sentence
             if any(_within(own, earlier.sentence) for earlier in result):
                 continue

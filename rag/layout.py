@@ -30,6 +30,12 @@ from .storage import IndexView
 from .types import Sentence
 
 
+# Words that give a reason, and a sentence's opening that points back to
+# the one before ("This is not advisable as it bypasses ...").
+REASON = re.compile(r"\b(?:because|since|so that|due to|owing to|in order to|therefore|thus|"
+                    r"hence|so as to|the reason|as (?:it|they|he|she|this|these|there|we|you))\b",
+                    re.IGNORECASE)
+POINTS_BACK = re.compile(r"(?:This|That|These|Those|It|Such)\b")
 # A bulleted item's mark ("* ", "- ", "• "), and the most words of a label
 # that opens an item ("* File triggers. These are activated ...").
 BULLET = re.compile(r"\s*[•●▪◦·*\-–—]\s+")
@@ -528,7 +534,23 @@ class Layout:
             ids.pop()
         return ids
 
-    def as_cited(self, sentence_id: int) -> tuple[Sentence, list[int]]:
+    def reason_after(self, sentence_id: int) -> list[int]:
+        """[the next sentence] when the sentence gives no reason and the next
+        one, right after it in the same paragraph, opens by pointing back to
+        it and gives one ("Maintainers should not override the interpreter
+        using /usr/bin/env. This is not advisable as it bypasses Debian's
+        dependency checking."): the answer to a "why" question; else []."""
+        sentence = self.data.sentence(sentence_id)
+        following = self.data.sentence(sentence_id + 1)
+        if following is None or following.file != sentence.file or following.is_furniture \
+                or following.page != sentence.page \
+                or following.line_start > sentence.line_end + 1 \
+                or REASON.search(sentence.text) or not POINTS_BACK.match(following.text) \
+                or not REASON.search(following.text):
+            return []
+        return [sentence_id + 1]
+
+    def as_cited(self, sentence_id: int, asks_why: bool = False) -> tuple[Sentence, list[int]]:
         """The sentence as an answer cites it, and the ids of the sentences
         after it that it reads on to. It reads on where it does not stand
         alone, as one citation from its first line to the last line read:
@@ -542,10 +564,13 @@ class Layout:
           kit contains four parts:" and the parts; `announced`);
         - past a section's title, to the section's first sentence
           (`section_opening`): a title alone says nothing;
+        - to the next sentence when it gives the reason a "why" question
+          asks for (`reason_after`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
         rest_ids = quotation_rest(self.data, sentence_id) or self.answer_after(sentence_id) or \
-            self.announced(sentence_id) or self.section_opening(sentence_id)
+            self.announced(sentence_id) or self.section_opening(sentence_id) or \
+            (self.reason_after(sentence_id) if asks_why else [])
         rest = [self.data.sentence(index) for index in rest_ids]
         if rest and all(other.page == sentence.page for other in rest):
             last = rest[-1]

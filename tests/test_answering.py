@@ -1230,6 +1230,31 @@ OPTIONS
 """
 
 
+SCRIPT_POLICY = """Script policy
+
+Scripts must name their interpreter by its full path.
+Maintainers should not call the interpreter through a lookup on the search path.
+This is not advisable as it bypasses the package's dependency checks.
+
+Scripts are installed without their file extension.
+"""
+
+
+def test_a_why_question_reads_on_to_the_reason_given_next(tmp_path, monkeypatch):
+    """A rule, then the reason for it in a sentence that points back to it
+    ("This is not advisable as it bypasses ..."): asked why, the answer
+    reads on to the reason; asked what, it keeps to the rule."""
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "policy.txt": SCRIPT_POLICY, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+    why = assistant.ask("Why should maintainers not call the interpreter through a lookup?")
+    first = (why.citations or why.related)[0]
+    assert (first.file, first.line_start, first.line_end) == ("policy.txt", 4, 5)
+    assert "bypasses the package's dependency checks" in first.text
+    what = assistant.ask("How should maintainers not call the interpreter?")
+    first = (what.citations or what.related)[0]
+    assert (first.file, first.line_start, first.line_end) == ("policy.txt", 4, 4)
+
+
 HOOKS = """Hooks
 
 There are two kinds of hooks, and a project may use both.

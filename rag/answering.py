@@ -36,7 +36,7 @@ from .answer_shape import DEFINED_SUBJECT_WORDS, PAIR_FEATURES, QUESTION_CLASSES
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .injection import addresses_the_model
 from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
-from .layout import SENTENCES_READ, Layout, unmarked
+from .layout import SENTENCES_READ, Layout, spanning, unmarked
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
@@ -352,14 +352,19 @@ class ExtractiveAnswerer:
         # never says it, but for a title ("What does ucf do?" of ucf.txt,
         # which says "This script ..."): then every line is as much about it.
         return {token for token, files in named.items()
-                if not any(self.layout.file_word_counts(file)[token] > 1 for file in files)}
+                if not any(self._says(file, token) for file in files)}
+
+    def _says(self, file: str, token: str) -> bool:
+        """Whether the file's sentences hold the word in more than one: a
+        title alone says its words once."""
+        return self.layout.file_word_counts(file)[token] > 1
 
     def _says_throughout(self, file: str, token: str) -> bool:
-        """Whether the file's sentences hold the word in at least
-        SUBJECT_SHARE of them, and in more than one (a title alone says its
-        words once)."""
+        """Whether the file says the word (`_says`) in at least
+        SUBJECT_SHARE of its sentences."""
         counts = self.layout.file_word_counts(file)
-        return counts[token] > 1 and counts[token] >= SUBJECT_SHARE * counts[SENTENCES_READ]
+        return self._says(file, token) and \
+            counts[token] >= SUBJECT_SHARE * counts[SENTENCES_READ]
 
     def _named_files_pool(self, question: str, question_idf: dict[str, float],
                           pooled: dict[int, float]) -> dict[int, float]:
@@ -391,7 +396,7 @@ class ExtractiveAnswerer:
                 # text never says, but for a title (by which the retrieval
                 # could not find it).
                 if self._says_throughout(file, token) if file in pooled_files \
-                        else self.layout.file_word_counts(file)[token] > 1:
+                        else self._says(file, token):
                     continue
                 naming.add(token)
                 named.add(file)
@@ -416,7 +421,8 @@ class ExtractiveAnswerer:
         # Its content words: a function word the named file says everywhere
         # ("under" of "under MPL") would draw clauses that say it, and the
         # words that frame a question ("What does -h do?") chunks that ask.
-        content = " ".join(word for word in rest.split() if set(tokenize(word)) & set(question_idf))
+        asked = set(question_idf)
+        content = " ".join(word for word in rest.split() if set(tokenize(word)) & asked)
         if rest != question:
             for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
                 if chunks >= SCOPED_CHUNKS:
@@ -446,10 +452,13 @@ class ExtractiveAnswerer:
         chunk_ids = [int(chunk_id) for chunk_id in
                      self.data.keyword_search(question, SCOPED_SEARCH_DEPTH)]
         self.data.prefetch(chunk_ids=chunk_ids)
+        chunks = [self.data.chunk(chunk_id) for chunk_id in chunk_ids]
+        # Their sentences in one go from a remote store, as `_pool` reads them.
+        self.data.prefetch(sentence_ids=[sentence_id for chunk in chunks for sentence_id in
+                                         range(chunk.sentence_start, chunk.sentence_end)])
         lowest = min(pooled.values())
         added: dict[int, float] = {}
-        for chunk_id in chunk_ids:
-            chunk = self.data.chunk(chunk_id)
+        for chunk in chunks:
             for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
                 if sentence_id in pooled or sentence_id in added:
                     continue
@@ -672,11 +681,8 @@ class ExtractiveAnswerer:
                 continue
             ids = self.layout.block_after(title)
             if candidate.sentence_id in ids and self.layout.is_list(ids):
-                sentences = [self.data.sentence(sentence_id) for sentence_id in ids]
-                first, last = sentences[0], sentences[-1]
-                return replace(candidate, sentence=replace(
-                    first, line_end=last.line_end, char_end=last.char_end, is_furniture=False,
-                    text=" ".join(sentence.text for sentence in sentences)))
+                block = spanning([self.data.sentence(sentence_id) for sentence_id in ids])
+                return replace(candidate, sentence=replace(block, is_furniture=False))
         return None
 
     def names_another_thing(self, question: str, best: Candidate) -> bool:

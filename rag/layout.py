@@ -24,8 +24,9 @@ from pathlib import PurePosixPath
 from .claims import document_subject, quotation_rest
 from .formats import CELL_SEPARATOR
 from .keyword import stopwords, tokenize
-from .sentences import FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, FRONT_MATTER_LINES, \
-    FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, MARKDOWN_TITLE, RULE_LINE
+from .sentences import BULLET_MARKS, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
+    FRONT_MATTER_LINES, FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, \
+    MARKDOWN_TITLE, RULE_LINE
 from .storage import IndexView
 from .types import Sentence
 
@@ -38,7 +39,7 @@ REASON = re.compile(r"\b(?:because|since|so that|due to|owing to|in order to|the
 POINTS_BACK = re.compile(r"(?:This|That|These|Those|It|Such)\b")
 # A bulleted item's mark ("* ", "- ", "• "), and the most words of a label
 # that opens an item ("* File triggers. These are activated ...").
-BULLET = re.compile(r"\s*[•●▪◦·*\-–—]\s+")
+BULLET = re.compile(rf"\s*[{BULLET_MARKS}]\s+")
 ITEM_LABEL_WORDS = 4
 # A sentence whose subject is a pronoun is about what its file is about: the
 # file's title when it is this short (an encyclopedia's "Frédéric Chopin"),
@@ -48,7 +49,7 @@ SUBJECT_TITLE_WORDS = 4
 # ... and when the file says a word of that subject in this share of its
 # sentences: "Normans" in 87 of the 175 of SQuAD's article of that name,
 # "Ulas" in 1 of the 53 of the news story under the byline "By Ulas Atesci".
-SUBJECT_SHARE = 0.1
+PRONOUN_SUBJECT_SHARE = 0.1
 # `file_word_counts`: how many of a file's sentences are read (spread over
 # it), and the key under which their number is kept.
 WORD_COUNT_SENTENCES = 2000
@@ -163,7 +164,7 @@ class Layout:
         if not words or len(words) > ITEM_HEADING_WORDS or \
                 text.rstrip().endswith(SENTENCE_ENDS) or \
                 LIST_ITEM.match(heading.text) or (LIST_ITEM.match(sentence.text) and not marked) or \
-                not all(any(char.isalpha() for char in word) for word in words) or \
+                not _all_have_letters(words) or \
                 CODE_LINE.match(text):
             return None
         return heading_id
@@ -234,7 +235,7 @@ class Layout:
         """What the sentence's file is about: its title when that is short,
         else the words of its name ("heaptrack.txt"), leaving out those
         that are mostly digits ("001_b4f6f2b0e5c1da68.txt" names nothing);
-        and only when the file says a word of it in SUBJECT_SHARE of its
+        and only when the file says a word of it in PRONOUN_SUBJECT_SHARE of its
         sentences or more (a byline, "By Ulas Atesci", heads a news story
         about others)."""
         title, name = self.file_title(sentence_id)
@@ -243,7 +244,8 @@ class Layout:
                              if sum(char.isalpha() for char in word) > len(word) / 2)
         counts = self.file_word_counts(self.data.sentence(sentence_id).file)
         said = max((counts[token] for token in tokenize(title)), default=0)
-        return title if said > 1 and said >= SUBJECT_SHARE * counts[SENTENCES_READ] else ""
+        return title if said > 1 and said >= PRONOUN_SUBJECT_SHARE * counts[SENTENCES_READ] \
+            else ""
 
     def _file_of(self, sentence_id: int) -> str | None:
         sentence = self.data.sentence(sentence_id)
@@ -336,7 +338,7 @@ class Layout:
         words = sentence.text.split()
         if sentence.is_furniture or not 0 < len(words) <= TITLE_WORDS or \
                 sentence.text.rstrip().endswith(SENTENCE_ENDS[1:]) or \
-                not all(any(char.isalpha() for char in word) for word in words):
+                not _all_have_letters(words):
             return False
         before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
         if before is not None and before.file != sentence.file:
@@ -373,7 +375,7 @@ class Layout:
         label = sentence.text[mark.end():].strip()
         after = self.data.sentence(sentence_id + 1)
         return label.endswith(".") and 0 < len(label.split()) <= ITEM_LABEL_WORDS and \
-            all(any(char.isalpha() for char in word) for word in label.split()) and \
+            _all_have_letters(label.split()) and \
             after is not None and after.file == sentence.file and \
             after.line_start == sentence.line_end and not LIST_ITEM.match(after.text)
 
@@ -573,9 +575,7 @@ class Layout:
             (self.reason_after(sentence_id) if asks_why else [])
         rest = [self.data.sentence(index) for index in rest_ids]
         if rest and all(other.page == sentence.page for other in rest):
-            last = rest[-1]
-            sentence = replace(sentence, line_end=last.line_end, char_end=last.char_end,
-                               text=" ".join([sentence.text] + [other.text for other in rest]))
+            sentence = spanning([sentence] + rest)
         else:
             rest_ids = []
         heading_id = self.heading(sentence_id)
@@ -592,6 +592,19 @@ class Layout:
                                char_start=heading.char_start,
                                text=f"{unmarked(heading.text)} {sentence.text}")
         return sentence, rest_ids
+
+
+def _all_have_letters(words: list[str]) -> bool:
+    """Whether each word holds a letter (no dateline's or row's numbers)."""
+    return all(any(char.isalpha() for char in word) for word in words)
+
+
+def spanning(sentences: list[Sentence]) -> Sentence:
+    """One citation from the first sentence's first line to the last one's
+    last line, their texts joined."""
+    first, last = sentences[0], sentences[-1]
+    return replace(first, line_end=last.line_end, char_end=last.char_end,
+                   text=" ".join(sentence.text for sentence in sentences))
 
 
 def unmarked(text: str) -> str:

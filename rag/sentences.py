@@ -30,7 +30,8 @@ DASHES = "—–"
 # An item of a list, by how its line opens: a bullet, a number ("4.",
 # "(2)"), a letter ("b.", "(c)") or a small Roman numeral ("ii.", "(iv)").
 ITEM_NUMBER = r"(?:\d{1,3}|[a-z]|[ivx]{1,4})"
-LIST_ITEM = re.compile(rf"^\s*(?:[•●▪◦·*\-–—]\s|\(?{ITEM_NUMBER}[.)]\s|\([A-Z]\)\s)")
+BULLET_MARKS = "•●▪◦·*\\-–—"  # in a character class
+LIST_ITEM = re.compile(rf"^\s*(?:[{BULLET_MARKS}]\s|\(?{ITEM_NUMBER}[.)]\s|\([A-Z]\)\s)")
 # Columns aligned with tabs between two words ("xdg-open<TAB><TAB>Open a
 # file"): a plain-text table or a tab-separated export.
 COLUMN_BREAK = re.compile(r"(?<=\S)\t+(?=\S)")

@@ -138,7 +138,14 @@ class _VisibleText(HTMLParser):
 
     def _item_is_empty(self) -> bool:
         """Whether an item is open and holds nothing yet but its mark."""
-        return bool(self.items) and not "".join(self.parts[self.items[-1][0] + 1:]).strip()
+        return bool(self.items) and self._blank_after(self.items[-1][0])
+
+    def _blank_after(self, index: int) -> bool:
+        """Whether the text after `parts[index]` is only white space. Read
+        from the end, which is where text usually is: asked at each block
+        of an item, a join of all it holds would cost a long item (a page
+        in one <li>) time in the square of its length."""
+        return not any(self.parts[at].strip() for at in range(len(self.parts) - 1, index, -1))
 
     def _item_mark(self) -> str:
         """A list item's mark as Markdown writes it: "1. " in a numbered
@@ -163,7 +170,7 @@ class _VisibleText(HTMLParser):
         elif tag in self.BLOCKS:
             if tag in HEADING_MARKS and self.mark_at is not None:
                 # A heading with no text leaves no mark alone on a line.
-                if not "".join(self.parts[self.mark_at + 1:]).strip():
+                if self._blank_after(self.mark_at):
                     self.parts[self.mark_at] = ""
                 self.mark_at = None
             elif tag in ("ul", "ol") and self.lists:
@@ -174,7 +181,7 @@ class _VisibleText(HTMLParser):
                     del self.parts[start:]
             elif tag == "li" and self.items:
                 mark_at, inside, outside = self.items.pop()
-                if not "".join(self.parts[mark_at + 1:]).strip():
+                if self._blank_after(mark_at):
                     self.parts[mark_at] = ""  # an empty item leaves no mark
                 if self.lists:
                     self.lists[-1][3] += 1

@@ -4,7 +4,8 @@ Both are coarse and hold for any collection: a question's class comes from
 its wh-word ("who", "how many", "what year"), and a sentence's shapes are
 surface facts (it holds a number the question does not, a year, a month, a
 currency or percent sign, a capitalized name the question does not, or it
-says what a thing the question names is). No
+says what a thing the question names is, or what the very thing it asks
+about is). No
 rule here decides anything: the answer model (`rag/answering.py`) has one
 feature per (question class, sentence shape) pair and learns from data how
 much each pairing counts, so "who" questions learn to favour new names and
@@ -19,7 +20,7 @@ from functools import lru_cache
 from .keyword import fold, raw_tokens, stopwords, tokenize
 
 QUESTION_CLASSES = ("who", "when", "where", "quantity", "why", "how", "what", "other")
-SHAPES = ("number", "year", "month", "money_percent", "name", "defines")
+SHAPES = ("number", "year", "month", "money_percent", "name", "defines", "defines_asked")
 
 QUESTION_WORDS = ("who", "whom", "whose", "when", "where", "why", "how", "what", "which")
 WH_WORD = re.compile(rf"\b({'|'.join(QUESTION_WORDS)})\b")
@@ -78,9 +79,11 @@ def question_class(question: str) -> str:
     return LEADING_NOUN_CLASS.get(first, "other")
 
 
-def sentence_shapes(text: str, question_words: frozenset[str]) -> dict[str, bool]:
+def sentence_shapes(text: str, question_words: frozenset[str],
+                    asked: frozenset[str] = frozenset()) -> dict[str, bool]:
     """Which shapes of answer `text` holds beyond what the question says.
-    `question_words` are the question's `raw_tokens`."""
+    `question_words` are the question's `raw_tokens`, `asked` its content
+    words as the keyword index stems them (`keyword.question_weights`)."""
     shapes = dict.fromkeys(SHAPES, False)
     words = WORD.findall(text)
     for position, word in enumerate(words):
@@ -99,6 +102,9 @@ def sentence_shapes(text: str, question_words: frozenset[str]) -> dict[str, bool
             shapes["name"] = True
     shapes["money_percent"] = bool(MONEY_OR_PERCENT.search(text))
     shapes["defines"] = defines(text, question_words)
+    match = defined_subject(text) if shapes["defines"] else None
+    shapes["defines_asked"] = match is not None and \
+        is_the_thing_asked(tokenize(match.group("subject")), asked)
     return shapes
 
 
@@ -129,6 +135,20 @@ def defines(text: str, question_words: frozenset[str]) -> bool:
     # Stems: "What is a Modification?" asks what "Modifications" means.
     return match is not None and bool(
         set(tokenize(match.group("subject"))) & _stems(frozenset(question_words)))
+
+
+def is_the_thing_asked(subject: list[str], asked: set[str] | frozenset[str]) -> bool:
+    """Whether a defined subject (its content words in order) is the thing
+    the question asks about: all of the question's content words, with at
+    most one more, and ending in one of them: the thing asked ("HTTPX is
+    ..." for "What is HTTPX?") or a kind of it ("A dpkg trigger is a
+    facility ..." for "What is a trigger?"), not another thing named after
+    it ("Trait definitions are ..."): an English noun phrase ends in its
+    head. "defines" alone holds for any subject that shares a word with the
+    question ("Turkey is a member of NATO" for "What is the capital of
+    Turkey?"), which says little about "What is X?" questions."""
+    words = set(subject)
+    return bool(asked) and asked <= words and len(words - asked) <= 1 and subject[-1] in asked
 
 
 @lru_cache(maxsize=256)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answer_shape import DEFINED_SUBJECT_WORDS, PAIR_FEATURES, QUESTION_CLASSES, \
-    defined_subject, pair_features, question_class, sentence_shapes
+    defined_subject, is_the_thing_asked, pair_features, question_class, sentence_shapes
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .injection import addresses_the_model
 from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
@@ -110,6 +110,10 @@ DOUBTED_ANSWER_RELEVANCE = 0.2
 # Sentences that define what a "What is X?" question asks about that join
 # the pool (`_definitions_pool`).
 DEFINITIONS_ADDED = 3
+# A file named by what is asked ("fastapi.md" for "What is FastAPI?") says
+# what it is where it opens: its first chunks are read for a definition
+# (past a title and a row of badges), however the keyword search ranks them.
+DEFINITION_OPENING_CHUNKS = 3
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
 TOKEN_CACHE_SIZE = 20_000
@@ -250,6 +254,8 @@ class ExtractiveAnswerer:
         scope_tokens = _scope_tokens(question, scope)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
+        # What is asked about, without the words that only say which file.
+        asked_words = frozenset(question_set - scope_tokens)
         ids = sorted(best_chunk_score)
         neighbourhoods = {sentence_id: self.layout.neighbours(sentence_id) for sentence_id in ids}
         headings = {sentence_id: self.layout.heading(sentence_id) for sentence_id in ids}
@@ -296,7 +302,7 @@ class ExtractiveAnswerer:
                 math.log1p(min(words, LONG_SENTENCE_WORDS)) / math.log1p(LONG_SENTENCE_WORDS),
                 # Headlines capitalize most words and rarely answer anything.
                 _capitalized_share(sentence.text),
-                *pair_features(kind, sentence_shapes(sentence.text, question_words)),
+                *pair_features(kind, sentence_shapes(sentence.text, question_words, asked_words)),
             ])
         features = np.array(rows, dtype=np.float64)
         # How far each sentence is behind the best one for this question: a
@@ -443,14 +449,19 @@ class ExtractiveAnswerer:
         """For "What is X?", up to DEFINITIONS_ADDED sentences that say what
         X is ("HTTPX is a fully featured HTTP client library ...": their
         defined subject's words are the question's, and at most one more),
-        among the chunks the keyword search ranks first for the question,
-        each at the pool's lowest chunk score. The retrieval's cosine ranks
+        among the opening chunks of the files X names and the chunks the
+        keyword search ranks first for the question, each at the pool's
+        lowest chunk score. The retrieval's cosine ranks
         a short line that mentions X ("Which now allows us to use HTTPX
         directly ...", 0.72) far above the long one that defines it (0.55)."""
         if kind != "what" or not 0 < len(asked) <= DEFINED_SUBJECT_WORDS:
             return {}
-        chunk_ids = [int(chunk_id) for chunk_id in
-                     self.data.keyword_search(question, SCOPED_SEARCH_DEPTH)]
+        named = set.intersection(*(set(self.layout.files_named(token)) for token in asked))
+        opening = [chunk_id for file in sorted(named) if len(named) <= NAMED_FILES_MAX
+                   for start, end in [self.data.manifest["files"][file].get("chunks", (0, 0))]
+                   for chunk_id in range(start, min(end, start + DEFINITION_OPENING_CHUNKS))]
+        chunk_ids = opening + [int(chunk_id) for chunk_id in
+                               self.data.keyword_search(question, SCOPED_SEARCH_DEPTH)]
         self.data.prefetch(chunk_ids=chunk_ids)
         chunks = [self.data.chunk(chunk_id) for chunk_id in chunk_ids]
         # Their sentences in one go from a remote store, as `_pool` reads them.
@@ -463,10 +474,9 @@ class ExtractiveAnswerer:
                 if sentence_id in pooled or sentence_id in added:
                     continue
                 match = defined_subject(self.data.sentence(sentence_id).text)
-                subject = set(tokenize(match.group("subject"))) if match is not None else set()
                 # The thing asked, or a kind of it ("A dpkg trigger is a
                 # facility ..." for "What is a trigger?").
-                if asked <= subject and len(subject - asked) <= 1 \
+                if match is not None and is_the_thing_asked(tokenize(match.group("subject")), asked) \
                         and self._answerable(sentence_id):
                     added[sentence_id] = lowest
                     if len(added) >= DEFINITIONS_ADDED:

@@ -4,7 +4,7 @@ answer model learns."""
 import pytest
 
 from rag.answer_shape import PAIR_FEATURES, pair_features, question_class, sentence_shapes
-from rag.keyword import raw_tokens
+from rag.keyword import question_weights, raw_tokens
 
 
 @pytest.mark.parametrize("question,kind", [
@@ -74,3 +74,20 @@ def test_pair_features_mark_one_class_only():
 ])
 def test_a_sentence_defines_what_the_question_names(sentence, question, expected):
     assert sentence_shapes(sentence, set(raw_tokens(question)))["defines"] is expected
+
+
+@pytest.mark.parametrize("sentence, question, expected", [
+    ("HTTPX is a fully featured HTTP client library.", "What is HTTPX?", True),
+    # A kind of what is asked: one word more, before it.
+    ("A dpkg trigger is a facility that lets packages react.", "What is a trigger?", True),
+    # Another thing named after it: the phrase's head is another word.
+    ("Trait definitions are a way to group method signatures.", "What is a trait?", False),
+    # Defines something the question names, not what it asks about.
+    ("Turkey is a member of NATO.", "What is the capital of Turkey?", False),
+    ("A solar cell is a device that converts light.", "What is a cell?", True),
+    ("A cell is a unit of a battery.", "What is a solar cell?", False),
+])
+def test_a_sentence_defines_the_very_thing_asked(sentence, question, expected):
+    shapes = sentence_shapes(sentence, frozenset(raw_tokens(question)),
+                             frozenset(question_weights(question)))
+    assert shapes["defines_asked"] is expected

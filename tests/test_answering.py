@@ -1353,6 +1353,35 @@ def test_a_sentence_that_defines_what_is_asked_joins_the_candidates(tmp_path, mo
                for sentence_id in added)
 
 
+def test_a_file_named_by_what_is_asked_is_read_for_its_definition_where_it_opens(
+        tmp_path, monkeypatch):
+    """"What is Gravel?" of a folder with `gravel.md`: a project's page says
+    what it is where it opens, past its title and badges, wherever the
+    keyword search ranks that chunk (a long page that names Gravel in every
+    line ranked it 45th of 50 for "FastAPI"). Here the keyword search finds
+    nothing at all, and the definition still joins the candidates; a page
+    named otherwise is not read so."""
+    page = ("# Gravel\n\n[build passing] [coverage 98%] [docs]\n\n"
+            "Gravel is a command-line program that copies the photographs on a camera "
+            "card into dated folders.\n\n" + "\n\n".join(
+                f"Gravel {word} since release {n}." for n, word in enumerate(
+                    ("got faster", "is quieter", "was renamed", "is smaller", "is stable"),
+                    start=1)) + "\n")
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "gravel.md": page, "queues.md": QUEUES, "notes.md": page.replace("Gravel", "Pebble")})
+    answerer = assistant.answerer
+    monkeypatch.setattr(answerer.data, "keyword_search", lambda *_: [])
+
+    def defined(question: str) -> list[str]:
+        added = answerer._definitions_pool(question, "what",
+                                           set(answerer._question_weights(question)), {0: 0.1})
+        return [answerer.data.sentence(sentence_id).text for sentence_id in added]
+
+    assert any(text.startswith("Gravel is a command-line program") for text in defined(
+        "What is Gravel?"))
+    assert defined("What is Pebble?") == []  # said in notes.md, which no name says is Pebble's
+
+
 def test_an_option_is_retrieved_by_its_flag_among_options_alike(tmp_path, monkeypatch):
     """A long page of options whose descriptions differ only in their flag:
     the keyword search finds the chunk that holds the one asked ("-k"),

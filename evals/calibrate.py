@@ -427,7 +427,8 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
                     for candidate in ranked]
         rows.append((answerer.trigger_features(question.question, in_index),
                      answerer.relevance_features(question.question, in_index), right,
-                     answerer.names_another_thing(question.question, in_index[0])))
+                     answerer.names_another_thing(question.question, in_index[0])
+                     or answerer.answers_of_another_file(question.question, in_index)))
     trigger = np.array([row[0] for row in rows])
     relevance = np.array([row[1] for row in rows])
     right = np.array([row[2] for row in rows])
@@ -446,8 +447,9 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     relevant = sigmoid(relevance @ np.array([relevance_weights[name] for name in
                                              RELEVANCE_FEATURES]) + relevance_bias) >= RELATED_AT
     # The answerer answers only questions the documents are about, and
-    # withholds a sentence that names another thing (see
-    # ExtractiveAnswerer.decide), so the threshold is fitted on the rest.
+    # withholds a sentence that names another thing or stands in another
+    # document than the one asked about (see ExtractiveAnswerer.decide), so
+    # the threshold is fitted on the rest.
     withheld = np.array([row[3] for row in rows], dtype=bool)
     confidences = np.where(relevant & ~withheld, sigmoid(logits + trigger_bias), 0.0)
     threshold = fit_threshold(confidences, right, ~np.isin(groups, ANSWERABLE_GROUPS), weights)

@@ -649,8 +649,11 @@ class ExtractiveAnswerer:
         # An answer needs documents about the question: one sentence standing
         # out among unrelated ones ("France" in an article about Turkey)
         # is no answer to "What is the capital of France?".
+        elsewhere, asked_about = self._elsewhere(question, ranked)
+        if elsewhere:  # the document asked about comes first among related lines
+            ranked = sorted(ranked, key=lambda candidate: candidate.sentence.file not in asked_about)
         if confidence < self.threshold or relevance < self.related_threshold \
-                or self.names_another_thing(question, ranked[0]):
+                or self.names_another_thing(question, ranked[0]) or elsewhere:
             # Related lines when the documents are about the question, or
             # when the best sentence would answer it but for that doubt: of
             # a short question ("How many commuters were affected?") against
@@ -712,6 +715,51 @@ class ExtractiveAnswerer:
         return replaces_a_named_number(question, text) or (
             replaces_a_number(question, text)
             and bool(self.numbers_missing(question, best.sentence_id)))
+
+    def answers_of_another_file(self, question: str, ranked: list[Candidate]) -> bool:
+        """Whether the question names the document it asks about (`_scope`:
+        "Which court handles disputes under CC0?" of cc0-1.0.txt) and the
+        best sentence stands in another: MPL's clause on which court hears
+        disputes says nothing of CC0's. Such a sentence is shown as related
+        at most, as one that names another number in place of the asked
+        one is (`names_another_thing`)."""
+        return self._elsewhere(question, ranked)[0]
+
+    def _elsewhere(self, question: str, ranked: list[Candidate]) -> tuple[bool, set[str]]:
+        """(whether the best sentence stands in another document than the
+        one the question names, the files it names). A file that says the
+        name itself, if only once, may answer ("the Lesser GPL" in the
+        LGPL's text, for "What is the Lesser GPL for?", which names
+        gpl-2.0.txt in full)."""
+        named = self.files_asked_about(question, ranked)
+        if not named:
+            return False, named
+        best = ranked[0].sentence.file
+        words = set().union(*(self._named_words_of_file(file) for file in named))
+        counts = self.layout.file_word_counts(best)
+        return best not in named and not any(counts[word] for word in words), named
+
+    def files_asked_about(self, question: str, ranked: list[Candidate]) -> set[str]:
+        """The files of the candidates that the question names in full, by
+        every word of the name but numbers ("cc0" of "cc0-1.0.txt"), each a
+        word of its `_scope`. One word of a long title ("sichuan" of
+        "2008_Sichuan_earthquake.txt", "relations" of "Sino-Tibetan
+        relations during the Ming dynasty") names no document: other files
+        speak of it too."""
+        ids = [candidate.sentence_id for candidate in ranked]
+        scope = self._scope(self.data.idf(self._question_weights(question)), ids)
+        if not scope:
+            return set()
+        return {self.data.sentence(sentence_id).file for sentence_id in ids
+                if (words := self._named_words(sentence_id)) and words <= scope}
+
+    def _named_words(self, sentence_id: int) -> set[str]:
+        """The words of the sentence's file's name but numbers."""
+        return self._named_words_of_file(self.data.sentence(sentence_id).file)
+
+    def _named_words_of_file(self, file: str) -> set[str]:
+        return {token for token in self.layout.name_tokens_of(file)
+                if any(char.isalpha() for char in token)}
 
     def _read_on(self, chosen: list[Candidate], asks_why: bool = False) -> list[Candidate]:
         """The chosen sentences as an answer cites them (`Layout.as_cited`,

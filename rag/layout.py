@@ -274,9 +274,10 @@ class Layout:
     def file_name_tokens(self, sentence_id: int) -> set[str]:
         """The words of the name of the sentence's file ("mpl" of "MPL-1.1.txt");
         its title need not be looked up for them."""
-        return self._tokens_of_name(self.data.sentence(sentence_id).file)
+        return self.name_tokens_of(self.data.sentence(sentence_id).file)
 
-    def _tokens_of_name(self, file: str) -> set[str]:
+    def name_tokens_of(self, file: str) -> set[str]:
+        """The words of a file's name, as the keyword index stems them."""
         tokens = self._name_tokens.get(file)
         if tokens is None:
             tokens = self._name_tokens[file] = set(tokenize(re.sub(r"[-.]+", " ",
@@ -310,7 +311,7 @@ class Layout:
         if self._files_by_name_token is None:
             by_token: dict[str, list[str]] = {}
             for file in self.data.manifest["files"]:
-                for name_token in self._tokens_of_name(file):
+                for name_token in self.name_tokens_of(file):
                     by_token.setdefault(name_token, []).append(file)
             self._files_by_name_token = by_token
         return self._files_by_name_token.get(token, [])

@@ -1119,6 +1119,54 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     assert unscoped["ZETA-terms.txt"] == scoped["ZETA-terms.txt"]
 
 
+OMEGA_WAIVER = """THE OMEGA WAIVER
+
+1. The author gives up every right in the work, to the fullest extent the law allows.
+
+2. Anyone may copy, change and share the work for any purpose, without asking.
+
+3. The author makes no promise that the work is fit for any purpose.
+"""
+
+
+def test_a_line_of_another_document_than_the_one_named_is_no_answer(tmp_path, monkeypatch):
+    """"What law governs OMEGA?" names OMEGA-1.0.txt in full, which says
+    nothing of a governing law; ZETA's "This agreement is governed by the
+    laws of Freedonia." is no answer to it, however well it matches the
+    rest of the question: it is shown as related at most, after OMEGA's
+    own lines. A document that says the name itself may answer, and one
+    word of a long title names no document."""
+    from rag.answering import ordered
+
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "OMEGA-1.0.txt": OMEGA_WAIVER, "ZETA-terms.txt": ZETA_TERMS,
+        "boat-rules.txt": _boat_rules()})
+    answerer = assistant.answerer
+    question = "What law governs OMEGA?"
+    ranked = ordered(assistant.candidates(question))
+    assert ranked[0].sentence.file == "ZETA-terms.txt"
+    assert answerer.answers_of_another_file(question, ranked)
+    result = assistant.ask(question)
+    assert result.citations == ()
+    assert all(line.file == "OMEGA-1.0.txt" for line in result.related[:2])
+
+    # ZETA's terms that say "OMEGA", once, may answer for it.
+    said = ZETA_TERMS.replace("4. Nobody", "4. Unlike the OMEGA waiver, nobody")
+    (tmp_path / "corpus" / "ZETA-terms.txt").write_text(said, encoding="utf-8")
+    assistant.index([tmp_path / "corpus"])
+    answerer = assistant.answerer
+    ranked = ordered(assistant.candidates(question))
+    assert ranked[0].sentence.file == "ZETA-terms.txt"
+    assert not answerer.answers_of_another_file(question, ranked)
+
+    # "boat" of "boat-rules.txt" is said throughout, and names no document;
+    # "terms" is one word of "ZETA-terms.txt", which it does not name in full.
+    for partly in ("Which law governs the boat?", "Which law governs the terms?"):
+        assert answerer.files_asked_about(partly, ordered(assistant.candidates(partly))) == set()
+    assert answerer.files_asked_about("Which law governs ZETA terms?", ordered(
+        assistant.candidates("Which law governs ZETA terms?"))) == {"ZETA-terms.txt"}
+
+
 HASH_MAPS = """# Hash maps
 
 Storing keys with their values.

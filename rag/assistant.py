@@ -16,13 +16,13 @@ from pathlib import Path
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
 from .encodable import encodable
-from .formats import CELL_SEPARATOR
 from .indexer import IndexReport, Notify, build_index
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .spelling import corrected
 from .storage import IndexView, Store, open_store
 from .store import NoIndex, check_compatible
+from .table_claims import header_row
 from .types import Answer, Retrieved
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -239,8 +239,8 @@ class Assistant:
         # every source is checked under its heading, as it is read.
         layout = snapshot.answerer.layout
         headings = [layout.heading_text(item.sentence_id) for item in picked]
-        headers = [heading if CELL_SEPARATOR in heading and CELL_SEPARATOR in
-                   item.sentence.text else "" for heading, item in zip(headings, picked)]
+        headers = [header_row(item.sentence.text, heading)
+                   for heading, item in zip(headings, picked)]
         try:
             reply = chat(server, build_messages(extractive.read_as or extractive.question, sources,
                                                 headers), on_text)

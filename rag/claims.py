@@ -54,12 +54,11 @@ from .claim_checks import keeps_comparison, keeps_direction, keeps_roles, same_p
 from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
     names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, \
     names_what_it_points_to, points_back
-from .formats import CELL_SEPARATOR
 from .keyword import tokenize
 from .sentences import split_sentences
 from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, \
     subject_it_points_to, subject_pronoun_opens, swaps_roles
-from .table_claims import keeps_columns
+from .table_claims import header_row, keeps_columns
 from .token_match import coverage
 from .types import Citation
 
@@ -288,8 +287,9 @@ class ClaimChecker:
                            common_opening(claim, cited)) or \
                 not keeps_names_whole(claim, window):
             return 0.0, "a number or name is not in the cited lines"
-        if any(not keeps_columns(claim, self.sources[index].text, self.headings[index])
-               for index in indexes if CELL_SEPARATOR in self.headings[index]):
+        if any(not keeps_columns(claim, self.sources[index].text, header)
+               for index in indexes
+               if (header := header_row(self.sources[index].text, self.headings[index]))):
             return 0.0, "it names a number of the table by another column"
         if not same_polarity(claim, cited):
             return 0.0, "it denies what the cited lines affirm, or the other way round"

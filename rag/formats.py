@@ -37,8 +37,9 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # 5: a list's item (<li>, a Word list paragraph) is marked "- " or "1. ";
 # 6: a <nav>, and a list whose every item is a link, are left out; 7: so is a
 # heading's permalink ("¶"); 8: an item's first paragraph (<li><p>) stands
-# on the item's line, after its mark.
-EXTRACTOR_VERSION = 8
+# on the item's line, after its mark; 9: a table cell's paragraphs and list
+# items (HTML and .docx) stay in the cell's row.
+EXTRACTOR_VERSION = 9
 # The whole text of a link to a place in the page that a site puts after
 # each heading (Sphinx's "¶"): a symbol, not words of the heading.
 PERMALINK_TEXTS = {"¶", "§", "#", "🔗"}
@@ -68,6 +69,12 @@ ROW_BREAK = "\x1e"
 # Between the cells of a table row, in every extractor's text (and the way a
 # Markdown table writes them): how the sentence splitter tells a row.
 CELL_SEPARATOR = " | "
+# A table cell that holds paragraphs or a list (a wiki's or Node.js's
+# version history: "v15.4.0 | <p>AbortSignal support was added.</p>") stays
+# on its row's line when its text is at most this long; a longer one is a
+# page laid out in a table (old sites put all they say in one cell), whose
+# lines stay lines.
+CELL_INLINE_CHARS = 500
 
 
 class _VisibleText(HTMLParser):
@@ -93,6 +100,7 @@ class _VisibleText(HTMLParser):
         self.cells_in_row = 0
         self.pre_depth = 0  # inside <pre>: its line breaks are the text's
         self.cell_depth = 0  # inside <td>/<th>: a <br> must not end the row
+        self.cell_starts: list[int] = []  # where each open cell starts in `parts`
         self.mark_at: int | None = None  # where the open heading's mark is in `parts`
         # Each open <ul>/<ol>: [tag, the number of its last item, where it
         # starts in `parts`, its items so far, those of them that are a link only].
@@ -115,6 +123,7 @@ class _VisibleText(HTMLParser):
                 self.parts.append(CELL_SEPARATOR)
             self.cells_in_row += 1
             self.cell_depth += 1
+            self.cell_starts.append(len(self.parts))
         elif tag in self.BLOCKS:
             # An item's first block (<li><p>One thing.</p>) starts on the
             # item's line, after its mark, not on a line of its own.
@@ -147,6 +156,16 @@ class _VisibleText(HTMLParser):
         in one <li>) time in the square of its length."""
         return not any(self.parts[at].strip() for at in range(len(self.parts) - 1, index, -1))
 
+    def _keep_cell_in_row(self, start: int) -> None:
+        """Joins the lines of a short cell (from `parts[start]`) with
+        spaces, so that its row stays on one line (CELL_INLINE_CHARS)."""
+        text = "".join(self.parts[start:])
+        # A list left open inside the cell (broken markup) keeps its place.
+        still_open = any(entry[2] >= start for entry in self.lists) or \
+            any(item[0] >= start for item in self.items)
+        if "\n" in text and len(text) <= CELL_INLINE_CHARS and not still_open:
+            self.parts[start:] = [re.sub(r"\s*\n\s*", " ", text)]
+
     def _item_mark(self) -> str:
         """A list item's mark as Markdown writes it: "1. " in a numbered
         list, "- " in any other, so the item reads as one (`LIST_ITEM`)."""
@@ -167,6 +186,8 @@ class _VisibleText(HTMLParser):
             self.hidden_depth = max(0, self.hidden_depth - 1)
         elif tag in self.CELLS:
             self.cell_depth = max(0, self.cell_depth - 1)
+            if self.cell_starts:
+                self._keep_cell_in_row(self.cell_starts.pop())
         elif tag in self.BLOCKS:
             if tag in HEADING_MARKS and self.mark_at is not None:
                 # A heading with no text leaves no mark alone on a line.
@@ -291,6 +312,13 @@ def _check_archive(data: bytes) -> None:
                              f"size (a zip bomb?)")
 
 
+def _cell_text(text: str) -> str:
+    """A .docx cell's paragraphs on one line, so the row stays on its line,
+    unless the cell holds a page laid out in a table (CELL_INLINE_CHARS)."""
+    text = text.strip()
+    return re.sub(r"\s*\n\s*", " ", text) if len(text) <= CELL_INLINE_CHARS else text
+
+
 def docx_text(data: bytes) -> str:
     """The document's paragraphs, one per line with a blank line between
     them, in reading order; a table's rows as lines of cells joined by " | "."""
@@ -305,7 +333,7 @@ def docx_text(data: bytes) -> str:
         blocks, total = [], 0
         for block in document.iter_inner_content():
             if isinstance(block, Table):
-                lines = [CELL_SEPARATOR.join(cell.text.strip() for cell in row.cells)
+                lines = [CELL_SEPARATOR.join(_cell_text(cell.text) for cell in row.cells)
                          for row in block.rows]
                 text = "\n".join(line for line in lines if line.strip(" |"))
             else:

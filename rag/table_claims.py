@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import re
 
+from .formats import CELL_SEPARATOR
 from .keyword import tokenize
 
 NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 # Words either side of a number in the claim that may name what it counts
 # ("made 530 trips", "a passenger count of 88,900").
 NEAR_WORDS = 3
+
+
+def header_row(text: str, heading: str) -> str:
+    """The heading a sentence is read under (`Layout.heading_text`) when it
+    is the header row of the table row the sentence is, else "": the
+    columns that say what the row's numbers are."""
+    return heading if CELL_SEPARATOR in heading and CELL_SEPARATOR in text else ""
 
 
 def cells(row: str) -> list[str]:

@@ -108,6 +108,38 @@ def test_word_list_paragraphs_are_marked_as_items(tmp_path):
         "Nothing else is known."]
 
 
+def test_a_table_cells_paragraphs_and_list_stay_in_its_row(tmp_path):
+    """A cell that holds paragraphs or a list (as wikis and Sphinx write
+    them) split its row over several lines, each cited apart from the
+    row's other cells and its header; .docx gave a cell's paragraphs a
+    line each too. Each row now stays on its line."""
+    import docx
+
+    text = html_text("<table><tr><th>Ferry</th><th>Notes</th></tr>"
+                     "<tr><td><p>Moorhen</p></td><td><p>Built 2012.</p>"
+                     "<ul><li>refitted 2020</li><li>renamed 2021</li></ul></td></tr>"
+                     "<tr><td>Kestrel</td><td>Built 1998.</td></tr></table><p>After.</p>")
+    assert [line for line in text.splitlines() if line.strip()] == [
+        "Ferry | Notes", "Moorhen | Built 2012. refitted 2020 renamed 2021",
+        "Kestrel | Built 1998.", "After."]
+    # A page laid out in a table, all it says in one cell: its lines stay lines.
+    paragraphs = [f"Paragraph {n} of the page says one thing about the harbor and its ferries, "
+                  f"at some length, as old sites did." for n in range(1, 7)]
+    page = html_text("<table><tr><td>Menu</td><td>" + "".join(
+        f"<p>{paragraph}</p>" for paragraph in paragraphs) + "</td></tr></table>")
+    assert all(paragraph in page.splitlines() for paragraph in paragraphs[1:])
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Ferry", "Notes"
+    table.cell(1, 0).text = "Moorhen"
+    table.cell(1, 1).text = "Built 2012."
+    table.cell(1, 1).add_paragraph("Refitted 2020.")
+    path = tmp_path / "ferries.docx"
+    document.save(path)
+    assert docx_text(path.read_bytes()).splitlines() == [
+        "Ferry | Notes", "Moorhen | Built 2012. Refitted 2020."]
+
+
 FERRIES = """<html><body><h1>Harbor ferries</h1><p>The authority runs three ferries.</p>
 <table><tr><th>Ferry</th><th>Seats</th><th>Built</th></tr>
 <tr><td>Kestrel</td><td>250</td><td>1998</td></tr>

@@ -485,13 +485,16 @@ class ExtractiveAnswerer:
 
     def _answerable(self, sentence_id: int) -> bool:
         """Whether a sentence may be an answer: not page furniture, not an
-        order to a model, and not a marked title ("## `pyenv rehash`"),
-        which says what the lines under it are about, not anything about
-        it: it is read with them (`_heading`), never as an answer alone."""
+        order to a model, and not a marked title ("## `pyenv rehash`") or
+        the term that heads the sentence under it ("dedent(text)" over
+        "Remove any common leading whitespace ..."), which says what the
+        lines under it are about, not anything about it: it is read with
+        them (`Layout.heading`), never as an answer alone."""
         sentence = self.data.sentence(sentence_id)
         return not sentence.is_furniture and not addresses_the_model(sentence.text) \
             and not self.layout.is_title(sentence_id) \
-            and not self.layout.is_table_header(sentence_id)
+            and not self.layout.is_table_header(sentence_id) \
+            and not self.layout.heads_next(sentence_id)
 
     # -- the reranker -------------------------------------------------------
     @property

@@ -192,6 +192,13 @@ class Layout:
             return None  # no header, or too far up to look for one
         return first
 
+    def heads_next(self, sentence_id: int) -> bool:
+        """Whether the sentence is the heading the next one is read under
+        (a term over its description, "dedent(text)" over "Remove any
+        common leading whitespace ...")."""
+        following = self.data.sentence(sentence_id + 1)
+        return following is not None and self.heading(sentence_id + 1) == sentence_id
+
     def heading_text(self, sentence_id: int) -> str:
         """The text of the heading the sentence is read under (`heading`):
         a term, a title (without its Markdown marks), a table's header row

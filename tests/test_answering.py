@@ -566,8 +566,9 @@ def test_a_runner_up_that_the_best_reads_back_to_is_not_cited_again(tmp_path):
     """A short heading right above a sentence is cited with it ("The cache
     files The cache files hold ..."); the heading chosen as the runner-up
     too was cited a second time, as its own line inside the first
-    citation. A sentence on a cited line that the citation does not show
-    is still its own citation."""
+    citation (a heading is no candidate now, but a caller may pass one). A
+    sentence on a cited line that the citation does not show is still its
+    own citation."""
     text = ("The glob files\n"
             "The glob files list one pattern per line, with the weight and the type\n"
             "it gives, separated by colons. Tools read them at start-up.\n"
@@ -577,7 +578,11 @@ def test_a_runner_up_that_the_best_reads_back_to_is_not_cited_again(tmp_path):
     candidates = {candidate.sentence.text: candidate
                   for candidate in assistant.candidates("What do the cache files hold?")}
     best = candidates["The cache files hold the globs and the magic rules in one binary file."]
-    heading = candidates["The cache files"]
+    assert "The cache files" not in candidates  # read with the line under it
+    data = assistant.answerer.data
+    heading = replace(best, sentence_id=best.sentence_id - 1,
+                      sentence=data.sentence(best.sentence_id - 1))
+    assert heading.sentence.text == "The cache files"
     [cited] = assistant.answerer._read_on([best, heading])
     assert (cited.sentence.line_start, cited.sentence.line_end) == (4, 5)
     assert cited.sentence.text.startswith("The cache files The cache files hold")
@@ -1117,6 +1122,40 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     assert read[-1] == "What law governs ACME?"
     assert unscoped["ACME-2.0.txt"] < scoped["ACME-2.0.txt"]
     assert unscoped["ZETA-terms.txt"] == scoped["ZETA-terms.txt"]
+
+
+PYDOC_PAGE = """Help on module ferrytext:
+
+NAME
+    ferrytext - Tools for the harbor's timetable text.
+
+FUNCTIONS
+    squeeze(text)
+        Remove every blank line between the rows of a timetable.
+
+    stretch(text, width=70)
+        Pad each row of a timetable with spaces to the given width.
+"""
+
+
+def test_a_term_that_heads_the_line_under_it_is_no_answer_alone(tmp_path, monkeypatch):
+    """A reference written as pydoc writes it: a function's signature over
+    what it does. "What does squeeze do?" was answered "squeeze(text)", the
+    line that only names what the line under it is about; the term is read
+    with that line, and the answer is that line, cited with it."""
+    assistant, _ = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
+        "ferrytext.txt": PYDOC_PAGE, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
+    answerer = assistant.answerer
+    texts = {candidate.sentence.text for candidate in assistant.candidates("What does squeeze do?")}
+    assert "Remove every blank line between the rows of a timetable." in texts
+    assert "squeeze(text)" not in texts
+    result = assistant.ask("What does squeeze do?")
+    first = (result.citations or result.related)[0]
+    assert (first.file, first.line_start, first.line_end) == ("ferrytext.txt", 7, 8)
+    # A line that heads nothing stays an answer.
+    ids = [candidate.sentence_id for candidate in assistant.candidates("What is ferrytext?")]
+    assert any(answerer.data.sentence(sentence_id).text.startswith("ferrytext - Tools")
+               for sentence_id in ids)
 
 
 OMEGA_WAIVER = """THE OMEGA WAIVER

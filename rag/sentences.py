@@ -67,8 +67,13 @@ MAX_SENTENCE_CHARS = 1000
 # Markdown title's line runs into no sentence; 11: a paged document's
 # running headers and footers are furniture, lines of their own; 12: so is a
 # title in capitals; 13: blank lines part paragraphs in text that has no
-# blank line after most of its lines.
-SPLITTER_VERSION = 13
+# blank line after most of its lines; 14: a "|" margin (pydoc's class
+# members) is no cell of a table.
+SPLITTER_VERSION = 14
+# A line behind a margin of one "|" ("     |  Return a new dict."), as
+# pydoc writes a class's members: the "|" is no part of the text, and no
+# separator of a table's cells (a row has two or more: "| a | b |").
+MARGIN = re.compile(r"\|(?:\s+|$)(?=[^|]*$)")
 # Text whose lines are followed by a blank line this often or more may put
 # one after every wrapped line (`_blank_lines_separate_paragraphs`).
 BLANK_AFTER_EVERY_LINE = 0.5
@@ -124,8 +129,11 @@ class Flow:
         for line in table.lines():
             raw = line.text_of(text)
             stripped = raw.strip()
+            offset = line.start + (len(raw) - len(raw.lstrip()))
+            margin = MARGIN.match(stripped)
+            if margin:
+                stripped, offset = stripped[margin.end():], offset + margin.end()
             if stripped:
-                offset = line.start + (len(raw) - len(raw.lstrip()))
                 lines.append((stripped, offset, blank_before))
                 blank_before = False
             else:

@@ -347,3 +347,25 @@ def test_property_any_text_maps_back(text):
         assert 1 <= sentence.line_start <= sentence.line_end <= len(table)
         assert squash(sentence.text) in squash(table.span_text(sentence.line_start,
                                                                 sentence.line_end))
+
+
+def test_a_margin_of_one_bar_is_no_table_cell():
+    """pydoc writes a class's members behind a "|" margin; the margin ran
+    into the sentence ("... will be | sorted by key"), which read as a row
+    of a table. A Markdown table's rows, with two bars or more, stay rows."""
+    text = ("class Encoder(builtins.object)\n"
+            "     |  Encoder(*, sort_keys=False)\n"
+            "     |  \n"
+            "     |  If sort_keys is true, then the output of dictionaries will be\n"
+            "     |  sorted by key.\n"
+            "\n"
+            "| Ferry | Seats |\n"
+            "| --- | --- |\n"
+            "| Moorhen | 400 |\n")
+    sentences = split_sentences(text, "encoder.txt")
+    by_text = {sentence.text: sentence for sentence in sentences}
+    sorted_by_key = by_text["If sort_keys is true, then the output of dictionaries will be "
+                            "sorted by key."]
+    assert (sorted_by_key.line_start, sorted_by_key.line_end) == (4, 5)
+    assert all("|" not in sentence.text for sentence in sentences if sentence.line_start < 7)
+    assert "| Moorhen | 400 |" in by_text

@@ -201,9 +201,12 @@ def _first_positions(folded: str, names: list[str]) -> dict[str, int]:
     return positions
 
 
-def _content_between(text: str) -> bool:
+def _content_between(text: str, name_words: frozenset[str] = frozenset()) -> bool:
+    """Whether `text` holds a content word (a verb, a noun) other than a
+    word of a name (`name_words`): between "Best Graphics" and "Best Story"
+    there is only "and"."""
     return any(len(word) > 3 and word not in stopwords() and word not in FILLER
-               for word in folded_words(text))
+               and word not in name_words for word in folded_words(text))
 
 
 def _speakers(folded: str, positions: dict[str, int]) -> set[str]:
@@ -243,10 +246,12 @@ def keeps_roles(claim: str, source_text: str,
     # them: an actor and the one acted on, not two words of one name, items
     # of a list or a thing and its owner. A speaker is no actor here.
     speakers = _speakers(claim_folded, in_claim) | _speakers(source_folded, in_source)
+    name_words = frozenset(word for run in name_runs(claim) for word in run)
     ordered = [name for name in sorted(in_claim, key=in_claim.get) if name not in speakers]
     pairs = [(first, second) for first, second in zip(ordered, ordered[1:])
              if first in in_source and second in in_source
-             and _content_between(claim_folded[in_claim[first] + len(first):in_claim[second]])]
+             and _content_between(claim_folded[in_claim[first] + len(first):in_claim[second]],
+                                  name_words)]
 
     def orientation(folded: str, first: int, second: int) -> bool | None:
         low, high = sorted((first, second))

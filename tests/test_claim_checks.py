@@ -120,6 +120,18 @@ def test_a_sentence_in_another_order_keeps_its_roles(claim, kept):
     assert keeps_roles(claim, LOAN, same_part) is kept
 
 
+def test_words_of_a_name_between_two_names_are_no_verb_between_them():
+    """"Through the Fenwick Valley into Tarn Bay, the Fenwick River flows":
+    between "Bay" and "River" stand only "the" and a word of the river's
+    name, so the two are no actor and acted-on whose order could turn. A
+    verb between two names still is: the swap stays caught."""
+    source = "The Fenwick River flows through the Fenwick Valley into Tarn Bay."
+    claim = "Through the Fenwick Valley into Tarn Bay, the Fenwick River flows."
+    assert keeps_roles(claim, source)
+    towed = "The Moorhen towed the Kestrel into Tarn Bay."
+    assert not keeps_roles("The Kestrel towed the Moorhen into Tarn Bay.", towed)
+
+
 def test_a_number_word_of_a_name_does_not_vouch_for_a_swap():
     """"Four" of "the Four Houses" only counts the houses: that it plays the
     same part in the claim says nothing of who dominated whom."""

@@ -80,12 +80,14 @@ def question_class(question: str) -> str:
 
 
 def sentence_shapes(text: str, question_words: frozenset[str],
-                    asked: frozenset[str] = frozenset()) -> dict[str, bool]:
+                    asked: frozenset[str] = frozenset(), term: str | None = None
+                    ) -> dict[str, bool]:
     """Which shapes of answer `text` holds beyond what the question says.
     `question_words` are the question's `raw_tokens`, `asked` its content
     words as the keyword index stems them (`keyword.question_weights`)."""
     shapes = dict.fromkeys(SHAPES, False)
     words = WORD.findall(text)
+    # `term`: what the sentence describes, standing over it (`Layout.described_term`).
     for position, word in enumerate(words):
         tokens = raw_tokens(word)
         if not tokens or tokens[0] in question_words:
@@ -103,8 +105,9 @@ def sentence_shapes(text: str, question_words: frozenset[str],
     shapes["money_percent"] = bool(MONEY_OR_PERCENT.search(text))
     shapes["defines"] = defines(text, question_words)
     match = defined_subject(text) if shapes["defines"] else None
-    shapes["defines_asked"] = match is not None and \
-        is_the_thing_asked(tokenize(match.group("subject")), asked)
+    shapes["defines_asked"] = (match is not None and is_the_thing_asked(
+        match.group("subject"), asked)) or (
+        match is None and term is not None and is_the_thing_asked(term, asked))
     return shapes
 
 
@@ -137,18 +140,21 @@ def defines(text: str, question_words: frozenset[str]) -> bool:
         set(tokenize(match.group("subject"))) & _stems(frozenset(question_words)))
 
 
-def is_the_thing_asked(subject: list[str], asked: set[str] | frozenset[str]) -> bool:
-    """Whether a defined subject (its content words in order) is the thing
-    the question asks about: all of the question's content words, with at
-    most one more, and ending in one of them: the thing asked ("HTTPX is
-    ..." for "What is HTTPX?") or a kind of it ("A dpkg trigger is a
-    facility ..." for "What is a trigger?"), not another thing named after
-    it ("Trait definitions are ..."): an English noun phrase ends in its
-    head. "defines" alone holds for any subject that shares a word with the
+def is_the_thing_asked(subject: str, asked: set[str] | frozenset[str]) -> bool:
+    """Whether a defined subject or a described term is the thing the
+    question asks about: all of the question's content words, with at most
+    one more, its head one of them: the thing asked ("HTTPX is ..." for
+    "What is HTTPX?") or a kind of it ("A dpkg trigger is a facility ..."
+    for "What is a trigger?"), not another thing named after it ("Trait
+    definitions are ...", "The Rules of References"). An English noun
+    phrase ends in its head, but for one of "X of Y", whose head ends X.
+    "defines" alone holds for any subject that shares a word with the
     question ("Turkey is a member of NATO" for "What is the capital of
     Turkey?"), which says little about "What is X?" questions."""
-    words = set(subject)
-    return bool(asked) and asked <= words and len(words - asked) <= 1 and subject[-1] in asked
+    words = tokenize(subject)
+    head = tokenize(re.split(r"\s+of\s+", subject, maxsplit=1, flags=re.IGNORECASE)[0])
+    return bool(asked) and bool(head) and set(asked) <= set(words) and \
+        len(set(words) - set(asked)) <= 1 and head[-1] in asked
 
 
 @lru_cache(maxsize=256)

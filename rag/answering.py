@@ -302,7 +302,8 @@ class ExtractiveAnswerer:
                 math.log1p(min(words, LONG_SENTENCE_WORDS)) / math.log1p(LONG_SENTENCE_WORDS),
                 # Headlines capitalize most words and rarely answer anything.
                 _capitalized_share(sentence.text),
-                *pair_features(kind, sentence_shapes(sentence.text, question_words, asked_words)),
+                *pair_features(kind, sentence_shapes(sentence.text, question_words, asked_words,
+                                                     self.layout.described_term(sentence_id))),
             ])
         features = np.array(rows, dtype=np.float64)
         # How far each sentence is behind the best one for this question: a
@@ -474,10 +475,13 @@ class ExtractiveAnswerer:
                 if sentence_id in pooled or sentence_id in added:
                     continue
                 match = defined_subject(self.data.sentence(sentence_id).text)
+                # ... or the description of a term ("copytree(src, dst, ...)"
+                # over "Recursively copy a directory tree ...").
+                term = self.layout.described_term(sentence_id) if match is None else None
+                subject = match.group("subject") if match is not None else term
                 # The thing asked, or a kind of it ("A dpkg trigger is a
                 # facility ..." for "What is a trigger?").
-                if match is not None and is_the_thing_asked(tokenize(match.group("subject")), asked) \
-                        and self._answerable(sentence_id):
+                if subject and is_the_thing_asked(subject, asked) and self._answerable(sentence_id):
                     added[sentence_id] = lowest
                     if len(added) >= DEFINITIONS_ADDED:
                         return added

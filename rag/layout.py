@@ -26,7 +26,7 @@ from .formats import CELL_SEPARATOR
 from .keyword import stopwords, tokenize
 from .sentences import BULLET_MARKS, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
     FRONT_MATTER_LINES, FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, \
-    MARKDOWN_TITLE, RULE_LINE
+    MARKDOWN_TITLE, RULE_LINE, SIGNATURE
 from .storage import IndexView
 from .types import Sentence
 
@@ -161,7 +161,7 @@ class Layout:
         # either.
         # A list's first item is read under a title marked as one ("## Risks"
         # over "- Fuel prices may rise"), as a paragraph is.
-        if not words or len(words) > ITEM_HEADING_WORDS or \
+        if not words or (len(words) > ITEM_HEADING_WORDS and not SIGNATURE.fullmatch(text)) or \
                 text.rstrip().endswith(SENTENCE_ENDS) or \
                 LIST_ITEM.match(heading.text) or (LIST_ITEM.match(sentence.text) and not marked) or \
                 not _all_have_letters(words) or \
@@ -191,6 +191,21 @@ class Layout:
                 any(char.isdigit() for char in header.text):
             return None  # no header, or too far up to look for one
         return first
+
+    def described_term(self, sentence_id: int) -> str | None:
+        """The term the sentence describes, when it stands right under it:
+        a definition list's term, or a function's name over what it does
+        ("copytree" of "copytree(src, dst, ...)" over "Recursively copy a
+        directory tree ..."); None for a sentence with no such heading, or
+        under a marked title."""
+        heading = self.heading(sentence_id)
+        # A marked title ("# Hash maps") is over a section, whose first
+        # sentence is often a tagline ("Storing keys with their values.").
+        if heading != sentence_id - 1 or self.is_title(heading):
+            return None
+        text = self.heading_text(sentence_id)
+        signature = SIGNATURE.fullmatch(text)
+        return text.split("(", 1)[0].split()[-1] if signature else text
 
     def heads_next(self, sentence_id: int) -> bool:
         """Whether the sentence is the heading the next one is read under
@@ -628,6 +643,8 @@ def _file_name(file: str) -> str:
 # An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
 # heading over its description ("Parser" above "Takes a sequence ...").
 ITEM_HEADING_WORDS = 4
+# ... but for a function's signature (`sentences.SIGNATURE`), which heads
+# what it does however many parameters it lists.
 # A line of code heads no prose ("#endif" over "CHUNK is simply the buffer
 # size ..." in zlib's usage example): a preprocessor line, a brace, a comment.
 CODE_LINE = re.compile(r"#[a-z]|[{}]|/[*/]|\*/")

@@ -68,8 +68,14 @@ MAX_SENTENCE_CHARS = 1000
 # running headers and footers are furniture, lines of their own; 12: so is a
 # title in capitals; 13: blank lines part paragraphs in text that has no
 # blank line after most of its lines; 14: a "|" margin (pydoc's class
-# members) is no cell of a table.
-SPLITTER_VERSION = 14
+# members) is no cell of a table; 15: a function's signature is a line of
+# its own.
+SPLITTER_VERSION = 15
+# A function's signature on a line of its own, as pydoc and API references
+# write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
+# "Recursively copy a directory tree ..."): it runs into no sentence, and
+# heads the one under it (`layout.Layout.heading`) however long it is.
+SIGNATURE = re.compile(r"(?:class\s+|def\s+)?[A-Za-z_][\w.]*\(.*\)(?:\s*->\s*\S+)?:?")
 # A line behind a margin of one "|" ("     |  Return a new dict."), as
 # pydoc writes a class's members: the "|" is no part of the text, and no
 # separator of a table's cells (a row has two or more: "| a | b |").
@@ -219,6 +225,8 @@ def _joiner(previous: str, following: str, width: int) -> str:
     # option ("-k, --key=FIELD") right under it, its "NAME" the name in
     # lower case ("cp - copy files"), neither a sentence's opening.
     if CAPITALS_TITLE.fullmatch(previous) or CAPITALS_TITLE.fullmatch(following):
+        return "\n"
+    if SIGNATURE.fullmatch(previous):
         return "\n"
     last, first = previous[-1], following[0]
     if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():

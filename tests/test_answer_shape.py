@@ -91,3 +91,20 @@ def test_a_sentence_defines_the_very_thing_asked(sentence, question, expected):
     shapes = sentence_shapes(sentence, frozenset(raw_tokens(question)),
                              frozenset(question_weights(question)))
     assert shapes["defines_asked"] is expected
+
+
+@pytest.mark.parametrize("term, question, expected", [
+    # A function's description under its name, a section under its title.
+    ("copytree", "What does copytree do?", True),
+    ("Shadowing", "What is shadowing?", True),
+    # "X of Y" is an X: the rules, not a reference.
+    ("The Rules of References", "What is a reference?", False),
+    ("The Duchy of Normandy", "What is the Duchy of Normandy?", True),
+])
+def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expected):
+    sentence = "It copies a whole tree of folders and returns where it put them."
+    shapes = sentence_shapes(sentence, frozenset(raw_tokens(question)),
+                             frozenset(question_weights(question)), term)
+    assert shapes["defines_asked"] is expected
+    assert not sentence_shapes(sentence, frozenset(raw_tokens(question)),
+                               frozenset(question_weights(question)))["defines_asked"]

@@ -1152,6 +1152,13 @@ def test_a_term_that_heads_the_line_under_it_is_no_answer_alone(tmp_path, monkey
     result = assistant.ask("What does squeeze do?")
     first = (result.citations or result.related)[0]
     assert (first.file, first.line_start, first.line_end) == ("ferrytext.txt", 7, 8)
+    # What a term's description says is what the term is: it joins the
+    # candidates as a definition does.
+    added = answerer._definitions_pool("What does stretch do?", "what",
+                                       set(answerer._question_weights("What does stretch do?")),
+                                       {0: 0.1})
+    assert [answerer.data.sentence(sentence_id).text for sentence_id in added] == [
+        "Pad each row of a timetable with spaces to the given width."]
     # A line that heads nothing stays an answer.
     ids = [candidate.sentence_id for candidate in assistant.candidates("What is ferrytext?")]
     assert any(answerer.data.sentence(sentence_id).text.startswith("ferrytext - Tools")

@@ -369,3 +369,15 @@ def test_a_margin_of_one_bar_is_no_table_cell():
     assert (sorted_by_key.line_start, sorted_by_key.line_end) == (4, 5)
     assert all("|" not in sentence.text for sentence in sentences if sentence.line_start < 7)
     assert "| Moorhen | 400 |" in by_text
+
+
+def test_a_signature_is_a_line_of_its_own():
+    """A function's signature as pydoc writes one over what it does ran
+    into its description when it was long ("copytree(src, dst, ...)
+    Recursively copy ..."), so the description was no sentence of its own."""
+    text = ("Functions of the ferry module, listed with the arguments they take:\n"
+            "\n"
+            "    moor(ferry, pier, ropes=2, fenders=4, spring_lines=True, tide=None, crew=None)\n"
+            "        Tie the ferry up at the pier with the given ropes and fenders.\n")
+    texts = [sentence.text for sentence in split_sentences(text, "ferry.txt")]
+    assert "Tie the ferry up at the pier with the given ropes and fenders." in texts

@@ -84,10 +84,11 @@ def sentence_shapes(text: str, question_words: frozenset[str],
                     ) -> dict[str, bool]:
     """Which shapes of answer `text` holds beyond what the question says.
     `question_words` are the question's `raw_tokens`, `asked` its content
-    words as the keyword index stems them (`keyword.question_weights`)."""
+    words as the keyword index stems them (`keyword.question_weights`),
+    `term` what the sentence describes, standing over it
+    (`Layout.described_term`), if anything."""
     shapes = dict.fromkeys(SHAPES, False)
     words = WORD.findall(text)
-    # `term`: what the sentence describes, standing over it (`Layout.described_term`).
     for position, word in enumerate(words):
         tokens = raw_tokens(word)
         if not tokens or tokens[0] in question_words:

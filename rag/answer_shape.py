@@ -104,11 +104,12 @@ def sentence_shapes(text: str, question_words: frozenset[str],
         if position and word[:1].isupper() and token.isalpha():
             shapes["name"] = True
     shapes["money_percent"] = bool(MONEY_OR_PERCENT.search(text))
-    shapes["defines"] = defines(text, question_words)
-    match = defined_subject(text) if shapes["defines"] else None
-    shapes["defines_asked"] = (match is not None and is_the_thing_asked(
-        match.group("subject"), asked)) or (
-        match is None and term is not None and is_the_thing_asked(term, asked))
+    match = defined_subject(text)
+    shapes["defines"] = defines(match, question_words)
+    # The thing asked, as the sentence defines it, or as the term it
+    # describes names it.
+    shapes["defines_asked"] = is_the_thing_asked(match.group("subject"), asked) \
+        if shapes["defines"] else term is not None and is_the_thing_asked(term, asked)
     return shapes
 
 
@@ -130,12 +131,11 @@ def defined_subject(text: str) -> re.Match | None:
     return match
 
 
-def defines(text: str, question_words: frozenset[str]) -> bool:
-    """Whether the sentence says what a thing the question names is: its
-    defined subject holds a content word of the question (its stem) ("A solar cell is
-    a device ..." for "What is a solar cell?" or "How does a solar cell
-    work?")."""
-    match = defined_subject(text)
+def defines(match: re.Match | None, question_words: frozenset[str]) -> bool:
+    """Whether a sentence says what a thing the question names is: the
+    defined subject of its `defined_subject` match holds a content word of
+    the question (its stem) ("A solar cell is a device ..." for "What is a
+    solar cell?" or "How does a solar cell work?")."""
     # Stems: "What is a Modification?" asks what "Modifications" means.
     return match is not None and bool(
         set(tokenize(match.group("subject"))) & _stems(frozenset(question_words)))

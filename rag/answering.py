@@ -440,9 +440,8 @@ class ExtractiveAnswerer:
         for file in sorted(named - found):
             if chunks >= SCOPED_CHUNKS:
                 break
-            start, end = self.data.manifest["files"][file].get("chunks", (0, 0))
-            if end > start:
-                add(self.data.chunk(start))
+            for chunk_id in self.layout.opening_chunks(file, 1):
+                add(self.data.chunk(chunk_id))
         return added
 
     def _definitions_pool(self, question: str, kind: str, asked: set[str],
@@ -459,8 +458,7 @@ class ExtractiveAnswerer:
             return {}
         named = set.intersection(*(set(self.layout.files_named(token)) for token in asked))
         opening = [chunk_id for file in sorted(named) if len(named) <= NAMED_FILES_MAX
-                   for start, end in [self.data.manifest["files"][file].get("chunks", (0, 0))]
-                   for chunk_id in range(start, min(end, start + DEFINITION_OPENING_CHUNKS))]
+                   for chunk_id in self.layout.opening_chunks(file, DEFINITION_OPENING_CHUNKS)]
         chunk_ids = opening + [int(chunk_id) for chunk_id in
                                self.data.keyword_search(question, SCOPED_SEARCH_DEPTH)]
         self.data.prefetch(chunk_ids=chunk_ids)
@@ -742,7 +740,7 @@ class ExtractiveAnswerer:
         if not named:
             return False, named
         best = ranked[0].sentence.file
-        words = set().union(*(self._named_words_of_file(file) for file in named))
+        words = set().union(*(self._named_words(file) for file in named))
         counts = self.layout.file_word_counts(best)
         return best not in named and not any(counts[word] for word in words), named
 
@@ -753,18 +751,15 @@ class ExtractiveAnswerer:
         "2008_Sichuan_earthquake.txt", "relations" of "Sino-Tibetan
         relations during the Ming dynasty") names no document: other files
         speak of it too."""
-        ids = [candidate.sentence_id for candidate in ranked]
-        scope = self._scope(self.data.idf(self._question_weights(question)), ids)
+        scope = self._scope(self.data.idf(self._question_weights(question)),
+                            [candidate.sentence_id for candidate in ranked])
         if not scope:
             return set()
-        return {self.data.sentence(sentence_id).file for sentence_id in ids
-                if (words := self._named_words(sentence_id)) and words <= scope}
+        return {file for file in {candidate.sentence.file for candidate in ranked}
+                if (words := self._named_words(file)) and words <= scope}
 
-    def _named_words(self, sentence_id: int) -> set[str]:
-        """The words of the sentence's file's name but numbers."""
-        return self._named_words_of_file(self.data.sentence(sentence_id).file)
-
-    def _named_words_of_file(self, file: str) -> set[str]:
+    def _named_words(self, file: str) -> set[str]:
+        """The words of a file's name but numbers."""
         return {token for token in self.layout.name_tokens_of(file)
                 if any(char.isalpha() for char in token)}
 

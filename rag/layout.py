@@ -306,6 +306,11 @@ class Layout:
                                                                    _file_name(file))))
         return tokens
 
+    def opening_chunks(self, file: str, count: int) -> range:
+        """The ids of a file's first `count` chunks (fewer in a short file)."""
+        start, end = self.data.manifest["files"].get(file, {}).get("chunks", (0, 0))
+        return range(start, max(start, min(end, start + count)))
+
     def file_word_counts(self, file: str) -> Counter:
         """In how many of the file's sentences each word (`tokenize`) stands,
         of at most WORD_COUNT_SENTENCES of them, and how many were read
@@ -641,10 +646,10 @@ def _file_name(file: str) -> str:
 
 
 # An item of a list opens with a mark (`sentences.LIST_ITEM`) or is a short
-# heading over its description ("Parser" above "Takes a sequence ...").
+# heading over its description ("Parser" above "Takes a sequence ..."), or a
+# function's signature (`sentences.SIGNATURE`), which heads what it does
+# however many parameters it lists.
 ITEM_HEADING_WORDS = 4
-# ... but for a function's signature (`sentences.SIGNATURE`), which heads
-# what it does however many parameters it lists.
 # A line of code heads no prose ("#endif" over "CHUNK is simply the buffer
 # size ..." in zlib's usage example): a preprocessor line, a brace, a comment.
 CODE_LINE = re.compile(r"#[a-z]|[{}]|/[*/]|\*/")

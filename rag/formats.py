@@ -164,7 +164,7 @@ class _VisibleText(HTMLParser):
         still_open = any(entry[2] >= start for entry in self.lists) or \
             any(item[0] >= start for item in self.items)
         if "\n" in text and len(text) <= CELL_INLINE_CHARS and not still_open:
-            self.parts[start:] = [re.sub(r"\s*\n\s*", " ", text)]
+            self.parts[start:] = [_one_line(text)]
 
     def _item_mark(self) -> str:
         """A list item's mark as Markdown writes it: "1. " in a numbered
@@ -316,7 +316,12 @@ def _cell_text(text: str) -> str:
     """A .docx cell's paragraphs on one line, so the row stays on its line,
     unless the cell holds a page laid out in a table (CELL_INLINE_CHARS)."""
     text = text.strip()
-    return re.sub(r"\s*\n\s*", " ", text) if len(text) <= CELL_INLINE_CHARS else text
+    return _one_line(text) if len(text) <= CELL_INLINE_CHARS else text
+
+
+def _one_line(text: str) -> str:
+    """A table cell's lines joined with spaces, so its row stays on one line."""
+    return re.sub(r"\s*\n\s*", " ", text)
 
 
 def docx_text(data: bytes) -> str:

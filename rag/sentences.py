@@ -69,8 +69,10 @@ MAX_SENTENCE_CHARS = 1000
 # title in capitals; 13: blank lines part paragraphs in text that has no
 # blank line after most of its lines; 14: a "|" margin (pydoc's class
 # members) is no cell of a table; 15: a function's signature is a line of
-# its own.
-SPLITTER_VERSION = 15
+# its own; 16: one blank line inside a sentence, or one after a line that
+# ends in a colon or is a rule, is not enough to read a short text as
+# putting a blank line after every line.
+SPLITTER_VERSION = 16
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -83,6 +85,8 @@ MARGIN = re.compile(r"\|(?:\s+|$)(?=[^|]*$)")
 # Text whose lines are followed by a blank line this often or more may put
 # one after every wrapped line (`_blank_lines_separate_paragraphs`).
 BLANK_AFTER_EVERY_LINE = 0.5
+# ... when at least this many of its blank lines fall inside a sentence.
+RUN_ON_BREAKS = 2
 # A line at the top or bottom (EDGE_LINES) of this many pages is a running
 # header or footer.
 RUNNING_PAGES = 3
@@ -203,9 +207,15 @@ def _blank_lines_separate_paragraphs(lines: list[tuple[str, int, bool]]) -> bool
     # toolkit ...") is a paragraph, not a sentence running on.
     if not across or len(across) < BLANK_AFTER_EVERY_LINE * (len(lines) - 1):
         return True
+    # A line that introduces what follows ("..., for example:") or a rule
+    # ("*****" under a title) ends before a blank line, whatever comes next.
     continued = sum(1 for previous, following in across
-                    if previous[-1] not in TERMINAL + CLOSERS and following[0].islower())
-    return continued < 0.2 * len(across)
+                    if previous[-1] not in TERMINAL + CLOSERS + ":" and following[0].islower()
+                    and not RULE_LINE.fullmatch(previous))
+    # One such break in a short text (a release note's header line,
+    # "xdg-utils (1.0.2-3) unstable; urgency=low", over a paragraph that
+    # opens with a command's name) is not enough to say so.
+    return continued < max(RUN_ON_BREAKS, 0.2 * len(across))
 
 
 def _joiner(previous: str, following: str, width: int) -> str:

@@ -121,6 +121,28 @@ def test_a_paragraph_opening_in_lower_case_under_a_title_is_no_run_on():
         "a wrapped line of prose that runs on and on across blank lines."]
 
 
+def test_one_blank_line_inside_a_sentence_does_not_make_a_short_text_run_on():
+    """A release note: a header line, a blank line, a paragraph that opens
+    with a command's name in lower case, an example set apart by blank
+    lines. Most lines have a blank line after them, but only the header's
+    is followed by lower case, and one such break is not enough to read the
+    text as one that runs its sentences on across blank lines; a line
+    that ends in a colon introduces what follows, and a rule ends a title."""
+    text = ("frobnicate (1.2-3) unstable; urgency=low\n\nfrobnicate now reads $EDITOR\n"
+            "before it opens a file.\n\nFor example:\n\nEDITOR=vi frobnicate a.txt\n\n"
+            " -- Ann Lee <ann@example.org>  Mon, 25 Oct 2010 10:23:18 +0200\n")
+    assert [(s.line_start, s.line_end, s.text) for s in split_sentences(text, "NEWS")] == [
+        (1, 1, "frobnicate (1.2-3) unstable; urgency=low"),
+        (3, 4, "frobnicate now reads $EDITOR before it opens a file."),
+        (6, 6, "For example:"), (8, 8, "EDITOR=vi frobnicate a.txt"),
+        (10, 10, "-- Ann Lee <ann@example.org> Mon, 25 Oct 2010 10:23:18 +0200")]
+    code = ("The pass statement\n******************\n\npass does nothing. It\nis a "
+            "placeholder, for example:\n\n   def f(arg): pass\n\n   class C: pass\n")
+    assert [s.text for s in split_sentences(code, "pass.txt")] == [
+        "The pass statement", "******************", "pass does nothing.",
+        "It is a placeholder, for example:", "def f(arg): pass", "class C: pass"]
+
+
 def test_each_row_of_a_table_is_a_sentence_of_its_own():
     """A table's rows (cells joined by " | ", as HTML and Word tables are
     extracted, or a Markdown table) are never run together, and a row of a

@@ -31,12 +31,12 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_shape import DEFINED_SUBJECT_WORDS, PAIR_FEATURES, QUESTION_CLASSES, \
-    defined_subject, is_the_thing_asked, pair_features, question_class, sentence_shapes
+from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
+    sentence_shapes
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
-from .injection import addresses_the_model
-from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
-from .layout import SENTENCES_READ, Layout, spanning, unmarked
+from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
+from .layout import Layout, spanning, unmarked
+from .pool import SentencePool, reranker_reads, scope_tokens
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
@@ -82,38 +82,12 @@ DEFAULT_BIAS = -6.0
 # Logit margins over the runner-up past this say nothing more.
 MAX_MARGIN = 5.0
 LONG_SENTENCE_WORDS = 60
-# A word of the question that names a file ("under MPL" of MPL-1.1.txt)
-# and stands in fewer than about one chunk in twenty (BM25's idf at least
-# this) says which document is asked about, not what its sentence says.
-SCOPE_IDF = math.log(20.0)
-# ... unless a file it names says it in at least this share of its
-# sentences: then the word is the file's subject ("hash" in 43% of the
-# sentences of a page on hash maps, "null" in 2 of the 6 of one on the null
-# object; "CC0" in 15% of CC0-1.0's, "MPL" in 4% of MPL-1.1's). Reading a
-# file's name as its subject costs more than the converse (lines that only
-# say the name, a notice template, get picked), so the share is twice CC0's.
-SUBJECT_SHARE = 0.3
-# Prepositions that tie such a word to the question ("under MPL").
-SCOPE_PREPOSITIONS = frozenset("under in of for from by with within about per to at on".split())
-# Chunks of a file the question names that join the pool when the keyword
-# search finds them by the rest of the question (`_named_files_pool`).
-SCOPED_CHUNKS = 4
-# ... when the word names at most this many files.
-NAMED_FILES_MAX = 3
-SCOPED_SEARCH_DEPTH = 50
 # A sentence the answer model is sure of, where the relevance model doubts
 # the documents are about the question, is shown as related lines when the
 # relevance reaches this: of the in-sample questions so doubted, the right
 # answers stand at 0.2-0.5, most unanswerable ones below 0.2 (1 of 5 above),
 # and "What is the capital of France?" of a book on Rust at 0.17.
 DOUBTED_ANSWER_RELEVANCE = 0.2
-# Sentences that define what a "What is X?" question asks about that join
-# the pool (`_definitions_pool`).
-DEFINITIONS_ADDED = 3
-# A file named by what is asked ("fastapi.md" for "What is FastAPI?") says
-# what it is where it opens: its first chunks are read for a definition
-# (past a title and a row of badges), however the keyword search ranks them.
-DEFINITION_OPENING_CHUNKS = 3
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
 TOKEN_CACHE_SIZE = 20_000
@@ -194,6 +168,8 @@ class ExtractiveAnswerer:
             calibration.rrf_k + 1)
         # Headings, neighbours, file titles and how far an answer reads on.
         self.layout = Layout(data)
+        # Which sentences are read, and which words say which file.
+        self.pool = SentencePool(data, self.layout)
         self._sentence_tokens: dict[int, set[str]] = {}
         self._token_vectors: dict[int, TokenVectors] = {}
         # The last question's word weights: scoring and the relevance model
@@ -218,27 +194,11 @@ class ExtractiveAnswerer:
                 tokenize(self.layout.read_as(sentence_id)))
         return tokens
 
-    def _pool(self, ranking: Ranking, pool: int) -> dict[int, float]:
-        """Answerable sentences of the top `pool` chunks, each with the best
-        fused score of a chunk that holds it."""
-        best_chunk_score: dict[int, float] = {}
-        chunk_ids = [int(chunk_id) for chunk_id in ranking.chunk_ids[:pool]]
-        self.data.prefetch(chunk_ids=chunk_ids)
-        chunks = [self.data.chunk(chunk_id) for chunk_id in chunk_ids]
-        # The pool's sentences and their neighbours, in one go from a remote store.
-        self.data.prefetch(sentence_ids=[sentence_id for chunk in chunks for sentence_id in
-                                         range(chunk.sentence_start - 1, chunk.sentence_end + 1)])
-        for chunk, score in zip(chunks, ranking.fused[:pool]):
-            for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-                if self._answerable(sentence_id):
-                    best_chunk_score.setdefault(sentence_id, float(score))
-        return best_chunk_score
-
     def candidates(self, question: str, query_vector: np.ndarray, ranking: Ranking,
                    pool: int, asked: TokenVectors | None = None) -> list[Candidate]:
         """Every answerable sentence of the top `pool` chunks, scored; `asked`
         holds the question's token vectors when the caller has them."""
-        best_chunk_score = self._pool(ranking, pool)
+        best_chunk_score = self.pool.retrieved(ranking, pool)
         if not best_chunk_score:
             return []
         kind = question_class(question)
@@ -247,15 +207,15 @@ class ExtractiveAnswerer:
         # of licenses "license" says little, however rare it is elsewhere.
         question_idf = self.data.idf(question_weights)
         question_set = set(question_weights)
-        best_chunk_score.update(self._named_files_pool(question, question_idf, best_chunk_score))
-        best_chunk_score.update(self._definitions_pool(question, kind, question_set,
+        best_chunk_score.update(self.pool.named_files(question, question_idf, best_chunk_score))
+        best_chunk_score.update(self.pool.definitions(question, kind, question_set,
                                                        best_chunk_score))
-        scope = self._scope(question_idf, best_chunk_score)
-        scope_tokens = _scope_tokens(question, scope)
+        scope = self.pool.scope(question_idf, best_chunk_score)
+        scoped = scope_tokens(question, scope)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
         # What is asked about, without the words that only say which file.
-        asked_words = frozenset(question_set - scope_tokens)
+        asked_words = frozenset(question_set - scoped)
         ids = sorted(best_chunk_score)
         neighbourhoods = {sentence_id: self.layout.neighbours(sentence_id) for sentence_id in ids}
         headings = {sentence_id: self.layout.heading(sentence_id) for sentence_id in ids}
@@ -279,10 +239,10 @@ class ExtractiveAnswerer:
             previous, window = neighbourhoods[sentence_id]
             window_vector = vectors[[row_of[neighbour] for neighbour in window]].sum(axis=0)
             window_vector /= max(float(np.linalg.norm(window_vector)), 1e-9)
-            # A sentence holds what its file's name says (`_scope`).
+            # A sentence holds what its file's name says (`SentencePool.scope`).
             named = self.layout.file_name_tokens(sentence_id) & scope
             if named:  # and the prepositions that tie it to the question
-                named |= scope_tokens - scope
+                named |= scoped - scope
             tokens = self._tokens(sentence_id) | named
             window_tokens = set().union(*(self._tokens(neighbour) for neighbour in window)) | named
             words = len(sentence.text.split())
@@ -317,186 +277,17 @@ class ExtractiveAnswerer:
                                 float(probabilities[row])) for row, sentence_id in enumerate(ids)]
         if not self.reranks:
             return candidates
-        read = _reranker_reads(question, scope)
+        read = reranker_reads(question, scope)
         if read != question:
             question, asked = read, None
         return self.rerank(question, candidates, asked)
 
     def reranker_question(self, question: str, sentence_ids: Sequence[int]) -> str:
         """The question as the reranker reads it when `sentence_ids` are its
-        candidates: without the words that only say which file (`_scope`).
+        candidates: without the words that only say which file (`SentencePool.scope`).
         The fit reads its training questions so too."""
         idf = self.data.idf(self._question_weights(question))
-        return _reranker_reads(question, self._scope(idf, sentence_ids))
-
-    def _scope(self, question_idf: dict[str, float], sentence_ids) -> set[str]:
-        """The question's words that name a file of the pool and are rare in
-        the collection's text: "Which court handles disputes under MPL?"
-        asks about MPL-1.1.txt, whose every line is about the MPL though few
-        say "MPL", and the lines that do (its notice template) answer
-        nothing. Each sentence of such a file holds the word as the scorer
-        reads it, and the reranker reads the question without it, so the
-        rest of the question picks the line. A word the collection says
-        often ("Normans" in an article of that name) is left to match as
-        any word does."""
-        rare = {token for token, idf in question_idf.items() if idf >= SCOPE_IDF}
-        if not rare:
-            return set()
-        named: dict[str, set[str]] = {}  # word -> the files of the pool it names
-        for sentence_id in sentence_ids:
-            for token in rare & self.layout.file_name_tokens(sentence_id):
-                named.setdefault(token, set()).add(self.data.sentence(sentence_id).file)
-        # A word that a file it names says throughout ("hash" of
-        # hash-maps.html) is that file's subject, which its lines say: it
-        # matches as any word does ("When should I use a hash map?").
-        scope = {token for token, files in named.items()
-                 if not any(self._says_throughout(file, token) for file in files)}
-        if set(question_idf) - scope:
-            return scope
-        # A question whose every content word names the file ("What is the
-        # debugger?" of debugger.txt) asks about the file's subject itself:
-        # the lines that say its name tell its lines apart. Unless its text
-        # never says it, but for a title ("What does ucf do?" of ucf.txt,
-        # which says "This script ..."): then every line is as much about it.
-        return {token for token, files in named.items()
-                if not any(self._says(file, token) for file in files)}
-
-    def _says(self, file: str, token: str) -> bool:
-        """Whether the file's sentences hold the word in more than one: a
-        title alone says its words once."""
-        return self.layout.file_word_counts(file)[token] > 1
-
-    def _says_throughout(self, file: str, token: str) -> bool:
-        """Whether the file says the word (`_says`) in at least
-        SUBJECT_SHARE of its sentences."""
-        counts = self.layout.file_word_counts(file)
-        return self._says(file, token) and \
-            counts[token] >= SUBJECT_SHARE * counts[SENTENCES_READ]
-
-    def _named_files_pool(self, question: str, question_idf: dict[str, float],
-                          pooled: dict[int, float]) -> dict[int, float]:
-        """Sentences of the files the question names by a word rare in the
-        collection's text, for up to SCOPED_CHUNKS chunks not pooled yet,
-        each at the pool's lowest chunk score: the chunks of those files
-        that the keyword search finds by the rest of the question, and the
-        opening of a named file that neither it nor the retrieval found.
-        The retrieval ranked by the whole question, and a word that names a
-        file draws the few lines that say it ("under MPL": the notice
-        template), not the one that answers ("What is the Source Code under
-        MPL?": the definition, which never says "MPL"), or no line of the
-        file at all when its text never says its name ("What does ucf do?"
-        of `ucf.txt`, which says "This script ..."): a document says what it
-        is about where it opens."""
-        # A word that many files' names share ("2019" of monthly reports)
-        # names no one document.
-        naming_files = {token: files for token, idf in question_idf.items() if idf >= SCOPE_IDF
-                        for files in [self.layout.files_named(token)]
-                        if 0 < len(files) <= NAMED_FILES_MAX}
-        if not naming_files:
-            return {}
-        pooled_files = {self.data.sentence(sentence_id).file for sentence_id in pooled}
-        naming, named = set(), set()
-        for token, files in naming_files.items():
-            for file in files:
-                # A word its file says throughout matches as any word does;
-                # a file the retrieval passed over joins only by a word its
-                # text never says, but for a title (by which the retrieval
-                # could not find it).
-                if self._says_throughout(file, token) if file in pooled_files \
-                        else self._says(file, token):
-                    continue
-                naming.add(token)
-                named.add(file)
-        if not named:
-            return {}
-        lowest = min(pooled.values())
-        found = pooled_files & named
-        added: dict[int, float] = {}
-        chunks = 0
-
-        def add(chunk) -> None:
-            nonlocal chunks
-            fresh = [sentence_id for sentence_id in range(chunk.sentence_start, chunk.sentence_end)
-                     if sentence_id not in pooled and sentence_id not in added
-                     and self._answerable(sentence_id)]
-            if fresh:
-                added.update(dict.fromkeys(fresh, lowest))
-                chunks += 1
-                found.add(chunk.file)
-
-        rest = _reranker_reads(question, naming)
-        # Its content words: a function word the named file says everywhere
-        # ("under" of "under MPL") would draw clauses that say it, and the
-        # words that frame a question ("What does -h do?") chunks that ask.
-        asked = set(question_idf)
-        content = " ".join(word for word in rest.split() if set(tokenize(word)) & asked)
-        if rest != question:
-            for chunk_id in self.data.keyword_search(content or rest, SCOPED_SEARCH_DEPTH):
-                if chunks >= SCOPED_CHUNKS:
-                    break
-                chunk = self.data.chunk(int(chunk_id))
-                if chunk.file in named:
-                    add(chunk)
-        for file in sorted(named - found):
-            if chunks >= SCOPED_CHUNKS:
-                break
-            for chunk_id in self.layout.opening_chunks(file, 1):
-                add(self.data.chunk(chunk_id))
-        return added
-
-    def _definitions_pool(self, question: str, kind: str, asked: set[str],
-                          pooled: dict[int, float]) -> dict[int, float]:
-        """For "What is X?", up to DEFINITIONS_ADDED sentences that say what
-        X is ("HTTPX is a fully featured HTTP client library ...": their
-        defined subject's words are the question's, and at most one more),
-        among the opening chunks of the files X names and the chunks the
-        keyword search ranks first for the question, each at the pool's
-        lowest chunk score. The retrieval's cosine ranks
-        a short line that mentions X ("Which now allows us to use HTTPX
-        directly ...", 0.72) far above the long one that defines it (0.55)."""
-        if kind != "what" or not 0 < len(asked) <= DEFINED_SUBJECT_WORDS:
-            return {}
-        named = set.intersection(*(set(self.layout.files_named(token)) for token in asked))
-        opening = [chunk_id for file in sorted(named) if len(named) <= NAMED_FILES_MAX
-                   for chunk_id in self.layout.opening_chunks(file, DEFINITION_OPENING_CHUNKS)]
-        chunk_ids = opening + [int(chunk_id) for chunk_id in
-                               self.data.keyword_search(question, SCOPED_SEARCH_DEPTH)]
-        self.data.prefetch(chunk_ids=chunk_ids)
-        chunks = [self.data.chunk(chunk_id) for chunk_id in chunk_ids]
-        # Their sentences in one go from a remote store, as `_pool` reads them.
-        self.data.prefetch(sentence_ids=[sentence_id for chunk in chunks for sentence_id in
-                                         range(chunk.sentence_start, chunk.sentence_end)])
-        lowest = min(pooled.values())
-        added: dict[int, float] = {}
-        for chunk in chunks:
-            for sentence_id in range(chunk.sentence_start, chunk.sentence_end):
-                if sentence_id in pooled or sentence_id in added:
-                    continue
-                match = defined_subject(self.data.sentence(sentence_id).text)
-                # ... or the description of a term ("copytree(src, dst, ...)"
-                # over "Recursively copy a directory tree ...").
-                term = self.layout.described_term(sentence_id) if match is None else None
-                subject = match.group("subject") if match is not None else term
-                # The thing asked, or a kind of it ("A dpkg trigger is a
-                # facility ..." for "What is a trigger?").
-                if subject and is_the_thing_asked(subject, asked) and self._answerable(sentence_id):
-                    added[sentence_id] = lowest
-                    if len(added) >= DEFINITIONS_ADDED:
-                        return added
-        return added
-
-    def _answerable(self, sentence_id: int) -> bool:
-        """Whether a sentence may be an answer: not page furniture, not an
-        order to a model, and not a marked title ("## `pyenv rehash`") or
-        the term that heads the sentence under it ("dedent(text)" over
-        "Remove any common leading whitespace ..."), which says what the
-        lines under it are about, not anything about it: it is read with
-        them (`Layout.heading`), never as an answer alone."""
-        sentence = self.data.sentence(sentence_id)
-        return not sentence.is_furniture and not addresses_the_model(sentence.text) \
-            and not self.layout.is_title(sentence_id) \
-            and not self.layout.is_table_header(sentence_id) \
-            and not self.layout.heads_next(sentence_id)
+        return reranker_reads(question, self.pool.scope(idf, sentence_ids))
 
     # -- the reranker -------------------------------------------------------
     @property
@@ -722,7 +513,7 @@ class ExtractiveAnswerer:
             and bool(self.numbers_missing(question, best.sentence_id)))
 
     def answers_of_another_file(self, question: str, ranked: list[Candidate]) -> bool:
-        """Whether the question names the document it asks about (`_scope`:
+        """Whether the question names the document it asks about (`SentencePool.scope`:
         "Which court handles disputes under CC0?" of cc0-1.0.txt) and the
         best sentence stands in another: MPL's clause on which court hears
         disputes says nothing of CC0's. Such a sentence is shown as related
@@ -740,28 +531,15 @@ class ExtractiveAnswerer:
         if not named:
             return False, named
         best = ranked[0].sentence.file
-        words = set().union(*(self._named_words(file) for file in named))
+        words = set().union(*(self.pool.named_words(file) for file in named))
         counts = self.layout.file_word_counts(best)
         return best not in named and not any(counts[word] for word in words), named
 
     def files_asked_about(self, question: str, ranked: list[Candidate]) -> set[str]:
-        """The files of the candidates that the question names in full, by
-        every word of the name but numbers ("cc0" of "cc0-1.0.txt"), each a
-        word of its `_scope`. One word of a long title ("sichuan" of
-        "2008_Sichuan_earthquake.txt", "relations" of "Sino-Tibetan
-        relations during the Ming dynasty") names no document: other files
-        speak of it too."""
-        scope = self._scope(self.data.idf(self._question_weights(question)),
-                            [candidate.sentence_id for candidate in ranked])
-        if not scope:
-            return set()
-        return {file for file in {candidate.sentence.file for candidate in ranked}
-                if (words := self._named_words(file)) and words <= scope}
-
-    def _named_words(self, file: str) -> set[str]:
-        """The words of a file's name but numbers."""
-        return {token for token in self.layout.name_tokens_of(file)
-                if any(char.isalpha() for char in token)}
+        """The files of the candidates that the question names in full
+        (`SentencePool.files_asked_about`)."""
+        return self.pool.files_asked_about(self.data.idf(self._question_weights(question)),
+                                           [candidate.sentence_id for candidate in ranked])
 
     def _read_on(self, chosen: list[Candidate], asks_why: bool = False) -> list[Candidate]:
         """The chosen sentences as an answer cites them (`Layout.as_cited`,
@@ -787,38 +565,6 @@ def _within(sentence: Sentence, cited: Sentence) -> bool:
     return sentence.file == cited.file and sentence.page == cited.page and \
         cited.line_start <= sentence.line_start and sentence.line_end <= cited.line_end \
         and sentence.text in cited.text
-
-
-def _scope_positions(words: list[str], scope: set[str]) -> set[int]:
-    """Positions of the words that only say which file: those whose stems
-    are in `scope`, each with the preposition right before it ("under MPL",
-    "of CC0"), which says nothing about the line either."""
-    positions = set()
-    for position, word in enumerate(words):
-        if set(tokenize(word)) & scope:
-            positions.add(position)
-            if position and fold(words[position - 1]) in SCOPE_PREPOSITIONS:
-                positions.add(position - 1)
-    return positions
-
-
-def _scope_tokens(question: str, scope: set[str]) -> set[str]:
-    """The stems of the question's words that only say which file (see
-    `_scope_positions`): every sentence of that file holds them."""
-    words = question.split()
-    return set().union(*(set(tokenize(words[position]))
-                         for position in _scope_positions(words, scope))) if scope else set()
-
-
-def _reranker_reads(question: str, scope: set[str]) -> str:
-    """The question without the words that only say which file (see
-    `_scope_positions`); as it is when that would leave no word to match."""
-    if not scope:
-        return question
-    words = question.split()
-    dropped = _scope_positions(words, scope)
-    read = " ".join(word for position, word in enumerate(words) if position not in dropped)
-    return read if tokenize(read) else question
 
 
 def split_for_reranking(candidates: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:

@@ -1093,7 +1093,7 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     reranker reads the question without it, so the rest of the question
     picks the line. A word the collection says often ("boat" of
     boat-rules.txt) is no such word."""
-    import rag.answering as answering
+    import rag.pool as pool
 
     assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
         "ACME-2.0.txt": ACME_LICENSE, "ZETA-terms.txt": ZETA_TERMS,
@@ -1116,7 +1116,7 @@ def test_a_rare_word_that_names_a_file_says_which_file_not_which_line(tmp_path, 
     assistant.candidates("Where do members book a boat?")
     assert read[-1] == "Where do members book a boat?"  # "boat" is said in every rule
 
-    monkeypatch.setattr(answering, "SCOPE_IDF", float("inf"))  # no word is rare enough
+    monkeypatch.setattr(pool, "SCOPE_IDF", float("inf"))  # no word is rare enough
     answerer._weighed = ("", {})
     unscoped = governing_law("What law governs ACME?")
     assert read[-1] == "What law governs ACME?"
@@ -1154,7 +1154,7 @@ def test_a_term_that_heads_the_line_under_it_is_no_answer_alone(tmp_path, monkey
     assert (first.file, first.line_start, first.line_end) == ("ferrytext.txt", 7, 8)
     # What a term's description says is what the term is: it joins the
     # candidates as a definition does.
-    added = answerer._definitions_pool("What does stretch do?", "what",
+    added = answerer.pool.definitions("What does stretch do?", "what",
                                        set(answerer._question_weights("What does stretch do?")),
                                        {0: 0.1})
     assert [answerer.data.sentence(sentence_id).text for sentence_id in added] == [
@@ -1243,11 +1243,11 @@ def test_a_question_made_only_of_a_files_name_asks_about_its_subject(tmp_path, m
     file's lines apart, and the line that says what a hash map is answers.
     (Here "hash" and "map" are taken for words that only name the file, as
     "MPL" is, whatever its lines say: see the test below.)"""
-    import rag.answering as answering
+    import rag.pool as pool
 
     assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
         "hash-maps.md": HASH_MAPS, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
-    monkeypatch.setattr(answering, "SUBJECT_SHARE", 1.01)
+    monkeypatch.setattr(pool, "SUBJECT_SHARE", 1.01)
 
     result = assistant.ask("What is a hash map?")
     assert read[-1] == "What is a hash map?"
@@ -1441,7 +1441,7 @@ def test_a_sentence_that_defines_what_is_asked_joins_the_candidates(tmp_path, mo
     # retrieval has not pooled yet.
     answerer = assistant.answerer
     question = "What is a template?"
-    added = answerer._definitions_pool(question, "what",
+    added = answerer.pool.definitions(question, "what",
                                        set(answerer._question_weights(question)), {0: 0.1})
     assert any(answerer.data.sentence(sentence_id).text.startswith("A rename template is")
                for sentence_id in added)
@@ -1467,7 +1467,7 @@ def test_a_file_named_by_what_is_asked_is_read_for_its_definition_where_it_opens
     monkeypatch.setattr(answerer.data, "keyword_search", lambda *_: [])
 
     def defined(question: str) -> list[str]:
-        added = answerer._definitions_pool(question, "what",
+        added = answerer.pool.definitions(question, "what",
                                            set(answerer._question_weights(question)), {0: 0.1})
         return [answerer.data.sentence(sentence_id).text for sentence_id in added]
 
@@ -1542,7 +1542,7 @@ def test_a_word_a_file_says_throughout_is_its_subject_not_its_name(tmp_path, mon
     match as any word does ("When should I use a hash map?" is read whole).
     The licenses' names are said in few of their sentences ("MPL" in 4% of
     MPL-1.1's), and stay words that only say which file."""
-    import rag.answering as answering
+    import rag.pool as pool
 
     assistant, read = _indexed_noting_reranker_reads(tmp_path, monkeypatch, {
         "hash-maps.md": HASH_MAPS_GUIDE, "queues.md": QUEUES, "boat-rules.txt": _boat_rules()})
@@ -1561,7 +1561,7 @@ def test_a_word_a_file_says_throughout_is_its_subject_not_its_name(tmp_path, mon
     assert read[-1] == question
     assert assistant.answerer.layout._file_words["hash-maps.md"][layout.SENTENCES_READ] <= 4
 
-    monkeypatch.setattr(answering, "SUBJECT_SHARE", 1.01)  # no file says a word so often
+    monkeypatch.setattr(pool, "SUBJECT_SHARE", 1.01)  # no file says a word so often
     assistant.answerer.layout._file_words.clear()
     assistant.candidates(question)
     assert read[-1] == "When should I use a"
@@ -1580,7 +1580,7 @@ def test_a_question_that_names_a_file_draws_that_file_lines_by_the_rest_of_it(
     named file, adds the definition's chunk to the pool, and it answers."""
     import shutil
 
-    import rag.answering as answering
+    import rag.pool as pool
 
     from .conftest import make_assistant
 
@@ -1602,8 +1602,7 @@ def test_a_question_that_names_a_file_draws_that_file_lines_by_the_rest_of_it(
     assert first.text.startswith('"Source Code" means the preferred form')
     assert ("mpl-1.1.txt", 61) in pooled_lines()
 
-    monkeypatch.setattr(answering.ExtractiveAnswerer, "_named_files_pool",
-                        lambda self, *args: {})
+    monkeypatch.setattr(pool.SentencePool, "named_files", lambda self, *args: {})
     assert ("mpl-1.1.txt", 61) not in pooled_lines()
 
 
@@ -1618,6 +1617,6 @@ def test_a_question_that_names_a_file_draws_that_file_lines_by_the_rest_of_it(
 ])
 def test_the_reranker_reads_the_question_without_the_words_that_name_a_file(
         question, scope, read):
-    from rag.answering import _reranker_reads
+    from rag.pool import reranker_reads
 
-    assert _reranker_reads(question, scope) == read
+    assert reranker_reads(question, scope) == read

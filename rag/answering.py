@@ -35,6 +35,7 @@ from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, questi
     sentence_shapes
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
+from .citing import Citing
 from .layout import Layout, spanning, unmarked
 from .pool import SentencePool, reranker_reads, scope_tokens
 from .retrieval import Ranking
@@ -170,6 +171,8 @@ class ExtractiveAnswerer:
         self.layout = Layout(data)
         # Which sentences are read, and which words say which file.
         self.pool = SentencePool(data, self.layout)
+        # Where an answer's citation ends.
+        self.citing = Citing(self.layout)
         self._sentence_tokens: dict[int, set[str]] = {}
         self._token_vectors: dict[int, TokenVectors] = {}
         # The last question's word weights: scoring and the relevance model
@@ -484,12 +487,12 @@ class ExtractiveAnswerer:
         if not asked:
             return None
         for candidate in ranked[:RERANK_DEPTH]:
-            title = self.layout.title_above(candidate.sentence_id)
+            title = self.citing.title_above(candidate.sentence_id)
             if title is None or \
                     not asked <= set(tokenize(unmarked(self.data.sentence(title).text))):
                 continue
-            ids = self.layout.block_after(title)
-            if candidate.sentence_id in ids and self.layout.is_list(ids):
+            ids = self.citing.block_after(title)
+            if candidate.sentence_id in ids and self.citing.is_list(ids):
                 block = spanning([self.data.sentence(sentence_id) for sentence_id in ids])
                 return replace(candidate, sentence=replace(block, is_furniture=False))
         return None
@@ -542,7 +545,7 @@ class ExtractiveAnswerer:
                                            [candidate.sentence_id for candidate in ranked])
 
     def _read_on(self, chosen: list[Candidate], asks_why: bool = False) -> list[Candidate]:
-        """The chosen sentences as an answer cites them (`Layout.as_cited`,
+        """The chosen sentences as an answer cites them (`Citing.as_cited`,
         with the reason after them for a "why" question); a runner-up that
         the best reads on to, or back to (its heading), is shown once,
         inside it."""
@@ -550,7 +553,7 @@ class ExtractiveAnswerer:
         for candidate in chosen:
             if candidate.sentence_id in shown:
                 continue
-            sentence, rest_ids = self.layout.as_cited(candidate.sentence_id, asks_why)
+            sentence, rest_ids = self.citing.as_cited(candidate.sentence_id, asks_why)
             own = candidate.sentence
             if any(_within(own, earlier.sentence) for earlier in result):
                 continue

@@ -455,7 +455,7 @@ def test_a_colon_does_not_read_on_to_an_item_mark_alone(tmp_path):
     texts = [data.sentence(index).text for index in range(len(data.sentences))]
     assert "0." in texts  # the mark is split off, as every item's is
     opening = texts.index("To build it from the repository:")
-    cited, read_on = answerer.layout.as_cited(opening)
+    cited, read_on = answerer.citing.as_cited(opening)
     assert read_on == [] and cited.text == "To build it from the repository:"
     assert (cited.line_start, cited.line_end) == (4, 4)
 
@@ -859,7 +859,7 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
                       "Opening Hours.", "NO REFUNDS", "Lost Keys."}
     [refunds] = [index for index in range(len(data.sentences))
                  if data.sentence(index).text == "NO REFUNDS"]
-    assert data.sentence(answerer.layout.section_opening(refunds)[0]).text.startswith(
+    assert data.sentence(answerer.citing.section_opening(refunds)[0]).text.startswith(
         "RENT PAID FOR UNUSED DAYS")
 
     result = assistant.ask("What are the opening hours?")
@@ -870,7 +870,7 @@ def test_a_section_title_answers_with_the_start_of_its_section(tmp_path):
     # A numbered title that runs into its section on one line.
     [lost] = [index for index in range(len(data.sentences))
               if data.sentence(index).text == "Lost Keys."]
-    assert data.sentence(answerer.layout.section_opening(lost)[0]).text.startswith("A lost key costs")
+    assert data.sentence(answerer.citing.section_opening(lost)[0]).text.startswith("A lost key costs")
 
 
 GLOSSARY_HTML = """<html><body><h1>Harbor Library: terms used in this guide</h1>

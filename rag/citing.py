@@ -1,0 +1,212 @@
+"""How an answer cites a sentence: from its first line to the last line it
+reads on to.
+
+An answer does not always end where its sentence does: a quotation's
+speaker is named where it closes, a question is answered by the sentence
+after it, a colon announces what follows, a section's title opens its
+section, and an item of a definition list says what it is about only in the
+heading above it (`Layout.heading`). `Citing.as_cited` gives the sentence as
+an answer cites it, one citation over all those lines; the answerer
+(`answering.py`) cites each sentence it chooses so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from .claims import quotation_rest
+from .formats import CELL_SEPARATOR
+from .layout import ITEM_HEADING_WORDS, Layout, is_item_mark, spanning, unmarked
+from .sentences import LIST_ITEM
+from .types import Sentence
+
+# Words that give a reason, and a sentence's opening that points back to
+# the one before ("This is not advisable as it bypasses ...").
+REASON = re.compile(r"\b(?:because|since|so that|due to|owing to|in order to|therefore|thus|"
+                    r"hence|so as to|the reason|as (?:it|they|he|she|this|these|there|we|you))\b",
+                    re.IGNORECASE)
+POINTS_BACK = re.compile(r"(?:This|That|These|Those|It|Such)\b")
+# Lines read past a sentence that ends with a colon for what it announces.
+ANNOUNCED_LINES = 25
+
+
+class Citing:
+    """Where a sentence's citation ends, read off its layout (`Layout`)."""
+
+    def __init__(self, layout: Layout):
+        self.layout = layout
+        self.data = layout.data
+
+    def section_opening(self, sentence_id: int) -> list[int]:
+        """[the first sentence of the section] when the sentence is a section
+        title (`section_title`) and its section opens on its line, the next
+        or after one blank line, past a number ("NO WARRANTY" over "11.
+        BECAUSE THE PROGRAM IS LICENSED FREE OF CHARGE, ..."); else []. A
+        title alone names what its section is about without saying it."""
+        if not self.layout.section_title(sentence_id):
+            return []
+        title = self.data.sentence(sentence_id)
+        following_id = sentence_id + 1
+        following = self.data.sentence(following_id)
+        if following is not None and is_item_mark(following):
+            following_id += 1
+            following = self.data.sentence(following_id)
+        if following is None or following.file != title.file or following.page != title.page \
+                or following.is_furniture or following.line_start - title.line_end > 2 \
+                or self.layout.section_title(following_id):
+            return []
+        return [following_id]
+
+    def answer_after(self, sentence_id: int) -> list[int]:
+        """[the next sentence] when the sentence asks a question and the next
+        one, in the same file, is prose that does not ask one too; else []."""
+        sentence = self.data.sentence(sentence_id)
+        if not _asks(sentence.text):
+            return []
+        following = self.data.sentence(sentence_id + 1)
+        if following is None or following.file != sentence.file or following.is_furniture \
+                or _asks(following.text):
+            return []
+        return [sentence_id + 1]
+
+    def announced(self, sentence_id: int) -> list[int]:
+        """What a sentence ending with a colon announces, as the ids of the
+        sentences that follow it in its file: the lines up to the next blank
+        one ("... is set to deepen:" and the paragraph after), and, when
+        those open a list (a short heading such as "Model", or a bullet or
+        number), the items after them too, each up to a blank line, while
+        they open as the first one did (`_item_kind`). At most
+        ANNOUNCED_LINES lines past the colon, and never into a sentence that
+        announces something itself."""
+        if not self.data.sentence(sentence_id).text.rstrip().endswith(":"):
+            return []
+        return self.block_after(sentence_id)
+
+    def title_above(self, sentence_id: int) -> int | None:
+        """The id of the nearest title (`is_title`) above the sentence, at
+        most ANNOUNCED_LINES sentences up in its file and page, or None."""
+        sentence = self.data.sentence(sentence_id)
+        earlier_ids = range(sentence_id - 1, max(sentence_id - ANNOUNCED_LINES, 0) - 1, -1)
+        # Asked for every candidate of every question: from a remote store,
+        # the sentences above come in one request, not one each.
+        self.data.prefetch(sentence_ids=earlier_ids)
+        for earlier_id in earlier_ids:
+            earlier = self.data.sentence(earlier_id)
+            if earlier is None or earlier.file != sentence.file or earlier.page != sentence.page:
+                return None
+            if self.layout.is_title(earlier_id):
+                return earlier_id
+        return None
+
+    def is_list(self, ids: list[int]) -> bool:
+        """Whether sentences `ids` (a block) are items of a list: two or
+        more, one with a bullet or a number."""
+        sentences = [self.data.sentence(sentence_id) for sentence_id in ids]
+        return len(ids) > 1 and any(LIST_ITEM.match(sentence.text) or is_item_mark(sentence)
+                                    for sentence in sentences)
+
+    def block_after(self, sentence_id: int) -> list[int]:
+        """The ids of the block that follows the sentence (see `announced`):
+        its paragraph, or its list with every item, at most ANNOUNCED_LINES
+        lines on."""
+        sentence = self.data.sentence(sentence_id)
+        limit = sentence.line_end + ANNOUNCED_LINES
+        ids, previous, listing = [], sentence, None
+        for following_id in range(sentence_id + 1, sentence_id + 1 + ANNOUNCED_LINES):
+            following = self.data.sentence(following_id)
+            if following is None or following.file != sentence.file or \
+                    following.page != sentence.page or following.line_end > limit or \
+                    following.text.rstrip().endswith(":") or self.layout.is_title(following_id):
+                break
+            new_block = following.line_start > previous.line_end + 1  # after a blank line
+            if ids and new_block and (listing is None or _item_kind(following.text) != listing):
+                break
+            # A bulleted list with no blank line after it (as PDF text has)
+            # ends at the first line that opens a sentence, capitalized, with
+            # no bullet; a line that goes on with an item ("rules for ...")
+            # or a sentence within an item's line is still the item's.
+            if ids and listing == "marked" and following.line_start > previous.line_end and \
+                    _item_kind(following.text) != "marked" and following.text[:1].isupper():
+                break
+            if not ids:
+                listing = _item_kind(following.text)
+            ids.append(following_id)
+            previous = following
+        # An item's mark split off ("0." of "0. Clone the code:", whose item
+        # announces something itself) says nothing without its item.
+        while ids and is_item_mark(self.data.sentence(ids[-1])):
+            ids.pop()
+        return ids
+
+    def reason_after(self, sentence_id: int) -> list[int]:
+        """[the next sentence] when the sentence gives no reason and the next
+        one, right after it in the same paragraph, opens by pointing back to
+        it and gives one ("Maintainers should not override the interpreter
+        using /usr/bin/env. This is not advisable as it bypasses Debian's
+        dependency checking."): the answer to a "why" question; else []."""
+        sentence = self.data.sentence(sentence_id)
+        following = self.data.sentence(sentence_id + 1)
+        if following is None or following.file != sentence.file or following.is_furniture \
+                or following.page != sentence.page \
+                or following.line_start > sentence.line_end + 1 \
+                or REASON.search(sentence.text) or not POINTS_BACK.match(following.text) \
+                or not REASON.search(following.text):
+            return []
+        return [sentence_id + 1]
+
+    def as_cited(self, sentence_id: int, asks_why: bool = False) -> tuple[Sentence, list[int]]:
+        """The sentence as an answer cites it, and the ids of the sentences
+        after it that it reads on to. It reads on where it does not stand
+        alone, as one citation from its first line to the last line read:
+        - to the end of a quotation it opens, where the speaker is named
+          ("... Our offer has expired,” a US State Department official told
+          CNN."): a quote without its speaker answers half the question;
+        - past a question it asks, to the next sentence, which answers it
+          (an FAQ's "Where is the serial number? It is printed under the
+          battery cover."): a question is no answer;
+        - past a sentence that ends with a colon, to what it announces ("The
+          kit contains four parts:" and the parts; `announced`);
+        - past a section's title, to the section's first sentence
+          (`section_opening`): a title alone says nothing;
+        - to the next sentence when it gives the reason a "why" question
+          asks for (`reason_after`);
+        - back to the heading of an item of a definition list (`heading`)."""
+        sentence = self.data.sentence(sentence_id)
+        rest_ids = quotation_rest(self.data, sentence_id) or self.answer_after(sentence_id) or \
+            self.announced(sentence_id) or self.section_opening(sentence_id) or \
+            (self.reason_after(sentence_id) if asks_why else [])
+        rest = [self.data.sentence(index) for index in rest_ids]
+        if rest and all(other.page == sentence.page for other in rest):
+            sentence = spanning([sentence] + rest)
+        else:
+            rest_ids = []
+        heading_id = self.layout.heading(sentence_id)
+        heading = self.data.sentence(heading_id) if heading_id is not None else None
+        # "Parser Takes a sequence ...": what it is about, on the line
+        # right above (or the block above, in extracted text). A title
+        # across a blank line or a rule ("## Shims") is the section's,
+        # read for meaning only: the citation keeps to the lines that
+        # say it. A row of a table is cited alone, not with every row up
+        # to the header.
+        if heading is not None and CELL_SEPARATOR not in sentence.text and \
+                (sentence.extracted or heading.line_end + 1 == sentence.line_start):
+            sentence = replace(sentence, line_start=heading.line_start,
+                               char_start=heading.char_start,
+                               text=f"{unmarked(heading.text)} {sentence.text}")
+        return sentence, rest_ids
+
+
+def _item_kind(text: str) -> str | None:
+    """How `text` opens an item of a list: "marked" (a bullet, a number),
+    "headed" (a short heading), or None (no item: prose). A list goes on
+    while its items open the same way."""
+    if LIST_ITEM.match(text):
+        return "marked"
+    return "headed" if len(text.split()) <= ITEM_HEADING_WORDS else None
+
+
+def _asks(text: str) -> bool:
+    """Whether a sentence is a question (a closing quote or bracket after
+    its "?" aside)."""
+    return text.rstrip(" \"'”’)").endswith("?")

@@ -184,13 +184,15 @@ class Citing:
         heading_id = self.layout.heading(sentence_id)
         heading = self.data.sentence(heading_id) if heading_id is not None else None
         # "Parser Takes a sequence ...": what it is about, on the line
-        # right above (or the block above, in extracted text). A title
-        # across a blank line or a rule ("## Shims") is the section's,
-        # read for meaning only: the citation keeps to the lines that
-        # say it. A row of a table is cited alone, not with every row up
-        # to the header.
-        if heading is not None and CELL_SEPARATOR not in sentence.text and \
-                (sentence.extracted or heading.line_end + 1 == sentence.line_start):
+        # right above (or the block above, in extracted text, which puts a
+        # blank line after every block). A title across a blank line or a
+        # rule ("## Shims"), or a web page's or document's heading, which
+        # its extractor marks so, is the section's, read for meaning only:
+        # the citation keeps to the lines that say it. A row of a table is
+        # cited alone, not with every row up to the header.
+        if heading is not None and CELL_SEPARATOR not in sentence.text and (
+                heading.line_end + 1 == sentence.line_start
+                or (sentence.extracted and not self.layout.is_title(heading_id))):
             sentence = replace(sentence, line_start=heading.line_start,
                                char_start=heading.char_start,
                                text=f"{unmarked(heading.text)} {sentence.text}")

@@ -726,11 +726,20 @@ def test_an_html_list_is_read_as_a_list(tmp_path):
     """HTML's list items are marked as items, so a colon reads on to every
     item and a title that asks what its steps answer gets them all; the
     first step is read under its title, past its number. Before, the
-    colon's sentence ran on through the next title."""
+    colon's sentence ran on through the next title. The page's heading
+    ("Lamp kit", across the blank line the extractor puts after it) is read
+    with the paragraph under it but not cited with it, as a Markdown
+    title across a blank line is not; it had been."""
     assistant = _assistant_of_one_file(tmp_path, "lamp.html", LAMP_PAGE)
     parts = assistant.ask("What parts does the kit contain?")
-    assert parts.text.startswith("Lamp kit The kit contains four parts: - a brass base")
+    assert parts.text.startswith("The kit contains four parts: - a brass base")
     assert "- and a pack of screws." in parts.text and "assemble" not in parts.text
+    [cited] = parts.citations
+    assert cited.line_start == 3 and cited.extracted
+    layout, data = assistant.answerer.layout, assistant.data()
+    opening = next(index for index, sentence in enumerate(data.sentences)
+                   if sentence.text.startswith("The kit contains"))
+    assert layout.heading_text(opening) == "Lamp kit"
     steps = assistant.ask("How do I assemble the lamp?")
     [citation] = steps.citations
     assert (citation.line_start, citation.line_end) == (15, 19)

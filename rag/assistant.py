@@ -16,7 +16,7 @@ from pathlib import Path
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
 from .encodable import encodable
-from .indexer import IndexReport, Notify, build_index
+from .indexer import IndexReport, Notify, build_index, reading_note
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .spelling import corrected
@@ -131,6 +131,9 @@ class Assistant:
                 data = self.store.open(self.settings.model)
                 check_compatible(data.manifest, self.settings.model, Path(self.store.location),
                                  self.embedder.encoder_id)
+                note = reading_note(data.manifest, self.settings, self.store.location)
+                if note:
+                    self.notify(note)
                 calibration = self.settings.calibration
                 self._snapshot = Snapshot(data, HybridRetriever(data, calibration),
                                           ExtractiveAnswerer(data, calibration,

@@ -105,6 +105,22 @@ def _chunking(settings: Settings) -> dict:
             "sentence_splitter": SPLITTER_VERSION, "keyword_tokens": KEYWORD_TOKENS_VERSION}
 
 
+def reading_note(manifest: dict, settings: Settings, location: str) -> str | None:
+    """A note for a user asking an index that was read into sentences,
+    chunks or keywords otherwise than `rag index` would read it now (an
+    older version of rag, other chunk settings): its answers and citations
+    stand, as they match the lines it read, but re-indexing reads the
+    files afresh. None when the index reads as this version would."""
+    made = manifest.get("chunking") or {}
+    now = _chunking(settings)
+    changed = [key for key in now if made.get(key) != now[key]]
+    if not changed:
+        return None
+    return (f"note: the index in {location} was read with other settings or an older "
+            f"version of rag ({', '.join(changed)}); its answers stand, and "
+            f"'rag index' reads its files afresh")
+
+
 def _is_live_upload(info: dict, settings: Settings) -> bool:
     path = Path(info.get("path", ""))
     return path.is_relative_to(uploads_dir(settings).resolve()) and path.is_file()

@@ -279,3 +279,32 @@ def test_a_question_runs_on_one_snapshot_while_the_index_is_replaced(sample_corp
     # The next question sees the new index.
     after = assistant.ask(question)
     assert {item.file for item in after.retrieved} == {"000_e55826f93595c402.txt"}
+
+
+def test_asking_an_index_read_by_an_older_splitter_says_how_to_refresh_it(
+        tmp_path, embedder, monkeypatch):
+    """An index that an older version of rag split into sentences still
+    answers, with the lines it read, and the user is told once that
+    `rag index` would read the files afresh; an index read as this version
+    reads says nothing."""
+    import rag.indexer as indexer
+    from rag.assistant import Assistant
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
+    for name, version in (("old", indexer.SPLITTER_VERSION - 1), ("new", indexer.SPLITTER_VERSION)):
+        monkeypatch.setattr(indexer, "SPLITTER_VERSION", version)
+        build_index([corpus], Settings(index_dir=tmp_path / name),
+                    notify=lambda message: None, embedder=embedder)
+        monkeypatch.undo()
+        notes = []
+        assistant = Assistant(Settings(index_dir=tmp_path / name), notify=notes.append)
+        answer = assistant.ask("When does the harbour ferry leave?")
+        assert answer.citations[0].file == "ferry.txt"
+        assistant.ask("Which ferry leaves at noon?")
+        said = [note for note in notes if "rag index" in note]
+        if name == "old":
+            assert len(said) == 1 and "sentence_splitter" in said[0]
+        else:
+            assert said == []

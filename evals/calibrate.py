@@ -36,7 +36,6 @@ whole fit gives the same file every time.
 from __future__ import annotations
 
 import hashlib
-import random
 import shutil
 import tempfile
 from dataclasses import dataclass, replace
@@ -46,7 +45,6 @@ import numpy as np
 
 from rag.answering import FEATURES, RELEVANCE_FEATURES, RERANK_FEATURES, TRIGGER_FEATURES, \
     Candidate, ExtractiveAnswerer, ordered, sigmoid, split_for_reranking
-from rag.assistant import Assistant
 from rag.embedding import Embedder, load_embedder
 from rag.keyword import fold
 from rag.retrieval import HybridRetriever
@@ -55,22 +53,12 @@ from rag.store import file_sha256
 from rag.token_encoder import LAYERS_FILE
 
 from . import squad
-from .dataset import FITTED_ON, SAMPLE_DATASET, Dataset, EvalItem, load_dataset, _squad_train
+from .dataset import FITTED_ON, SAMPLE_DATASET, EvalItem, load_dataset, _squad_train
 from .fitting import fit_ranking, fit_threshold, logistic
-from .made_questions import SEED, defining_questions, doing_questions, typed_rewrite, \
-    yes_no_questions
-from .runner import prepare
+from .made_questions import SEED
 from .token_training import TRAINING_CANDIDATES, TRAIN_STEPS, RankingExample, train_layers
+from .training_sets import DEFINED_SET, DOINGS_SET, YES_NO_SET, QuestionSet, question_sets
 
-# Questions that ask what a thing is, made from the sentences of the SQuAD
-# train articles that say it (`defining_questions`).
-DEFINED_SET = "squad-train~defines"
-# Questions that ask what a named thing or person did ("What did Beyoncé
-# do?"), made from the sentences of the SQuAD train articles that say it
-# (`doing_questions`).
-DOINGS_SET = "squad-train~doings"
-# "Did X do Y?", made from the sentences that say X did Y (`yes_no_questions`).
-YES_NO_SET = "squad-train~yes-no"
 # How much each training set counts in the sentence scorer; the sample
 # questions are a small share so the model learns SQuAD's breadth, not them.
 DATASET_SHARE = {"squad-train": 0.6, "squad-fit": 0.3, "sample": 0.1,
@@ -80,27 +68,12 @@ TYPED_SHARE = 0.5
 # How much each kind of question counts in the answer threshold.
 GROUP_SHARE = {"answerable": 1.0, "typed": TYPED_SHARE, "off_topic": 0.25, "adversarial": 0.1}
 ANSWERABLE_GROUPS = ("answerable", "typed")
-OFF_TOPIC_PER_SET = 300
 KEYWORD_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 RRF_KS = (5.0, 20.0, 60.0)
 POOL_CHUNKS = 8
 # The relevance model's probability at which the documents count as about the
 # question: its classes are balanced in the fit, so even odds.
 RELATED_AT = 0.5
-
-
-@dataclass
-class QuestionSet:
-    """Questions asked of one corpus; `off_topic` when they are about another."""
-
-    name: str
-    items: list[EvalItem]
-    assistant: Assistant
-    off_topic: bool = False
-    typed: bool = False  # typed rewrites of another set's questions
-    # Made here (typed rewrites, "What is X?"), not written by people.
-    made: bool = False
-    vectors: np.ndarray | None = None
 
 
 @dataclass
@@ -320,43 +293,6 @@ def _version() -> str:
     return f"{CALIBRATION_FORMAT}-{hashlib.sha256(names.encode()).hexdigest()[:12]}"
 
 
-def _question_sets(datasets: list[Dataset], base: Settings, limit: int | None,
-                   notify) -> list[QuestionSet]:
-    """The training sets, each on its own corpus, plus off-topic sets: questions
-    of one collection asked of another that is not about them."""
-    rng = random.Random(SEED)
-    by_name = {}
-    for dataset in datasets:
-        assistant, _ = prepare(dataset, base, notify=notify)
-        items = list(dataset.items[:limit] if limit else dataset.items)
-        by_name[dataset.name] = QuestionSet(dataset.name, items, assistant)
-    sets = list(by_name.values())
-    for name in ("squad-train", "squad-fit"):
-        source = by_name[name]
-        typed = [replace(item, question=typed_rewrite(item.question, rng))
-                 for item in source.items if not item.unanswerable]
-        sets.append(QuestionSet(f"{name}~typed", typed, source.assistant, typed=True,
-                                made=True))
-    train = by_name["squad-train"]
-    sets.append(QuestionSet(DEFINED_SET, defining_questions(train.assistant, limit),
-                            train.assistant, made=True))
-    sets.append(QuestionSet(DOINGS_SET, doing_questions(train.assistant, limit),
-                            train.assistant, made=True))
-    sets.append(QuestionSet(YES_NO_SET, yes_no_questions(train.assistant, limit),
-                            train.assistant, made=True))
-    pairs = (("squad-train", "sample"), ("squad-fit", "sample"), ("sample", "squad-train"))
-    for source, target in pairs:
-        items = list(by_name[source].items)
-        rng.shuffle(items)
-        count = min(len(items), limit or OFF_TOPIC_PER_SET)
-        sets.append(QuestionSet(f"{source}@{target}", items[:count], by_name[target].assistant,
-                                off_topic=True))
-    for question_set in sets:
-        question_set.vectors = question_set.assistant.embedder.encode_queries(
-            [item.question for item in question_set.items])
-    return sets
-
-
 def fit(settings: Settings | None = None, limit: int | None = None, notify=print,
         layers_out: Path | None = None, keep_layers: Path | None = None) -> Calibration:
     """Train every part of the answer model; `limit` takes the first `limit`
@@ -370,7 +306,7 @@ def fit(settings: Settings | None = None, limit: int | None = None, notify=print
     base = settings or Settings.from_env()
     datasets = [load_dataset(name) if name != "squad-train" or not limit
                 else _squad_train(articles=1) for name in FITTED_ON]
-    sets = _question_sets(datasets, base, limit, notify)
+    sets = question_sets(datasets, base, limit, notify)
     # Fusion is fitted on the questions people wrote, each set counting
     # equally; a made set would weigh as much as a whole training set there.
     on_topic = [question_set for question_set in sets

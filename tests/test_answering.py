@@ -223,10 +223,14 @@ def test_a_line_about_another_model_number_is_related_reading_not_an_answer(
         assistant, monkeypatch):
     """Asked what Turkey paid for the S-400, the closest line says what it
     paid for the F-35: shown as related, never as the answer, which it
-    would be without this check."""
+    would be without this check. The answer model's confidence in that line
+    stands near the fitted threshold, which each refit moves a little, so
+    the threshold here is set below it: the check, not the threshold, is
+    what withholds it."""
     import rag.answering as answering
 
     question = "How much did Turkey pay for the S-400?"
+    monkeypatch.setattr(assistant.answerer, "threshold", 0.3)
     result = assistant.ask(question)
     assert not result.citations and result.abstained
     paid = [(citation.file, citation.line_start) for citation in result.related]

@@ -26,7 +26,8 @@ from .documents import Document, PassedOver, Skipped, common_root, discover, rea
 from .embedding import Embedder, load_embedder
 from .keyword import KEYWORD_TOKENS_VERSION
 from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
-from .sentences import SPLITTER_VERSION, running_lines, split_sentences
+from .furniture import running_lines
+from .sentences import SPLITTER_VERSION, split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .storage import FileEntry, Store, open_store
 from .store import IndexError_

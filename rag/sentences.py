@@ -14,12 +14,12 @@ Hands `Sentence`s to the chunking stage.
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass
 
 from .formats import CELL_SEPARATOR
+from .furniture import among_rows, dominant_script, is_furniture, line_key
 from .lines import LineTable
 from .types import Sentence
 
@@ -42,17 +42,9 @@ MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 CAPITALS_TITLE = re.compile(r"[A-Z][A-Z0-9']*(?: [A-Z][A-Z0-9']*){0,3}")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
-# An entry of a table of contents: a link to a place in the same page, alone
-# on its line ("* [Uninstall Python versions](#uninstall-python-versions)").
-CONTENTS_ENTRY = re.compile(r"\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[[^\]]*\]\(#[^)\s]*\)\s*")
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 ITEM_MARK_CHARS = 12  # more than the longest mark, "(viii)." (flow lines have no indent)
-# An address is tried only where a word starts: "\S+@" tried from every
-# character of a long run without spaces took time in its square.
-URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@])[^\s@]++@[^\s@]+\.\w+",
-                          re.IGNORECASE)
-WORD = re.compile(r"[^\W\d_]{2,}")
 # A sentence longer than this is cut at a space: embedding models read only
 # the start of long inputs, and a one-line 10 MB file must still be indexed.
 MAX_SENTENCE_CHARS = 1000
@@ -87,10 +79,6 @@ MARGIN = re.compile(r"\|(?:\s+|$)(?=[^|]*$)")
 BLANK_AFTER_EVERY_LINE = 0.5
 # ... when at least this many of its blank lines fall inside a sentence.
 RUN_ON_BREAKS = 2
-# A line at the top or bottom (EDGE_LINES) of this many pages is a running
-# header or footer.
-RUNNING_PAGES = 3
-EDGE_LINES = 2
 # Front matter: a block of "key: value" lines that opens a Markdown note
 # (Jekyll, Hugo, Obsidian) between a "---" line and a "---" or "..." line.
 FRONT_MATTER_OPEN = "---"
@@ -360,63 +348,6 @@ def _sentence_spans(flow: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _script(char: str) -> str:
-    name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0] if name else "UNKNOWN"
-
-
-def _dominant_script(text: str) -> str:
-    counts = Counter(_script(char) for char in text[:20000] if char.isalpha())
-    return counts.most_common(1)[0][0] if counts else "LATIN"
-
-
-def _is_table_row(text: str) -> bool:
-    """A row of a table with two cells or more that hold words or numbers
-    ("Tern | 120": a name and its value, however few words; "2019 | 52")."""
-    cells = [cell.strip() for cell in text.strip().strip("|").split("|")]
-    return CELL_SEPARATOR in text and sum(1 for cell in cells if cell) >= 2 and \
-        any(char.isalnum() for char in text)
-
-
-def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = False) -> bool:
-    """Page furniture: text that is on the page but is not prose to answer
-    from (site names, e-mail lines, page numbers, verse in another script,
-    running headers that repeat, a table of contents' links). A row of a
-    table ("Tern | 120") or of tab-aligned columns (`in_columns`) is content
-    however few its words."""
-    words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
-    if len(words) < 2 and not (_is_table_row(text)
-                               or (in_columns and any(char.isalnum() for char in text))):
-        return True
-    if CONTENTS_ENTRY.fullmatch(text):
-        return True
-    letters = [char for char in text if char.isalpha()]
-    foreign = sum(1 for char in letters if _script(char) != script)
-    if foreign > 0.2 * len(letters):
-        return True
-    if URL_OR_EMAIL.search(text) and len(words) < 6:
-        return True
-    return repeated
-
-
-def line_key(line: str) -> str:
-    """A line as a running header repeats it: spaces collapsed, every
-    number the same ("Chapter 4: Function reference #")."""
-    return re.sub(r"\d+", "#", " ".join(line.split()))
-
-
-def running_lines(pages: list[str]) -> frozenset[str]:
-    """The `line_key`s of lines that open or close RUNNING_PAGES pages or
-    more of a paged document: a book's "Chapter 4: Function reference 10"
-    at the top of each page of its chapter, a report's footer. One page
-    alone cannot tell its header from its text."""
-    counts: Counter = Counter()
-    for text in pages:
-        lines = [line.strip() for line in text.splitlines() if line.strip()]
-        counts.update({line_key(line) for line in lines[:EDGE_LINES] + lines[-EDGE_LINES:]})
-    return frozenset(key for key, count in counts.items() if count >= RUNNING_PAGES)
-
-
 def split_sentences(text: str, file: str, page: int | None = None,
                     extracted: bool = False,
                     running: frozenset[str] = frozenset()) -> list[Sentence]:
@@ -425,7 +356,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
     document the page is of (`running_lines`), page furniture."""
     table = LineTable(text)
     flow = Flow(text, table, running)
-    script = _dominant_script(text)
+    script = dominant_script(text)
     lines = [" ".join(line.text_of(text).split()) for line in table.lines()]
     line_counts = Counter(line_key(line) for line in lines)
     sentences = []
@@ -439,7 +370,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
         # A line repeated with other numbers is a running header ("Report |
         # page 3"), unless it is a row among rows ("| 2019 | 52 |").
         repeated = key in running or (len(sentence_text) < 100 and line_counts.get(key, 0) > 1
-                                      and not (_among_rows(lines, line_start, line_end)
+                                      and not (among_rows(lines, line_start, line_end)
                                                or in_columns))
         sentences.append(Sentence(
             file=file,
@@ -453,12 +384,3 @@ def split_sentences(text: str, file: str, page: int | None = None,
             extracted=extracted,
         ))
     return sentences
-
-
-def _among_rows(lines: list[str], line_start: int, line_end: int) -> bool:
-    """Whether lines `line_start`..`line_end` (1-based) are a table's row
-    with another row, or the table's delimiter, on a line next to them."""
-    if "|" not in lines[line_start - 1]:
-        return False
-    return any(0 < number <= len(lines) and "|" in lines[number - 1]
-               for number in (line_start - 1, line_end + 1))

@@ -41,7 +41,8 @@ def test_long_runs_of_stops_or_of_addresses_split_in_linear_time():
     """100,000 full stops in a row, or 200 KB of "a@a@...", once took a
     minute or more each (a pattern tried from every character of a run);
     and an LLM reply of dots went through the same splitter."""
-    from rag.sentences import BOUNDARY, URL_OR_EMAIL
+    from rag.furniture import URL_OR_EMAIL
+    from rag.sentences import BOUNDARY
 
     assert BOUNDARY.match("... Next", 1) is None  # only from a run's first stop
     assert BOUNDARY.match("... Next", 0).group(1) == " "

@@ -40,7 +40,7 @@ class Citing:
 
     def section_opening(self, sentence_id: int) -> list[int]:
         """[the first sentence of the section] when the sentence is a section
-        title (`section_title`) and its section opens on its line, the next
+        title (`Layout.section_title`) and its section opens on its line, the next
         or after one blank line, past a number ("NO WARRANTY" over "11.
         BECAUSE THE PROGRAM IS LICENSED FREE OF CHARGE, ..."); else []. A
         title alone names what its section is about without saying it."""
@@ -84,7 +84,7 @@ class Citing:
         return self.block_after(sentence_id)
 
     def title_above(self, sentence_id: int) -> int | None:
-        """The id of the nearest title (`is_title`) above the sentence, at
+        """The id of the nearest title (`Layout.is_title`) above the sentence, at
         most ANNOUNCED_LINES sentences up in its file and page, or None."""
         sentence = self.data.sentence(sentence_id)
         earlier_ids = range(sentence_id - 1, max(sentence_id - ANNOUNCED_LINES, 0) - 1, -1)

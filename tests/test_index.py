@@ -293,7 +293,8 @@ def test_asking_an_index_read_by_an_older_splitter_says_how_to_refresh_it(
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
-    for name, version in (("old", indexer.SPLITTER_VERSION - 1), ("new", indexer.SPLITTER_VERSION)):
+    versions = (("old", indexer.SPLITTER_VERSION - 1), ("new", indexer.SPLITTER_VERSION))
+    for name, version in versions:
         monkeypatch.setattr(indexer, "SPLITTER_VERSION", version)
         build_index([corpus], Settings(index_dir=tmp_path / name),
                     notify=lambda message: None, embedder=embedder)

@@ -86,19 +86,22 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
-def _previous_files(store: Store, settings: Settings,
-                    encoder_id: str) -> tuple[str | None, dict[str, dict]]:
-    """The live index's root and manifest entry per file, when its files can
-    be carried over (same model, encoder and chunking)."""
+def _previous_files(store: Store, settings: Settings, encoder_id: str
+                    ) -> tuple[str | None, dict[str, dict], dict[str, dict]]:
+    """The live index's root, its manifest entry per file when its files can
+    be carried over (same model, encoder and chunking), and its entries when
+    they cannot because they were split or chunked otherwise (an older
+    version of rag, other chunk settings): those are read afresh."""
     if store.generation() is None:
-        return None, {}
+        return None, {}, {}
     try:  # opened, not just read: a damaged index is embedded afresh
         manifest = store.open(settings.model, encoder_id).manifest
     except IndexError_:
-        return None, {}
+        return None, {}, {}
+    files = dict(manifest.get("files", {}))
     if manifest.get("chunking") != _chunking(settings):
-        return manifest.get("root"), {}
-    return manifest.get("root"), dict(manifest.get("files", {}))
+        return manifest.get("root"), {}, files
+    return manifest.get("root"), files, {}
 
 
 def _chunking(settings: Settings) -> dict:
@@ -186,7 +189,8 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
         # records, and exports the model once into the cache workers share.
         embedder = embedder or load_embedder(settings.model, settings.encoder,
                                              settings.cache_dir, notify)
-        previous_root, previous = _previous_files(store, settings, embedder.encoder_id)
+        previous_root, previous, read_otherwise = _previous_files(store, settings,
+                                                                  embedder.encoder_id)
         if rebuild:
             previous = {}
         names_root = common_root(paths)
@@ -200,6 +204,14 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
                     if _is_live_upload(info, settings)}
         report = IndexReport(Path(store.location), root)
         jobs = _jobs(paths, names_root, add_only, kept, report, notify)
+        # An index read otherwise is read afresh, and nothing it holds may
+        # be lost on the way: with an upload, every file it had is read
+        # again from where it was; with a folder, its live uploads are.
+        again = read_otherwise if add_only else {
+            file: info for file, info in read_otherwise.items() if _is_live_upload(info, settings)}
+        if again:
+            jobs = _read_again(again, "file" if add_only else "uploaded file", report,
+                               notify) + jobs
         if settings.ray_address and not add_only:
             from .ray_indexing import prepare_on_ray
 
@@ -251,6 +263,25 @@ def _jobs(paths: list[Path], names_root: Path, add_only: bool, kept: dict[str, d
                    f"replaces it in the index (rename one of them to keep both)")
             del kept[file]
         jobs.append((path, file))
+    return jobs
+
+
+def _read_again(entries: dict[str, dict], noun: str, report: IndexReport,
+                notify: Notify) -> list[tuple[Path, str]]:
+    """(path, name in the index) of each file of `entries` (an index read
+    otherwise, `_previous_files`) that is still where it was read from; the
+    others are reported removed."""
+    notify(f"the index was read with other settings or an older version of rag; "
+           f"reading its {_count(len(entries), noun)} again")
+    jobs = []
+    for file, info in sorted(entries.items()):
+        path = Path(info.get("path", ""))
+        if info.get("path") and path.is_file():
+            jobs.append((path, file))
+        else:
+            report.removed.append(file)
+            notify(f"{file}: no longer at {info.get('path') or 'a known place'}; "
+                   f"dropped from the index")
     return jobs
 
 

@@ -309,3 +309,59 @@ def test_asking_an_index_read_by_an_older_splitter_says_how_to_refresh_it(
             assert len(said) == 1 and "sentence_splitter" in said[0]
         else:
             assert said == []
+
+
+def test_an_upload_to_an_index_an_older_rag_read_keeps_what_it_held(tmp_path, embedder,
+                                                                   monkeypatch):
+    """The chat page adds an upload to the index. When an older version of
+    rag split that index's files, they cannot be carried over as they are:
+    they are read again from where they were, with the upload, instead of
+    being dropped from the index; a file gone from there is reported."""
+    import rag.indexer as indexer
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
+    (corpus / "gone.txt").write_text("The old pier closed in 1990.\n")
+    settings = Settings(index_dir=tmp_path / "index")
+    monkeypatch.setattr(indexer, "SPLITTER_VERSION", indexer.SPLITTER_VERSION - 1)
+    build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    monkeypatch.undo()
+    (corpus / "gone.txt").unlink()
+    upload = tmp_path / "upload" / "tram.txt"
+    upload.parent.mkdir()
+    upload.write_text("The tram runs every ten minutes.\n")
+    notes = []
+    report = build_index([upload], settings, notify=notes.append, embedder=embedder,
+                         add_only=True)
+    files = set(load_index(settings.index_dir, embedder.model_id).manifest["files"])
+    assert files == {"ferry.txt", "uploads/tram.txt"}
+    assert report.removed == ["gone.txt"]
+    assert any("reading its 2 files again" in note for note in notes)
+
+
+def test_reindexing_a_folder_an_older_rag_read_keeps_its_uploads(tmp_path, embedder,
+                                                                 monkeypatch):
+    """`rag index FOLDER` reads the folder's files afresh when an older rag
+    split them; the chat page's uploads, which live in the uploads folder
+    and not in FOLDER, are read again too instead of being dropped."""
+    import rag.indexer as indexer
+    from rag.uploads import uploads_dir
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
+    settings = Settings(index_dir=tmp_path / "index")
+    upload = uploads_dir(settings) / "tram.txt"
+    upload.parent.mkdir(parents=True)
+    upload.write_text("The tram runs every ten minutes.\n")
+    monkeypatch.setattr(indexer, "SPLITTER_VERSION", indexer.SPLITTER_VERSION - 1)
+    build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    build_index([upload], settings, notify=lambda message: None, embedder=embedder,
+                add_only=True)
+    monkeypatch.undo()
+    notes = []
+    build_index([corpus], settings, notify=notes.append, embedder=embedder)
+    files = set(load_index(settings.index_dir, embedder.model_id).manifest["files"])
+    assert files == {"ferry.txt", "uploads/tram.txt"}
+    assert any("reading its 1 uploaded file again" in note for note in notes)

@@ -90,14 +90,21 @@ def _previous_files(store: Store, settings: Settings, encoder_id: str
                     ) -> tuple[str | None, dict[str, dict], dict[str, dict]]:
     """The live index's root, its manifest entry per file when its files can
     be carried over (same model, encoder and chunking), and its entries when
-    they cannot because they were split or chunked otherwise (an older
-    version of rag, other chunk settings): those are read afresh."""
+    they cannot: embedded by another model or encoder, or split or chunked
+    otherwise (an older version of rag, other chunk settings); those are
+    read afresh."""
     if store.generation() is None:
         return None, {}, {}
     try:  # opened, not just read: a damaged index is embedded afresh
         manifest = store.open(settings.model, encoder_id).manifest
     except IndexError_:
-        return None, {}, {}
+        # Another model or encoder, or damage: nothing is carried over, but
+        # the files its manifest names, if it can be read, are read again.
+        try:
+            manifest = store.manifest()
+        except (IndexError_, OSError):
+            return None, {}, {}
+        return manifest.get("root"), {}, dict(manifest.get("files", {}))
     files = dict(manifest.get("files", {}))
     if manifest.get("chunking") != _chunking(settings):
         return manifest.get("root"), {}, files

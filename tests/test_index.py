@@ -365,3 +365,23 @@ def test_reindexing_a_folder_an_older_rag_read_keeps_its_uploads(tmp_path, embed
     files = set(load_index(settings.index_dir, embedder.model_id).manifest["files"])
     assert files == {"ferry.txt", "uploads/tram.txt"}
     assert any("reading its 1 uploaded file again" in note for note in notes)
+
+
+def test_an_upload_to_an_index_of_another_encoder_keeps_what_it_held(tmp_path, embedder,
+                                                                     monkeypatch):
+    """Vectors of two encoders do not mix, so an index another encoder
+    embedded is embedded afresh; an upload to it reads its files again
+    from where they were instead of leaving an index of the upload alone."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
+    settings = Settings(index_dir=tmp_path / "index")
+    build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
+    monkeypatch.setattr(embedder, "encoder_id", embedder.encoder_id + "+another")
+    upload = tmp_path / "upload" / "tram.txt"
+    upload.parent.mkdir()
+    upload.write_text("The tram runs every ten minutes.\n")
+    build_index([upload], settings, notify=lambda message: None, embedder=embedder,
+                add_only=True)
+    data = load_index(settings.index_dir, embedder.model_id, embedder.encoder_id)
+    assert set(data.manifest["files"]) == {"ferry.txt", "uploads/tram.txt"}

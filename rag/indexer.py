@@ -198,8 +198,8 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
                                              settings.cache_dir, notify)
         previous_root, previous, read_otherwise = _previous_files(store, settings,
                                                                   embedder.encoder_id)
-        if rebuild:
-            previous = {}
+        if rebuild:  # every file is read afresh, the chat page's uploads too
+            previous, read_otherwise = {}, {**previous, **read_otherwise}
         names_root = common_root(paths)
         if add_only:
             root = Path(previous_root) if previous_root else names_root
@@ -214,6 +214,9 @@ def build_index(paths: list[Path] | None, settings: Settings, rebuild: bool = Fa
         # An index read otherwise is read afresh, and nothing it holds may
         # be lost on the way: with an upload, every file it had is read
         # again from where it was; with a folder, its live uploads are.
+        if read_otherwise and not add_only and not rebuild:
+            notify("the index was made with other settings or by an older version of rag; "
+                   "reading every file afresh")
         again = read_otherwise if add_only else {
             file: info for file, info in read_otherwise.items() if _is_live_upload(info, settings)}
         if again:

@@ -346,15 +346,8 @@ def test_reindexing_a_folder_an_older_rag_read_keeps_its_uploads(tmp_path, embed
     split them; the chat page's uploads, which live in the uploads folder
     and not in FOLDER, are read again too instead of being dropped."""
     import rag.indexer as indexer
-    from rag.uploads import uploads_dir
 
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
-    settings = Settings(index_dir=tmp_path / "index")
-    upload = uploads_dir(settings) / "tram.txt"
-    upload.parent.mkdir(parents=True)
-    upload.write_text("The tram runs every ten minutes.\n")
+    corpus, settings, upload = _folder_and_upload(tmp_path)
     monkeypatch.setattr(indexer, "SPLITTER_VERSION", indexer.SPLITTER_VERSION - 1)
     build_index([corpus], settings, notify=lambda message: None, embedder=embedder)
     build_index([upload], settings, notify=lambda message: None, embedder=embedder,
@@ -364,6 +357,7 @@ def test_reindexing_a_folder_an_older_rag_read_keeps_its_uploads(tmp_path, embed
     build_index([corpus], settings, notify=notes.append, embedder=embedder)
     files = set(load_index(settings.index_dir, embedder.model_id).manifest["files"])
     assert files == {"ferry.txt", "uploads/tram.txt"}
+    assert any("reading every file afresh" in note for note in notes)
     assert any("reading its 1 uploaded file again" in note for note in notes)
 
 
@@ -385,3 +379,32 @@ def test_an_upload_to_an_index_of_another_encoder_keeps_what_it_held(tmp_path, e
                 add_only=True)
     data = load_index(settings.index_dir, embedder.model_id, embedder.encoder_id)
     assert set(data.manifest["files"]) == {"ferry.txt", "uploads/tram.txt"}
+
+
+def test_rebuilding_an_index_keeps_its_uploads(tmp_path, embedder):
+    """`rag index --rebuild FOLDER` embeds every file afresh; the chat
+    page's uploads, which are not in FOLDER, are embedded afresh too
+    instead of being dropped."""
+    corpus, settings, upload = _folder_and_upload(tmp_path)
+    quiet = dict(notify=lambda message: None, embedder=embedder)
+    build_index([corpus], settings, **quiet)
+    build_index([upload], settings, add_only=True, **quiet)
+    report = build_index([corpus], settings, rebuild=True, **quiet)
+    files = set(load_index(settings.index_dir, embedder.model_id).manifest["files"])
+    assert files == {"ferry.txt", "uploads/tram.txt"}
+    assert sorted(report.added) == ["ferry.txt", "uploads/tram.txt"]
+
+
+def _folder_and_upload(tmp_path):
+    """(a folder of one file, settings of an index beside it, a file in
+    that index's uploads folder, as the chat page keeps one)."""
+    from rag.uploads import uploads_dir
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "ferry.txt").write_text("The harbour ferry leaves at noon every day.\n")
+    settings = Settings(index_dir=tmp_path / "index")
+    upload = uploads_dir(settings) / "tram.txt"
+    upload.parent.mkdir(parents=True)
+    upload.write_text("The tram runs every ten minutes.\n")
+    return corpus, settings, upload

@@ -33,9 +33,9 @@ import numpy as np
 
 from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
     sentence_shapes
+from .citing import Citing
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
-from .citing import Citing
 from .layout import Layout, spanning, unmarked
 from .pool import SentencePool, reranker_reads, scope_tokens
 from .retrieval import Ranking

@@ -24,9 +24,9 @@ from . import __version__
 from .chunks import chunk_sentences
 from .documents import Document, PassedOver, Skipped, common_root, discover, read_document
 from .embedding import Embedder, load_embedder
+from .furniture import running_lines
 from .keyword import KEYWORD_TOKENS_VERSION
 from .locking import IndexBusy, index_lock  # noqa: F401  (imported from here by callers)
-from .furniture import running_lines
 from .sentences import SPLITTER_VERSION, split_sentences
 from .settings import SAMPLE_CORPUS_DIR, Settings
 from .storage import FileEntry, Store, open_store

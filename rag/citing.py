@@ -27,6 +27,8 @@ REASON = re.compile(r"\b(?:because|since|so that|due to|owing to|in order to|the
                     r"hence|so as to|the reason|as (?:it|they|he|she|this|these|there|we|you))\b",
                     re.IGNORECASE)
 POINTS_BACK = re.compile(r"(?:This|That|These|Those|It|Such)\b")
+# A reply of one word that ends a sentence.
+REPLY = re.compile(r"[^\W\d_]{2,}[.!]")
 # Lines read past a sentence that ends with a colon for what it announces.
 ANNOUNCED_LINES = 25
 
@@ -60,15 +62,25 @@ class Citing:
 
     def answer_after(self, sentence_id: int) -> list[int]:
         """[the next sentence] when the sentence asks a question and the next
-        one, in the same file, is prose that does not ask one too; else []."""
+        one, in the same file, is prose that does not ask one too; else [].
+        A one-word reply in between ("Is zlib thread-safe?" "Yes." "However
+        any library routines ...") is page furniture to the answerer, too
+        short to answer alone, but it is the answer's first word: it is read
+        on with the sentence after it, or alone when a question follows."""
         sentence = self.data.sentence(sentence_id)
         if not _asks(sentence.text):
             return []
-        following = self.data.sentence(sentence_id + 1)
+        reply_ids = []
+        following_id = sentence_id + 1
+        following = self.data.sentence(following_id)
+        if following is not None and following.file == sentence.file and _is_reply(following):
+            reply_ids = [following_id]
+            following_id += 1
+            following = self.data.sentence(following_id)
         if following is None or following.file != sentence.file or following.is_furniture \
                 or _asks(following.text):
-            return []
-        return [sentence_id + 1]
+            return reply_ids
+        return reply_ids + [following_id]
 
     def announced(self, sentence_id: int) -> list[int]:
         """What a sentence ending with a colon announces, as the ids of the
@@ -206,6 +218,12 @@ def _item_kind(text: str) -> str | None:
     if LIST_ITEM.match(text):
         return "marked"
     return "headed" if len(text.split()) <= ITEM_HEADING_WORDS else None
+
+
+def _is_reply(sentence: Sentence) -> bool:
+    """Whether the sentence is a one-word reply ("Yes.", "No!", "Nothing."),
+    which the answerer sets aside as furniture for its one word."""
+    return sentence.is_furniture and REPLY.fullmatch(sentence.text.strip()) is not None
 
 
 def _asks(text: str) -> bool:

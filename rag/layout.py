@@ -151,8 +151,14 @@ class Layout:
         # either.
         # A list's first item is read under a title marked as one ("## Risks"
         # over "- Fuel prices may rise"), as a paragraph is.
-        if not words or (len(words) > ITEM_HEADING_WORDS and not SIGNATURE.fullmatch(text)) or \
-                text.rstrip().endswith(SENTENCE_ENDS) or \
+        # A marked title that asks a question, an FAQ's entry ("What is
+        # character encoding auto-detection?" underlined, over "It means
+        # taking a sequence of bytes ..."), heads the answer under it
+        # however many words it has.
+        asks = marked and text.rstrip().endswith("?")
+        if not words or (len(words) > ITEM_HEADING_WORDS and not SIGNATURE.fullmatch(text)
+                         and not asks) or \
+                (text.rstrip().endswith(SENTENCE_ENDS) and not asks) or \
                 LIST_ITEM.match(heading.text) or (LIST_ITEM.match(sentence.text) and not marked) or \
                 not _all_have_letters(words) or \
                 CODE_LINE.match(text):

@@ -1009,6 +1009,83 @@ def test_an_answer_that_asks_a_question_reads_on_to_the_answer(tmp_path):
     assert result.text.startswith("Where do I return books after hours? Use the green drop box")
 
 
+FERRY_FAQ = """Harbour ferry: questions we hear often
+
+ 1. Can I bring my bicycle on board?
+
+    Yes.  Bicycles ride free on the lower deck, up to six on each crossing.
+
+ 2. Is the ferry wheelchair accessible?
+
+    No.  The ramp at the old pier is too steep; take the marina crossing.
+
+ 3. Do season tickets expire?
+
+    Yes.
+
+ 4. Where is the lost property office?
+
+    It is in the ticket hall at the marina, open every morning.
+"""
+
+
+def test_an_faq_answer_that_opens_with_a_one_word_reply_is_cited_with_it(tmp_path):
+    """A one-word reply ("Yes.", "No.") is too short to answer alone and is
+    set aside as furniture, so an FAQ's question had been cited alone, the
+    reply and the sentence after it left out. Now the question reads on
+    past the reply to the sentence after it, or to the reply alone when the
+    next question follows it."""
+    assistant = _assistant_of_one_file(tmp_path, "ferry.txt", FERRY_FAQ)
+    result = assistant.ask("can I take my bike on the ferry?")
+    assert not result.abstained
+    [citation] = result.citations
+    assert (citation.line_start, citation.line_end) == (3, 5)
+    assert result.text.startswith("Can I bring my bicycle on board? Yes. Bicycles ride free")
+    data, citing = assistant.data(), assistant.answerer.citing
+    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    expiring, _ = citing.as_cited(ids["Do season tickets expire?"])
+    assert (expiring.line_start, expiring.line_end) == (11, 13)
+    assert expiring.text == "Do season tickets expire? Yes."
+    accessible, _ = citing.as_cited(ids["Is the ferry wheelchair accessible?"])
+    assert accessible.text.startswith("Is the ferry wheelchair accessible? No. The ramp")
+
+
+TIDE_FAQ = """Tide tables: questions and answers
+==================================
+
+Why do the printed tide times differ from the app's?
+-----------------------------------------------------
+
+They are computed for the harbour mouth, while the app reads the inner basin gauge.
+
+How far ahead are the tables published?
+---------------------------------------
+
+Eighteen months ahead, each January and July.
+"""
+
+
+def test_a_marked_title_that_asks_a_question_heads_its_answer(tmp_path):
+    """An FAQ's entries as titles (reStructuredText's underlined, Markdown's
+    "##"): the paragraph under a title that asks a question is its answer,
+    and it says what it answers only in the title ("They are computed for
+    the harbour mouth ..."). Such a title had been too long, and ended a
+    sentence, to head anything; now it is read with its paragraph, which
+    alone is cited."""
+    assistant = _assistant_of_one_file(tmp_path, "tides.rst", TIDE_FAQ)
+    data, layout = assistant.data(), assistant.answerer.layout
+    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    answer = ids["They are computed for the harbour mouth, while the app reads the inner basin gauge."]
+    assert layout.heading(answer) == ids["Why do the printed tide times differ from the app's?"]
+    result = assistant.ask("why are the tide times in print different from the app")
+    assert not result.abstained
+    [citation] = result.citations
+    assert (citation.line_start, citation.line_end) == (7, 7)
+    assert result.text.startswith("They are computed for the harbour mouth")
+    ahead = assistant.ask("how far ahead are tide tables published")
+    assert (ahead.citations[0].line_start, ahead.citations[0].line_end) == (12, 12)
+
+
 def test_the_relevance_model_reads_the_files_name(tmp_path):
     """A question about a document named only in its file's name ("under
     ZPL" of "ZPL-2.0.txt") is about that document: its words count as the

@@ -63,8 +63,10 @@ MAX_SENTENCE_CHARS = 1000
 # members) is no cell of a table; 15: a function's signature is a line of
 # its own; 16: one blank line inside a sentence, or one after a line that
 # ends in a colon or is a rule, is not enough to read a short text as
-# putting a blank line after every line.
-SPLITTER_VERSION = 16
+# putting a blank line after every line; 17: a numbered title listed word
+# for word in a table of contents is furniture there, and content where
+# its section opens.
+SPLITTER_VERSION = 17
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -348,6 +350,22 @@ def _sentence_spans(flow: str) -> list[tuple[int, int]]:
     return spans
 
 
+# A numbered section's title: its number ("3.3", "12.") and words, the
+# first two capitalized or in lower case, of letters only (no code, "2 | let
+# x = 6;", nor a field of a format, "4 CARD32 MIME_TYPE_OFFSET").
+NUMBERED_TITLE = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+[A-Z][a-z'’]*\s+[A-Za-z][a-z'’]*\b.*")
+
+
+def _last_numbered_titles(lines: list[str]) -> dict[str, int]:
+    """Numbered title lines (NUMBERED_TITLE) that stand more than once in
+    the text, word for word, each with the 1-based number of its last line."""
+    seen: dict[str, list[int]] = {}
+    for number, line in enumerate(lines, start=1):
+        if len(line) < 100 and NUMBERED_TITLE.fullmatch(line):
+            seen.setdefault(line, []).append(number)
+    return {line: numbers[-1] for line, numbers in seen.items() if len(numbers) > 1}
+
+
 def split_sentences(text: str, file: str, page: int | None = None,
                     extracted: bool = False,
                     running: frozenset[str] = frozenset()) -> list[Sentence]:
@@ -359,6 +377,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
     script = dominant_script(text)
     lines = [" ".join(line.text_of(text).split()) for line in table.lines()]
     line_counts = Counter(line_key(line) for line in lines)
+    last_listed = _last_numbered_titles(lines)
     sentences = []
     for begin, end in _sentence_spans(flow.text):
         char_start = flow.origin_of(begin)
@@ -372,6 +391,13 @@ def split_sentences(text: str, file: str, page: int | None = None,
         repeated = key in running or (len(sentence_text) < 100 and line_counts.get(key, 0) > 1
                                       and not (among_rows(lines, line_start, line_end)
                                                or in_columns))
+        # A table of contents lists numbered sections by their titles
+        # ("3.3<TAB>Why doesn't lsof report full path names?") that open the
+        # sections further on, word for word: the listing is furniture and
+        # the section's own title, the last, is read as if said once.
+        listed_at = last_listed.get(sentence_text)
+        if listed_at is not None and line_start == line_end:
+            repeated = line_start < listed_at
         sentences.append(Sentence(
             file=file,
             line_start=line_start,

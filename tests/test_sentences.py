@@ -169,6 +169,31 @@ def test_table_rows_that_differ_only_in_their_numbers_are_content():
     assert furniture["Harbour report | page 1 of 2"] and furniture["Harbour report | page 2 of 2"]
 
 
+def test_a_table_of_contents_entry_is_furniture_and_its_section_title_is_not():
+    """A plain-text FAQ lists its numbered questions before it answers
+    them, word for word ("2.1<TAB>Why does the ferry stop at Kell?"). The
+    tab read as a column break made both lines content, and the listing,
+    with no answer after it, was cited for its question; with spaces instead
+    of the tab both were furniture, the section's own title too. Now the
+    listing is furniture and the title that opens its section is not."""
+    contents = ("Ferry questions\n\nContents:\n\n"
+                "1.1\tHow much is a day ticket?\n2.1\tWhy does the ferry stop at Kell?\n\n")
+    sections = ("1.1\tHow much is a day ticket?\n\n\tA day ticket costs nine pounds.\n\n"
+                "2.1\tWhy does the ferry stop at Kell?\n\n\tThe mail is landed there.\n")
+    for text in (contents + sections, (contents + sections).replace("1\t", "1  ")):
+        sentences = split_sentences(text, "FAQ")
+        titles = [(s.line_start, s.is_furniture) for s in sentences
+                  if s.text.endswith("Why does the ferry stop at Kell?")]
+        assert titles == [(6, True), (12, False)]
+        assert not any(s.is_furniture for s in sentences if s.line_start in (10, 14))
+    # Written once, a numbered title is what it was; a line of code that
+    # opens with a number ("2 | let x = 6;", a compiler's message) is no title.
+    once = split_sentences("1.1\tHow much is a day ticket?\n\n\tNine pounds a day.\n", "FAQ")
+    assert not once[0].is_furniture
+    code = split_sentences("2 | let x = 6;\n\nthen\n\n2 | let x = 6;\n", "errors.txt")
+    assert [s.is_furniture for s in code if s.text.startswith("2 |")] == [True, True]
+
+
 def test_each_row_of_tab_aligned_columns_is_a_sentence_of_its_own():
     """Columns aligned with tabs (a plain-text table, a tab-separated file)
     are rows as a table's are, content however few their words; a wrapped

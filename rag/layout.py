@@ -20,7 +20,7 @@ from pathlib import PurePosixPath
 from .claims import document_subject
 from .formats import CELL_SEPARATOR
 from .keyword import stopwords, tokenize
-from .sentences import BULLET_MARKS, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
+from .sentences import BULLET_MARKS, CODE_FENCE, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
     FRONT_MATTER_LINES, FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, \
     MARKDOWN_TITLE, RULE_LINE, SIGNATURE
 from .storage import IndexView
@@ -116,7 +116,7 @@ class Layout:
             above_id -= 1
             above = self.data.sentence(above_id)
         if above is None or sentence.is_furniture or above.file != sentence.file or \
-                above.page != sentence.page:
+                above.page != sentence.page or CODE_FENCE.fullmatch(above.text):
             return None
         # Furniture on a page's first line is its running header ("Shared
         # MIME-info Database" atop every page): what the page is in, not

@@ -42,6 +42,9 @@ MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 CAPITALS_TITLE = re.compile(r"[A-Z][A-Z0-9']*(?: [A-Z][A-Z0-9']*){0,3}")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
+# A Markdown code fence ("```", "```sh", "~~~", MyST's "```{note}") opens or
+# closes a block; it is a line of its own, page furniture.
+CODE_FENCE = re.compile(r"(?:`{3,}|~{3,})\s*[\w{}.+#-]*(?:\s+\S+)?")
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 ITEM_MARK_CHARS = 12  # more than the longest mark, "(viii)." (flow lines have no indent)
@@ -65,8 +68,8 @@ MAX_SENTENCE_CHARS = 1000
 # ends in a colon or is a rule, is not enough to read a short text as
 # putting a blank line after every line; 17: a numbered title listed word
 # for word in a table of contents is furniture there, and content where
-# its section opens.
-SPLITTER_VERSION = 17
+# its section opens; 18: a Markdown code fence is a line of its own.
+SPLITTER_VERSION = 18
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -227,6 +230,10 @@ def _joiner(previous: str, following: str, width: int) -> str:
     if CAPITALS_TITLE.fullmatch(previous) or CAPITALS_TITLE.fullmatch(following):
         return "\n"
     if SIGNATURE.fullmatch(previous):
+        return "\n"
+    # A code fence runs into neither the code nor the prose around it
+    # ("```{note} Pinning refers to ... ```" was one sentence).
+    if CODE_FENCE.fullmatch(previous) or CODE_FENCE.fullmatch(following):
         return "\n"
     last, first = previous[-1], following[0]
     if last == "-" and len(previous) > 1 and previous[-2].isalnum() and first.isalnum():
@@ -405,7 +412,8 @@ def split_sentences(text: str, file: str, page: int | None = None,
             char_start=char_start,
             char_end=char_end,
             text=sentence_text,
-            is_furniture=is_furniture(sentence_text, script, repeated, in_columns),
+            is_furniture=CODE_FENCE.fullmatch(sentence_text) is not None
+            or is_furniture(sentence_text, script, repeated, in_columns),
             page=page,
             extracted=extracted,
         ))

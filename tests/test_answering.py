@@ -1086,6 +1086,22 @@ def test_a_marked_title_that_asks_a_question_heads_its_answer(tmp_path):
     assert (ahead.citations[0].line_start, ahead.citations[0].line_end) == (12, 12)
 
 
+def test_a_sentence_under_a_code_fence_is_not_read_under_it(tmp_path):
+    """A fence opening MyST's note ("```{note}") is no heading of the note's
+    sentence: it had been cited with it, "```{note} Pinning means ..."."""
+    text = ("# Repeatable installs\n\nPin the versions of what you install.\n\n"
+            "```{note}\nPinning means naming one exact version of each package.\n```\n")
+    assistant = _assistant_of_one_file(tmp_path, "installs.md", text)
+    data, layout = assistant.data(), assistant.answerer.layout
+    note = next(index for index, sentence in enumerate(data.sentences)
+                if sentence.text.startswith("Pinning means"))
+    assert layout.heading(note) is None
+    result = assistant.ask("what does pinning mean")
+    first = (result.citations or result.related)[0]
+    assert (first.line_start, first.line_end) == (6, 6)
+    assert first.text.startswith("Pinning means")
+
+
 def test_the_relevance_model_reads_the_files_name(tmp_path):
     """A question about a document named only in its file's name ("under
     ZPL" of "ZPL-2.0.txt") is about that document: its words count as the

@@ -194,6 +194,21 @@ def test_a_table_of_contents_entry_is_furniture_and_its_section_title_is_not():
     assert [s.is_furniture for s in code if s.text.startswith("2 |")] == [True, True]
 
 
+def test_a_markdown_code_fence_is_a_line_of_its_own():
+    """A code fence ("```", "```sh", MyST's "```{note}") runs into neither
+    the code nor the prose around it, and is furniture: before, the note's
+    sentence was "```{note} Pinning means ... ```" and the install command
+    ran on with its fences."""
+    text = ("Install the tools:\n\n```sh\n$ pip install ferry-tools\n```\n\n"
+            "```{note}\nPinning means naming one exact version.\n```\n")
+    sentences = split_sentences(text, "README.md")
+    assert [(s.line_start, s.line_end, s.text, s.is_furniture) for s in sentences] == [
+        (1, 1, "Install the tools:", False), (3, 3, "```sh", True),
+        (4, 4, "$ pip install ferry-tools", False), (5, 5, "```", True),
+        (7, 7, "```{note}", True), (8, 8, "Pinning means naming one exact version.", False),
+        (9, 9, "```", True)]
+
+
 def test_each_row_of_tab_aligned_columns_is_a_sentence_of_its_own():
     """Columns aligned with tabs (a plain-text table, a tab-separated file)
     are rows as a table's are, content however few their words; a wrapped

@@ -68,8 +68,9 @@ MAX_SENTENCE_CHARS = 1000
 # ends in a colon or is a rule, is not enough to read a short text as
 # putting a blank line after every line; 17: a numbered title listed word
 # for word in a table of contents is furniture there, and content where
-# its section opens; 18: a Markdown code fence is a line of its own.
-SPLITTER_VERSION = 18
+# its section opens; 18: a Markdown code fence is a line of its own; 19: a
+# listed title is furniture when its number stands apart as an item's mark.
+SPLITTER_VERSION = 19
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -401,9 +402,11 @@ def split_sentences(text: str, file: str, page: int | None = None,
         # A table of contents lists numbered sections by their titles
         # ("3.3<TAB>Why doesn't lsof report full path names?") that open the
         # sections further on, word for word: the listing is furniture and
-        # the section's own title, the last, is read as if said once.
-        listed_at = last_listed.get(sentence_text)
-        if listed_at is not None and line_start == line_end:
+        # the section's own title, the last, is read as if said once. Its
+        # number may stand apart as an item's mark ("4.1." of "4.1. How do I
+        # insert a newline ...?"): the line is what repeats.
+        listed_at = last_listed.get(lines[line_start - 1]) if line_start == line_end else None
+        if listed_at is not None:
             repeated = line_start < listed_at
         sentences.append(Sentence(
             file=file,

@@ -180,7 +180,8 @@ def test_a_table_of_contents_entry_is_furniture_and_its_section_title_is_not():
                 "1.1\tHow much is a day ticket?\n2.1\tWhy does the ferry stop at Kell?\n\n")
     sections = ("1.1\tHow much is a day ticket?\n\n\tA day ticket costs nine pounds.\n\n"
                 "2.1\tWhy does the ferry stop at Kell?\n\n\tThe mail is landed there.\n")
-    for text in (contents + sections, (contents + sections).replace("1\t", "1  ")):
+    for text in (contents + sections, (contents + sections).replace("1\t", "1  "),
+                 (contents + sections).replace("1\t", "1.  ")):
         sentences = split_sentences(text, "FAQ")
         titles = [(s.line_start, s.is_furniture) for s in sentences
                   if s.text.endswith("Why does the ferry stop at Kell?")]

@@ -45,6 +45,10 @@ RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
 # A Markdown code fence ("```", "```sh", "~~~", MyST's "```{note}") opens or
 # closes a block; it is a line of its own, page furniture.
 CODE_FENCE = re.compile(r"(?:`{3,}|~{3,})\s*[\w{}.+#-]*(?:\s+\S+)?")
+# A Markdown title's marks and number so far ("## 2." of "## 2. Preparing
+# your program", "### 3.1." of a subsection's).
+TITLE_NUMBER = re.compile(r"#{1,6}\s+\d{1,3}(?:\.\d{1,3})*\.")
+TITLE_NUMBER_CHARS = 24  # more than the longest such opening
 # A line that holds only an item's mark so far ("4." of "4. You may ...").
 ITEM_MARK_ONLY = re.compile(rf"\s*\(?{ITEM_NUMBER}[.)]")
 ITEM_MARK_CHARS = 12  # more than the longest mark, "(viii)." (flow lines have no indent)
@@ -69,8 +73,9 @@ MAX_SENTENCE_CHARS = 1000
 # putting a blank line after every line; 17: a numbered title listed word
 # for word in a table of contents is furniture there, and content where
 # its section opens; 18: a Markdown code fence is a line of its own; 19: a
-# listed title is furniture when its number stands apart as an item's mark.
-SPLITTER_VERSION = 19
+# listed title is furniture when its number stands apart as an item's mark;
+# 20: a Markdown title's number ("## 2.") stays with its title.
+SPLITTER_VERSION = 20
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -305,6 +310,17 @@ def _closes_an_item_mark(flow: str, terminal_at: int) -> bool:
     return ITEM_MARK_ONLY.fullmatch(flow, newline + 1, terminal_at + 1) is not None
 
 
+def _numbers_a_title(flow: str, terminal_at: int) -> bool:
+    """Whether the stop at `terminal_at` ends the number of a Markdown title
+    that opens its line ("## 2." of "## 2. Preparing your program"). Only the
+    few characters before it are read, as in `_closes_an_item_mark`."""
+    window_start = max(0, terminal_at - TITLE_NUMBER_CHARS)
+    newline = flow.rfind("\n", window_start, terminal_at)
+    if newline < 0 and window_start > 0:
+        return False
+    return TITLE_NUMBER.fullmatch(flow, newline + 1, terminal_at + 1) is not None
+
+
 def _split_points(flow: str) -> list[int]:
     """Flow offsets where one sentence ends and the next begins."""
     points = []
@@ -317,6 +333,11 @@ def _split_points(flow: str) -> list[int]:
             points.append(gap_end)
             continue
         terminal_at = match.start()
+        # A title's number ("## 2. Preparing your program", as HTML's
+        # numbered headings are extracted) is part of the title, which is a
+        # line of its own: cut off, it left the title's words unmarked.
+        if _numbers_a_title(flow, terminal_at):
+            continue
         # An item's mark ("4.", "b.", "ii.") is cut off as a sentence of its
         # own, which is furniture (`is_furniture`): its text is the item's
         # sentence, read as any other ("b." is no initial here).

@@ -1102,6 +1102,24 @@ def test_a_sentence_under_a_code_fence_is_not_read_under_it(tmp_path):
     assert first.text.startswith("Pinning means")
 
 
+def test_a_numbered_web_page_heading_is_not_cited_with_its_section(tmp_path):
+    """A web page's numbered heading (`<h2>2. Preparing the boat</h2>`) is a
+    title, read with the paragraph under it but not cited with it, as an
+    unnumbered one is. Its number had split it, and "Preparing the boat" was
+    cited with every sentence of its section."""
+    page = ("<html><body><h1>Boat guide</h1><h2>1. Launching</h2>"
+            "<p>Launch at high tide from the slipway.</p><h2>2. Preparing the boat</h2>"
+            "<p>Check the hull for cracks before each trip. Fit the rudder only once the boat "
+            "floats.</p></body></html>")
+    assistant = _assistant_of_one_file(tmp_path, "boat.html", page)
+    result = assistant.ask("when should I fit the rudder")
+    first = (result.citations or result.related)[0]
+    assert first.text.startswith("Fit the rudder only once the boat floats.")
+    lines = [(number, text) for number, text, _ in assistant.source_lines(first, context=3)]
+    title_line = next(number for number, text in lines if "Preparing the boat" in text)
+    assert first.line_start > title_line
+
+
 def test_the_relevance_model_reads_the_files_name(tmp_path):
     """A question about a document named only in its file's name ("under
     ZPL" of "ZPL-2.0.txt") is about that document: its words count as the

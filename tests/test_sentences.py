@@ -210,6 +210,18 @@ def test_a_markdown_code_fence_is_a_line_of_its_own():
         (9, 9, "```", True)]
 
 
+def test_a_markdown_titles_number_stays_with_its_title():
+    """A numbered title ("## 2. Preparing your program", as a web page's
+    numbered headings are extracted) is one sentence: its number had been
+    cut off as an item's mark, leaving the title's words unmarked, read as
+    a term over every sentence of the section and cited with each."""
+    text = "## 2. Preparing the boat\n\nCheck the hull. Fit the rudder last.\n\n### 2.1. Sails\n"
+    sentences = split_sentences(text, "guide.md")
+    assert [(s.line_start, s.text) for s in sentences] == [
+        (1, "## 2. Preparing the boat"), (3, "Check the hull."), (3, "Fit the rudder last."),
+        (5, "### 2.1. Sails")]
+
+
 def test_each_row_of_tab_aligned_columns_is_a_sentence_of_its_own():
     """Columns aligned with tabs (a plain-text table, a tab-separated file)
     are rows as a table's are, content however few their words; a wrapped

@@ -74,8 +74,9 @@ MAX_SENTENCE_CHARS = 1000
 # for word in a table of contents is furniture there, and content where
 # its section opens; 18: a Markdown code fence is a line of its own; 19: a
 # listed title is furniture when its number stands apart as an item's mark;
-# 20: a Markdown title's number ("## 2.") stays with its title.
-SPLITTER_VERSION = 20
+# 20: a Markdown title's number ("## 2.") stays with its title; 21: a
+# numbered line that ends with a full stop is no listed title.
+SPLITTER_VERSION = 21
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -385,14 +386,19 @@ def _sentence_spans(flow: str) -> list[tuple[int, int]]:
 NUMBERED_TITLE = re.compile(r"\d{1,3}(?:\.\d{1,3})*\.?\s+[A-Z][a-z'’]*\s+[A-Za-z][a-z'’]*\b.*")
 
 
-def _last_numbered_titles(lines: list[str]) -> dict[str, int]:
-    """Numbered title lines (NUMBERED_TITLE) that stand more than once in
-    the text, word for word, each with the 1-based number of its last line."""
+def _contents_listings(lines: list[str]) -> tuple[set[int], set[int]]:
+    """The 1-based numbers of the lines that list numbered titles
+    (NUMBERED_TITLE) in a table of contents, and of the lines where those
+    titles stand last, opening their sections: a title that stands more than
+    once, word for word. One that ends with a full stop is a sentence ("1.
+    Turn the power off.", a step said in two procedures), no title."""
     seen: dict[str, list[int]] = {}
     for number, line in enumerate(lines, start=1):
-        if len(line) < 100 and NUMBERED_TITLE.fullmatch(line):
+        if len(line) < 100 and NUMBERED_TITLE.fullmatch(line) and not line.endswith("."):
             seen.setdefault(line, []).append(number)
-    return {line: numbers[-1] for line, numbers in seen.items() if len(numbers) > 1}
+    repeated = [numbers for numbers in seen.values() if len(numbers) > 1]
+    return ({number for numbers in repeated for number in numbers[:-1]},
+            {numbers[-1] for numbers in repeated})
 
 
 def split_sentences(text: str, file: str, page: int | None = None,
@@ -406,7 +412,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
     script = dominant_script(text)
     lines = [" ".join(line.text_of(text).split()) for line in table.lines()]
     line_counts = Counter(line_key(line) for line in lines)
-    last_listed = _last_numbered_titles(lines)
+    listings, listed_titles = _contents_listings(lines)
     sentences = []
     for begin, end in _sentence_spans(flow.text):
         char_start = flow.origin_of(begin)
@@ -426,9 +432,10 @@ def split_sentences(text: str, file: str, page: int | None = None,
         # the section's own title, the last, is read as if said once. Its
         # number may stand apart as an item's mark ("4.1." of "4.1. How do I
         # insert a newline ...?"): the line is what repeats.
-        listed_at = last_listed.get(lines[line_start - 1]) if line_start == line_end else None
-        if listed_at is not None:
-            repeated = line_start < listed_at
+        if line_start == line_end and line_start in listings:
+            repeated = True
+        elif line_start == line_end and line_start in listed_titles:
+            repeated = False
         sentences.append(Sentence(
             file=file,
             line_start=line_start,

@@ -193,6 +193,10 @@ def test_a_table_of_contents_entry_is_furniture_and_its_section_title_is_not():
     assert not once[0].is_furniture
     code = split_sentences("2 | let x = 6;\n\nthen\n\n2 | let x = 6;\n", "errors.txt")
     assert [s.is_furniture for s in code if s.text.startswith("2 |")] == [True, True]
+    # A step said in two procedures is a sentence, no listed title.
+    steps = split_sentences("Ferry:\n1.\tTurn the engine off now.\n\nBarge:\n"
+                            "1.\tTurn the engine off now.\n", "steps.txt")
+    assert not any(s.is_furniture for s in steps if s.text.endswith("engine off now."))
 
 
 def test_a_markdown_code_fence_is_a_line_of_its_own():

@@ -27,6 +27,14 @@ REASON = re.compile(r"\b(?:because|since|so that|due to|owing to|in order to|the
                     r"hence|so as to|the reason|as (?:it|they|he|she|this|these|there|we|you))\b",
                     re.IGNORECASE)
 POINTS_BACK = re.compile(r"(?:This|That|These|Those|It|Such)\b")
+# A sentence that only names what the one before it described ("This is
+# called a virtual manifest.", "Such a file is known as a lockfile."), not
+# one that says when a method is called ("This method is called when ...").
+NAMES_WHAT_CAME_BEFORE = re.compile(
+    r"(?:This|These|Such)\b[^.;:]{0,40}?\b(?:is|are|was|were)\s+(?:then\s+|also\s+|often\s+|"
+    r"usually\s+|sometimes\s+)?(?:called|known\s+as|termed|named|referred\s+to\s+as)\b"
+    r"(?!\s+(?:when|whenever|to|instead|by|with|on|from|before|after|if|once|for|in|at|"
+    r"during|upon|only|each|every|automatically|again|twice|repeatedly)\b)")
 # A reply of one word that ends a sentence.
 REPLY = re.compile(r"[^\W\d_]{2,}[.!]")
 # Lines read past a sentence that ends with a colon for what it announces.
@@ -151,6 +159,22 @@ class Citing:
             ids.pop()
         return ids
 
+    def described_before(self, sentence_id: int) -> int | None:
+        """The id of the sentence before, when the sentence only names what
+        that one describes ("Alternatively, a Cargo.toml file can be created
+        with a [workspace] section but without a [package] section. This is
+        called a virtual manifest."): the name alone does not say what the
+        thing is. It must stand right before it, in the same paragraph."""
+        sentence = self.data.sentence(sentence_id)
+        if sentence_id == 0 or not NAMES_WHAT_CAME_BEFORE.match(sentence.text):
+            return None
+        before = self.data.sentence(sentence_id - 1)
+        if before is None or before.file != sentence.file or before.page != sentence.page \
+                or before.is_furniture or before.line_end + 1 < sentence.line_start \
+                or self.layout.is_title(sentence_id - 1):
+            return None
+        return sentence_id - 1
+
     def reason_after(self, sentence_id: int) -> list[int]:
         """[the next sentence] when the sentence gives no reason and the next
         one, right after it in the same paragraph, opens by pointing back to
@@ -183,6 +207,8 @@ class Citing:
           (`section_opening`): a title alone says nothing;
         - to the next sentence when it gives the reason a "why" question
           asks for (`reason_after`);
+        - back to the sentence before when it only names what that one
+          describes ("This is called a virtual manifest."; `described_before`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
         rest_ids = quotation_rest(self.data, sentence_id) or self.answer_after(sentence_id) or \
@@ -193,6 +219,9 @@ class Citing:
             sentence = spanning([sentence] + rest)
         else:
             rest_ids = []
+        before_id = self.described_before(sentence_id)
+        if before_id is not None:
+            sentence = spanning([self.data.sentence(before_id), sentence])
         heading_id = self.layout.heading(sentence_id)
         heading = self.data.sentence(heading_id) if heading_id is not None else None
         # "Parser Takes a sequence ...": what it is about, on the line

@@ -1120,6 +1120,26 @@ def test_a_numbered_web_page_heading_is_not_cited_with_its_section(tmp_path):
     assert first.line_start > title_line
 
 
+def test_a_sentence_that_names_what_the_one_before_describes_reads_back_to_it(tmp_path):
+    """"This is called a shuttle service." says what the thing is only with
+    the sentence before it, which the answer now cites too; a sentence
+    that says when something is called ("This bell is called when ...")
+    names nothing and reads back to nothing."""
+    text = ("Ferries on the west route keep a timetable.\n\n"
+            "On the east route a ferry leaves whenever it is full, with no timetable at all.\n"
+            "This is called a shuttle service.\n\n"
+            "The harbour keeps a bell on the pier.\nThis bell is rung when fog comes in.\n"
+            "This bell is called when a ferry is late.\n")
+    assistant = _assistant_of_one_file(tmp_path, "ferries.txt", text)
+    result = assistant.ask("what is a shuttle service")
+    first = (result.citations or result.related)[0]
+    assert (first.line_start, first.line_end) == (3, 4)
+    assert first.text.startswith("On the east route a ferry leaves whenever it is full")
+    data, citing = assistant.data(), assistant.answerer.citing
+    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    assert citing.described_before(ids["This bell is called when a ferry is late."]) is None
+
+
 def test_the_relevance_model_reads_the_files_name(tmp_path):
     """A question about a document named only in its file's name ("under
     ZPL" of "ZPL-2.0.txt") is about that document: its words count as the

@@ -426,6 +426,13 @@ def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
     return _assistant_of_one_file(tmp_path, name, text).ask(question)
 
 
+def _first_shown(assistant, question: str):
+    """The first line range shown for `question`: the answer's first
+    citation, or the first related line."""
+    result = assistant.ask(question)
+    return (result.citations or result.related)[0]
+
+
 def test_an_answer_that_announces_a_list_reads_on_to_the_list(tmp_path):
     """A sentence that ends with a colon announces what follows: the answer
     reads on through the list, items and their short headings, as one
@@ -1096,8 +1103,7 @@ def test_a_sentence_under_a_code_fence_is_not_read_under_it(tmp_path):
     note = next(index for index, sentence in enumerate(data.sentences)
                 if sentence.text.startswith("Pinning means"))
     assert layout.heading(note) is None
-    result = assistant.ask("what does pinning mean")
-    first = (result.citations or result.related)[0]
+    first = _first_shown(assistant, "what does pinning mean")
     assert (first.line_start, first.line_end) == (6, 6)
     assert first.text.startswith("Pinning means")
 
@@ -1112,8 +1118,7 @@ def test_a_numbered_web_page_heading_is_not_cited_with_its_section(tmp_path):
             "<p>Check the hull for cracks before each trip. Fit the rudder only once the boat "
             "floats.</p></body></html>")
     assistant = _assistant_of_one_file(tmp_path, "boat.html", page)
-    result = assistant.ask("when should I fit the rudder")
-    first = (result.citations or result.related)[0]
+    first = _first_shown(assistant, "when should I fit the rudder")
     assert first.text.startswith("Fit the rudder only once the boat floats.")
     lines = [(number, text) for number, text, _ in assistant.source_lines(first, context=3)]
     title_line = next(number for number, text in lines if "Preparing the boat" in text)
@@ -1131,8 +1136,7 @@ def test_a_sentence_that_names_what_the_one_before_describes_reads_back_to_it(tm
             "The harbour keeps a bell on the pier.\nThis bell is rung when fog comes in.\n"
             "This bell is called when a ferry is late.\n")
     assistant = _assistant_of_one_file(tmp_path, "ferries.txt", text)
-    result = assistant.ask("what is a shuttle service")
-    first = (result.citations or result.related)[0]
+    first = _first_shown(assistant, "what is a shuttle service")
     assert (first.line_start, first.line_end) == (3, 4)
     assert first.text.startswith("On the east route a ferry leaves whenever it is full")
     data, citing = assistant.data(), assistant.answerer.citing

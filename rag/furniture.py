@@ -19,6 +19,9 @@ from .formats import CELL_SEPARATOR
 # An entry of a table of contents: a link to a place in the same page, alone
 # on its line ("* [Uninstall Python versions](#uninstall-python-versions)").
 CONTENTS_ENTRY = re.compile(r"\s*(?:[-*+•]\s+|\d{1,3}[.)]\s+)?\[[^\]]*\]\(#[^)\s]*\)\s*")
+# A Markdown code fence ("```", "```sh", "~~~", MyST's "```{note}") opens or
+# closes a block; it is a line of its own (`sentences._joiner`) and furniture.
+CODE_FENCE = re.compile(r"(?:`{3,}|~{3,})\s*[\w{}.+#-]*(?:\s+\S+)?")
 # An address is tried only where a word starts: "\S+@" tried from every
 # character of a long run without spaces took time in its square.
 URL_OR_EMAIL = re.compile(r"(?:https?://|www\.)\S+|(?<![^\s@])[^\s@]++@[^\s@]+\.\w+",
@@ -51,9 +54,11 @@ def _is_table_row(text: str) -> bool:
 def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = False) -> bool:
     """Page furniture: text that is on the page but is not prose to answer
     from (site names, e-mail lines, page numbers, verse in another script,
-    running headers that repeat, a table of contents' links). A row of a
-    table ("Tern | 120") or of tab-aligned columns (`in_columns`) is content
-    however few its words."""
+    running headers that repeat, a table of contents' links, code fences).
+    A row of a table ("Tern | 120") or of tab-aligned columns (`in_columns`)
+    is content however few its words."""
+    if CODE_FENCE.fullmatch(text):
+        return True
     words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
     if len(words) < 2 and not (_is_table_row(text)
                                or (in_columns and any(char.isalnum() for char in text))):

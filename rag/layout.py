@@ -19,8 +19,9 @@ from pathlib import PurePosixPath
 
 from .claims import document_subject
 from .formats import CELL_SEPARATOR
+from .furniture import CODE_FENCE
 from .keyword import stopwords, tokenize
-from .sentences import BULLET_MARKS, CODE_FENCE, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
+from .sentences import BULLET_MARKS, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
     FRONT_MATTER_LINES, FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, \
     MARKDOWN_TITLE, RULE_LINE, SIGNATURE
 from .storage import IndexView

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .formats import CELL_SEPARATOR
-from .furniture import among_rows, dominant_script, is_furniture, line_key
+from .furniture import CODE_FENCE, among_rows, dominant_script, is_furniture, line_key
 from .lines import LineTable
 from .types import Sentence
 
@@ -42,9 +42,6 @@ MARKDOWN_TITLE = re.compile(r"^#{1,6}\s+")
 CAPITALS_TITLE = re.compile(r"[A-Z][A-Z0-9']*(?: [A-Z][A-Z0-9']*){0,3}")
 # A line drawn with one punctuation mark, spaces allowed: "-----", "=====", "* * *".
 RULE_LINE = re.compile(r"([-=~_*#+^])(?:\s*\1){2,}")
-# A Markdown code fence ("```", "```sh", "~~~", MyST's "```{note}") opens or
-# closes a block; it is a line of its own, page furniture.
-CODE_FENCE = re.compile(r"(?:`{3,}|~{3,})\s*[\w{}.+#-]*(?:\s+\S+)?")
 # A Markdown title's marks and number so far ("## 2." of "## 2. Preparing
 # your program", "### 3.1." of a subsection's).
 TITLE_NUMBER = re.compile(r"#{1,6}\s+\d{1,3}(?:\.\d{1,3})*\.")
@@ -300,26 +297,16 @@ def _is_abbreviation(flow: str, period_at: int) -> bool:
     return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
 
 
-def _closes_an_item_mark(flow: str, terminal_at: int) -> bool:
-    """Whether the stop at `terminal_at` ends an item's mark that opens its
-    line ("4.", "b.", "ii."). Only the few characters before it are read: a
-    line of a million characters must not be read back for every stop."""
-    window_start = max(0, terminal_at - ITEM_MARK_CHARS)
+def _line_opens_as(flow: str, terminal_at: int, pattern: re.Pattern, chars: int) -> bool:
+    """Whether the text from the start of its line up to the stop at
+    `terminal_at` is `pattern` (an item's mark, "4."; a title's number, "##
+    2."). Only the `chars` characters before it are read: a line of a
+    million characters must not be read back for every stop."""
+    window_start = max(0, terminal_at - chars)
     newline = flow.rfind("\n", window_start, terminal_at)
     if newline < 0 and window_start > 0:
         return False
-    return ITEM_MARK_ONLY.fullmatch(flow, newline + 1, terminal_at + 1) is not None
-
-
-def _numbers_a_title(flow: str, terminal_at: int) -> bool:
-    """Whether the stop at `terminal_at` ends the number of a Markdown title
-    that opens its line ("## 2." of "## 2. Preparing your program"). Only the
-    few characters before it are read, as in `_closes_an_item_mark`."""
-    window_start = max(0, terminal_at - TITLE_NUMBER_CHARS)
-    newline = flow.rfind("\n", window_start, terminal_at)
-    if newline < 0 and window_start > 0:
-        return False
-    return TITLE_NUMBER.fullmatch(flow, newline + 1, terminal_at + 1) is not None
+    return pattern.fullmatch(flow, newline + 1, terminal_at + 1) is not None
 
 
 def _split_points(flow: str) -> list[int]:
@@ -337,12 +324,12 @@ def _split_points(flow: str) -> list[int]:
         # A title's number ("## 2. Preparing your program", as HTML's
         # numbered headings are extracted) is part of the title, which is a
         # line of its own: cut off, it left the title's words unmarked.
-        if _numbers_a_title(flow, terminal_at):
+        if _line_opens_as(flow, terminal_at, TITLE_NUMBER, TITLE_NUMBER_CHARS):
             continue
         # An item's mark ("4.", "b.", "ii.") is cut off as a sentence of its
         # own, which is furniture (`is_furniture`): its text is the item's
         # sentence, read as any other ("b." is no initial here).
-        if _closes_an_item_mark(flow, terminal_at):
+        if _line_opens_as(flow, terminal_at, ITEM_MARK_ONLY, ITEM_MARK_CHARS):
             points.append(gap_end)
             continue
         if not (following.isupper() or following.isdigit() or following in OPENERS):
@@ -443,8 +430,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
             char_start=char_start,
             char_end=char_end,
             text=sentence_text,
-            is_furniture=CODE_FENCE.fullmatch(sentence_text) is not None
-            or is_furniture(sentence_text, script, repeated, in_columns),
+            is_furniture=is_furniture(sentence_text, script, repeated, in_columns),
             page=page,
             extracted=extracted,
         ))

@@ -426,6 +426,11 @@ def _ask_of_one_file(tmp_path, name: str, text: str, question: str):
     return _assistant_of_one_file(tmp_path, name, text).ask(question)
 
 
+def _sentence_ids(assistant) -> dict[str, int]:
+    """The id of each sentence of the assistant's index, by its text."""
+    return {sentence.text: index for index, sentence in enumerate(assistant.data().sentences)}
+
+
 def _first_shown(assistant, question: str):
     """The first line range shown for `question`: the answer's first
     citation, or the first related line."""
@@ -649,8 +654,7 @@ def test_a_line_of_code_heads_no_prose(tmp_path):
     "Takes a sequence ..."), unless it is a line of code: "#endif" over
     "CHUNK is simply ..." had been read, and cited, as its heading."""
     assistant = _assistant_of_one_file(tmp_path, "zlib.txt", ZLIB_NOTES)
-    ids = {sentence.text: sentence_id for sentence_id, sentence in
-           enumerate(assistant.data().sentences)}
+    ids = _sentence_ids(assistant)
     layout = assistant.answerer.layout
     chunk = next(sentence_id for text, sentence_id in ids.items() if text.startswith("CHUNK"))
     assert layout.heading(chunk) is None
@@ -679,8 +683,7 @@ def test_every_sentence_of_a_terms_description_is_read_with_the_term(tmp_path):
     is about its term ("Defaults to ``8080``." says nothing of the port
     without it). A section's title heads only the sentence under it."""
     assistant = _assistant_of_one_file(tmp_path, "server.rst", SERVER_RST)
-    ids = {sentence.text: sentence_id for sentence_id, sentence in
-           enumerate(assistant.data().sentences)}
+    ids = _sentence_ids(assistant)
     layout = assistant.answerer.layout
     assert layout.read_as(ids["Defaults to ``8080``."]) == "``port`` Defaults to ``8080``."
     assert layout.read_as(ids["Defaults to ``30``."]) == "``timeout`` Defaults to ``30``."
@@ -767,8 +770,7 @@ def test_a_lists_first_item_is_read_under_the_title_above_it(tmp_path):
     text = ("## Risks\n\n- Fuel prices may rise.\n- Two captains retire.\n\n"
             "## Steps\n\n1. Screw the holder on.\n2. Clip the shade on.\n")
     assistant = _assistant_of_one_file(tmp_path, "notes.md", text)
-    ids = {sentence.text: sentence_id for sentence_id, sentence in
-           enumerate(assistant.data().sentences)}
+    ids = _sentence_ids(assistant)
     layout = assistant.answerer.layout
     assert layout.heading(ids["- Fuel prices may rise."]) == ids["## Risks"]
     assert layout.heading(ids["Screw the holder on."]) == ids["## Steps"]
@@ -790,8 +792,7 @@ def test_the_last_words_of_a_line_head_nothing(tmp_path):
     north pier. Photo: Lena Park") was read as the heading of the paragraph
     under it, and opened its answer."""
     assistant = _assistant_of_one_file(tmp_path, "strike.html", STRIKE_PAGE)
-    ids = {sentence.text: sentence_id for sentence_id, sentence in
-           enumerate(assistant.data().sentences)}
+    ids = _sentence_ids(assistant)
     talks = ids["Talks between the union and the harbour authority are due to resume on Thursday."]
     assert assistant.answerer.layout.heading(talks) is None
     answer = assistant.ask("When do the talks resume?")
@@ -998,8 +999,7 @@ def test_a_row_looks_for_its_header_a_bounded_way_up(tmp_path):
                                       encoding="utf-8")
     assistant = make_assistant(tmp_path / "index")
     assistant.index([corpus])
-    answerer, data = assistant.answerer, assistant.data()
-    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    answerer, ids = assistant.answerer, _sentence_ids(assistant)
     header = ids["| Berth | Depth |"]
     assert answerer.layout.heading(ids[rows[9]]) == header
     assert answerer.layout.heading(ids[rows[-1]]) is None  # too far down to look
@@ -1048,8 +1048,7 @@ def test_an_faq_answer_that_opens_with_a_one_word_reply_is_cited_with_it(tmp_pat
     [citation] = result.citations
     assert (citation.line_start, citation.line_end) == (3, 5)
     assert result.text.startswith("Can I bring my bicycle on board? Yes. Bicycles ride free")
-    data, citing = assistant.data(), assistant.answerer.citing
-    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    citing, ids = assistant.answerer.citing, _sentence_ids(assistant)
     expiring, _ = citing.as_cited(ids["Do season tickets expire?"])
     assert (expiring.line_start, expiring.line_end) == (11, 13)
     assert expiring.text == "Do season tickets expire? Yes."
@@ -1080,8 +1079,7 @@ def test_a_marked_title_that_asks_a_question_heads_its_answer(tmp_path):
     sentence, to head anything; now it is read with its paragraph, which
     alone is cited."""
     assistant = _assistant_of_one_file(tmp_path, "tides.rst", TIDE_FAQ)
-    data, layout = assistant.data(), assistant.answerer.layout
-    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    layout, ids = assistant.answerer.layout, _sentence_ids(assistant)
     answer = ids["They are computed for the harbour mouth, while the app reads the inner basin gauge."]
     assert layout.heading(answer) == ids["Why do the printed tide times differ from the app's?"]
     result = assistant.ask("why are the tide times in print different from the app")
@@ -1139,8 +1137,7 @@ def test_a_sentence_that_names_what_the_one_before_describes_reads_back_to_it(tm
     first = _first_shown(assistant, "what is a shuttle service")
     assert (first.line_start, first.line_end) == (3, 4)
     assert first.text.startswith("On the east route a ferry leaves whenever it is full")
-    data, citing = assistant.data(), assistant.answerer.citing
-    ids = {sentence.text: index for index, sentence in enumerate(data.sentences)}
+    citing, ids = assistant.answerer.citing, _sentence_ids(assistant)
     assert citing.described_before(ids["This bell is called when a ferry is late."]) is None
 
 

@@ -72,8 +72,9 @@ MAX_SENTENCE_CHARS = 1000
 # its section opens; 18: a Markdown code fence is a line of its own; 19: a
 # listed title is furniture when its number stands apart as an item's mark;
 # 20: a Markdown title's number ("## 2.") stays with its title; 21: a
-# numbered line that ends with a full stop is no listed title.
-SPLITTER_VERSION = 21
+# numbered line that ends with a full stop is no listed title; 22: a
+# quotation's ">" marks are no part of its sentences.
+SPLITTER_VERSION = 22
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -83,6 +84,13 @@ SIGNATURE = re.compile(r"(?:class\s+|def\s+)?[A-Za-z_][\w.]*\(.*\)(?:\s*->\s*\S+
 # pydoc writes a class's members: the "|" is no part of the text, and no
 # separator of a table's cells (a row has two or more: "| a | b |").
 MARGIN = re.compile(r"\|(?:\s+|$)(?=[^|]*$)")
+# The marks of quoted text (an e-mail's "> Could you check ...", a Markdown
+# blockquote's "> **Note:** ..."), one per level ("> >", ">>"), then a
+# space: no part of the text, and a line of them alone is a blank line of
+# the quotation. A Python prompt (">>> import os") is code, not a
+# quotation three deep, and a ">" before a tab is a key in a table of
+# keys (a manual page's "<TAB>Scroll list of previews left").
+QUOTE_MARGIN = re.compile(r"(?!>>>(?: |$))>(?: ?>)*(?= |$)")
 # Text whose lines are followed by a blank line this often or more may put
 # one after every wrapped line (`_blank_lines_separate_paragraphs`).
 BLANK_AFTER_EVERY_LINE = 0.5
@@ -132,16 +140,23 @@ class Flow:
 
     def _build(self, text: str, table: LineTable) -> None:
         lines = []  # (content, offset of content, blank line(s) before it)
+        depths = []  # per line of `lines`: how deep it is quoted (QUOTE_MARGIN)
         blank_before = False
-        for line in table.lines():
-            raw = line.text_of(text)
+        raw_lines = [line.text_of(text) for line in table.lines()]
+        quoted = _quotation_margins(raw_lines)
+        for line, raw, quote in zip(table.lines(), raw_lines, quoted):
             stripped = raw.strip()
             offset = line.start + (len(raw) - len(raw.lstrip()))
+            if quote:
+                inner = stripped[quote:].lstrip()
+                offset += len(stripped) - len(inner)
+                stripped = inner.rstrip()
             margin = MARGIN.match(stripped)
             if margin:
                 stripped, offset = stripped[margin.end():], offset + margin.end()
             if stripped:
                 lines.append((stripped, offset, blank_before))
+                depths.append(raw.strip()[:quote].count(">"))
                 blank_before = False
             else:
                 blank_before = True
@@ -155,6 +170,9 @@ class Flow:
             if previous is not None:
                 # A running header or footer is a line of its own.
                 apart = line_key(previous) in self.running or line_key(content) in self.running
+                # A quotation opens or closes: "Omar Haddad wrote:" is no
+                # part of what he wrote, nor the quotation of the reply.
+                apart = apart or depths[position] != depths[position - 1]
                 joiner = "\n" if (blank and blank_is_break) or position in fields or apart \
                     else _joiner(previous, content, width)
                 self._append(joiner, None)
@@ -166,6 +184,25 @@ class Flow:
         index = bisect_right(self._piece_starts, flow_offset) - 1
         piece = self.pieces[index]
         return piece.origin + min(flow_offset - piece.flow_start, piece.length - 1)
+
+
+def _quotation_margins(raw_lines: list[str]) -> list[int]:
+    """Per line, the length of its quotation marks (QUOTE_MARGIN) after its
+    indent, 0 for a line that quotes nothing. A lone line that opens with
+    ">" under a line of unquoted text that stops short of a sentence's end
+    continues that text ("... a large file (size" / "> 32 bits) and ..."):
+    a quotation opens after a blank line, a stop or a colon ("... wrote:")."""
+    margins = []
+    for raw in raw_lines:
+        quote = QUOTE_MARGIN.match(raw.strip())
+        margins.append(quote.end() if quote else 0)
+    for position in range(1, len(raw_lines)):
+        above = raw_lines[position - 1].strip()
+        lone = position + 1 == len(raw_lines) or not margins[position + 1]
+        if margins[position] and lone and above and not margins[position - 1] \
+                and above[-1] not in TERMINAL + CLOSERS + ":":
+            margins[position] = 0
+    return margins
 
 
 def front_matter_end(lines: list[str]) -> int:

@@ -25,6 +25,10 @@ def lines_from_disk(path, line_start, line_end) -> str:
     return LineTable(text).span_text(line_start, line_end)
 
 
+def sentences_by_text(sentences) -> dict:
+    return {sentence.text: sentence for sentence in sentences}
+
+
 def assert_lines_hold(text: str, sentence) -> None:
     table = LineTable(text)
     held = squash(table.span_text(sentence.line_start, sentence.line_end))
@@ -424,8 +428,14 @@ def test_property_any_text_maps_back(text):
     for sentence in split_sentences(text, "p.txt"):
         table = LineTable(text)
         assert 1 <= sentence.line_start <= sentence.line_end <= len(table)
-        assert squash(sentence.text) in squash(table.span_text(sentence.line_start,
-                                                                sentence.line_end))
+        # A margin ("|" of pydoc, ">" of a quotation) is left out of a sentence.
+        assert unmargined(sentence.text) in unmargined(
+            table.span_text(sentence.line_start, sentence.line_end))
+
+
+def unmargined(text: str) -> str:
+    """`squash`ed text without the marks of a margin."""
+    return squash(re.sub(r"[|>]", "", text))
 
 
 def test_a_margin_of_one_bar_is_no_table_cell():
@@ -442,7 +452,7 @@ def test_a_margin_of_one_bar_is_no_table_cell():
             "| --- | --- |\n"
             "| Moorhen | 400 |\n")
     sentences = split_sentences(text, "encoder.txt")
-    by_text = {sentence.text: sentence for sentence in sentences}
+    by_text = sentences_by_text(sentences)
     sorted_by_key = by_text["If sort_keys is true, then the output of dictionaries will be "
                             "sorted by key."]
     assert (sorted_by_key.line_start, sorted_by_key.line_end) == (4, 5)
@@ -460,3 +470,44 @@ def test_a_signature_is_a_line_of_its_own():
             "        Tie the ferry up at the pier with the given ropes and fenders.\n")
     texts = [sentence.text for sentence in split_sentences(text, "ferry.txt")]
     assert "Tie the ferry up at the pier with the given ropes and fenders." in texts
+
+
+def test_quotation_marks_are_no_part_of_the_quoted_sentences():
+    """An e-mail's quoted text and a Markdown blockquote ran their ">"
+    marks into the sentence ("The totals > in the second column ..."), a
+    quoted blank line ran two paragraphs together, and the line that
+    introduces the quotation ran into it. Each quoted sentence keeps its
+    lines; a ">" that continues a wrapped line of unquoted text ("(size" /
+    "> 32 bits)"), a Python prompt and a key in a table of keys stay."""
+    text = ("Thanks, I will send the revised figures on Thursday.\n"
+            "\n"
+            "On Mon, 3 Mar 2025, Omar Haddad wrote:\n"
+            "> Could you check the revenue table before Friday? The totals\n"
+            "> in the second column do not add up to the figure in the\n"
+            "> summary.\n"
+            ">\n"
+            "> > Also, the board meeting moved to the 14th.\n"
+            "\n"
+            "The test writes a large file (size\n"
+            "> 32 bits) and seeks within it.\n"
+            "\n"
+            ">>> import os\n"
+            "\n"
+            "\t<\tScroll left\n"
+            "\t>\tScroll right\n")
+    sentences = split_sentences(text, "reply.txt")
+    by_text = sentences_by_text(sentences)
+    expected = {
+        "On Mon, 3 Mar 2025, Omar Haddad wrote:": (3, 3),
+        "Could you check the revenue table before Friday?": (4, 4),
+        "The totals in the second column do not add up to the figure in the summary.": (4, 6),
+        "Also, the board meeting moved to the 14th.": (8, 8),
+        "The test writes a large file (size > 32 bits) and seeks within it.": (10, 11),
+        ">>> import os": (13, 13),
+    }
+    table = LineTable(text)
+    for sentence_text, lines in expected.items():
+        assert (by_text[sentence_text].line_start, by_text[sentence_text].line_end) == lines
+        assert unmargined(sentence_text) in unmargined(table.span_text(*lines))
+    assert any(sentence.text.startswith(">") and "Scroll right" in sentence.text
+               for sentence in sentences)

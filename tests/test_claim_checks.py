@@ -6,7 +6,7 @@ import pytest
 from functools import partial
 
 from rag.claim_checks import clauses, keeps_comparison, keeps_direction, keeps_roles, \
-    same_polarity, unsupported_clause
+    same_polarity, share_in_other_words, unsupported_clause
 from rag.claim_terms import holds_terms, keeps_names_whole, key_terms
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
 from rag.syntax import common_opening, plays_same_part, subject_it_points_to
@@ -373,6 +373,21 @@ def test_a_clause_said_in_other_words_is_read_word_by_word(embedder, clause, sup
     checker = ClaimChecker([Citation("bridges.txt", 7, 8, BRIDGES)], embedder, [[]])
     [checked] = checker.check(f"{claim} [1]")
     assert checked.supported is supported
+
+
+def test_a_clause_whose_words_share_a_sense_with_its_lines_words_holds(embedder):
+    """Most words of "serves as a dividing line between" are not its line's,
+    and the encoder's word pieces do not cover them, but WordNet puts
+    "dividing" in a sense with "separates": the clause holds. An added
+    clause whose words share no sense with the line's stays refused."""
+    line = "The Alder separates the old town from the docks."
+    claim = "The Alder serves as a dividing line between the old town and the docks."
+    assert unsupported_clause(claim, line) is not None  # by shared words alone
+    assert share_in_other_words("The Alder serves as a dividing line", line) >= 0.5
+    checker = ClaimChecker([Citation("river.txt", 2, 2, line)], embedder, [[]])
+    [checked] = checker.check(f"{claim} [1]")
+    assert checked.supported
+    assert share_in_other_words("the mayor praised their careful work", line) == 0.0
 
 
 def test_a_claim_that_keeps_every_name_of_its_line_may_name_the_file_subject(embedder):

@@ -89,6 +89,10 @@ LONG_SENTENCE_WORDS = 60
 # answers stand at 0.2-0.5, most unanswerable ones below 0.2 (1 of 5 above),
 # and "What is the capital of France?" of a book on Rust at 0.17.
 DOUBTED_ANSWER_RELEVANCE = 0.2
+# The runner-up that carries on from the best sentence, right after it
+# (`Citing.carried_on_by`), is cited with it when it is at least this
+# likely against it.
+CARRIED_ON_SHARE = 0.3
 # Token vectors kept per answerer: a sentence read for one question is
 # likely read again for the next question on the same topic.
 TOKEN_CACHE_SIZE = 20_000
@@ -467,10 +471,15 @@ class ExtractiveAnswerer:
         chosen = [best]
         # A second sentence only when it is nearly as likely and says
         # something else; more citations must each earn their place.
+        # So has a less likely runner-up that carries on from the best,
+        # right after it ("We are buying a second electric ferry. It should
+        # arrive in May."): the two answer together, each unclear alone.
         if len(ranked) > 1:
             runner_up = ranked[1]
             if (runner_up.probability >= 0.9 * best.probability
-                    and runner_up.sentence.text != best.sentence.text):
+                    and runner_up.sentence.text != best.sentence.text) or (
+                    runner_up.probability >= CARRIED_ON_SHARE * best.probability
+                    and self.citing.carried_on_by(best.sentence_id) == runner_up.sentence_id):
                 chosen.append(runner_up)
         return Decision(self._read_on(chosen, question_class(question) == "why"), [],
                         confidence, relevance)

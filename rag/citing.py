@@ -27,6 +27,10 @@ REASON = re.compile(r"\b(?:because|since|so that|due to|owing to|in order to|the
                     r"hence|so as to|the reason|as (?:it|they|he|she|this|these|there|we|you))\b",
                     re.IGNORECASE)
 POINTS_BACK = re.compile(r"(?:This|That|These|Those|It|Such)\b")
+# A sentence's opening that carries on from the one before: its subject,
+# or what it is about, is named there ("We are buying a second electric
+# ferry. It should arrive in May.").
+CARRIES_ON = re.compile(r"(?:It|Its|They|Their|He|His|She|Her|This|These|That|Those)\b")
 # A sentence that only names what the one before it described ("This is
 # called a virtual manifest.", "Such a file is known as a lockfile."), not
 # one that says when a method is called ("This method is called when ...").
@@ -174,6 +178,20 @@ class Citing:
                 or self.layout.is_title(sentence_id - 1):
             return None
         return sentence_id - 1
+
+    def carried_on_by(self, sentence_id: int) -> int | None:
+        """The id of the next sentence when it stands right after this one
+        in its paragraph and opens by pointing back to it (`CARRIES_ON`:
+        "It should arrive in May." after "We are buying a second electric
+        ferry."), else None."""
+        sentence = self.data.sentence(sentence_id)
+        following = self.data.sentence(sentence_id + 1)
+        if following is None or following.file != sentence.file or following.is_furniture \
+                or following.page != sentence.page \
+                or following.line_start > sentence.line_end + 1 \
+                or not CARRIES_ON.match(following.text):
+            return None
+        return sentence_id + 1
 
     def reason_after(self, sentence_id: int) -> list[int]:
         """[the next sentence] when the sentence gives no reason and the next

@@ -1765,3 +1765,26 @@ def test_the_reranker_reads_the_question_without_the_words_that_name_a_file(
     from rag.pool import reranker_reads
 
     assert reranker_reads(question, scope) == read
+
+
+def test_a_runner_up_that_carries_on_from_the_best_sentence_is_cited_with_it(tmp_path):
+    """"It should arrive in May." says when only with the sentence before
+    it, which says what "it" is: the question matches that sentence best and
+    the date's sentence second. Both are cited, in their order; a sentence
+    that opens otherwise is no continuation."""
+    text = ("Q: What will change next year?\n"
+            "A: We are buying a second electric ferry. It should arrive in May and will "
+            "serve the Kessel crossing.\n\n"
+            "Q: Are fares going up?\nA: No. Fares stay the same until at least 2027.\n")
+    assistant = _assistant_of_one_file(tmp_path, "interview.txt", text)
+    result = assistant.ask("When will the second electric ferry arrive?")
+    assert not result.abstained
+    assert [citation.text for citation in result.citations] == [
+        "A: We are buying a second electric ferry.",
+        "It should arrive in May and will serve the Kessel crossing."]
+    assert all((citation.line_start, citation.line_end) == (2, 2)
+               for citation in result.citations)
+    citing, ids = assistant.answerer.citing, _sentence_ids(assistant)
+    assert citing.carried_on_by(ids["A: We are buying a second electric ferry."]) == \
+        ids["It should arrive in May and will serve the Kessel crossing."]
+    assert citing.carried_on_by(ids["Q: Are fares going up?"]) is None

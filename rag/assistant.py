@@ -13,6 +13,7 @@ import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from .answer_shape import plain_question
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
 from .encodable import encodable
@@ -209,6 +210,7 @@ class Assistant:
         snapshot = self.snapshot()
         question = self._spelled(snapshot, asked)
         read_as = question if question != asked else None
+        question = plain_question(question)
         query_vector, ranking, asked_tokens = self._rank(snapshot, question)
         candidates = snapshot.answerer.candidates(question, query_vector, ranking,
                                                   self.settings.answer_pool, asked_tokens)

@@ -3,7 +3,8 @@ answer model learns."""
 
 import pytest
 
-from rag.answer_shape import PAIR_FEATURES, pair_features, question_class, sentence_shapes
+from rag.answer_shape import PAIR_FEATURES, pair_features, plain_question, question_class, \
+    sentence_shapes
 from rag.keyword import question_weights, raw_tokens
 
 
@@ -108,3 +109,18 @@ def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expe
     assert shapes["defines_asked"] is expected
     assert not sentence_shapes(sentence, frozenset(raw_tokens(question)),
                                frozenset(question_weights(question)))["defines_asked"]
+
+
+@pytest.mark.parametrize("typed, asked", [
+    ("Can you tell me who is India's Defense Minister?", "Who is India's Defense Minister?"),
+    ("Hi, could you please tell me how much Turkey paid?", "How much Turkey paid?"),
+    ("I’d like to know where the air show was held?", "Where the air show was held?"),
+    ("Do you know who wrote it, please?", "Who wrote it?"),
+    ("Please explain how the deal works", "How the deal works"),
+    # No wh-word after the request: what is asked is the whole of it.
+    ("Can you tell me about Idlib?", "Can you tell me about Idlib?"),
+    ("Can you tell me?", "Can you tell me?"),
+    ("Who can tell me the price?", "Who can tell me the price?"),
+])
+def test_a_request_around_a_question_is_not_part_of_what_it_asks(typed, asked):
+    assert plain_question(typed) == asked

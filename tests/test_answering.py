@@ -1788,3 +1788,16 @@ def test_a_runner_up_that_carries_on_from_the_best_sentence_is_cited_with_it(tmp
     assert citing.carried_on_by(ids["A: We are buying a second electric ferry."]) == \
         ids["It should arrive in May and will serve the Kessel crossing."]
     assert citing.carried_on_by(ids["Q: Are fares going up?"]) is None
+
+
+def test_a_question_asked_inside_a_request_is_answered_as_the_question(assistant):
+    """"Can you tell me who is India's Defense Minister?" asks what "Who is
+    India's Defense Minister?" asks; read whole, the request's words weighed
+    in its meaning and the answer model's confidence fell below its
+    threshold. The answer reports the question as it was typed."""
+    plain = assistant.ask("Who is India's Defense Minister?")
+    wrapped = assistant.ask("Can you tell me who is India's Defense Minister, please?")
+    assert plain.citations and not wrapped.abstained
+    assert wrapped.citations == plain.citations
+    assert wrapped.confidence == pytest.approx(plain.confidence)
+    assert wrapped.to_json()["question"] == "Can you tell me who is India's Defense Minister, please?"

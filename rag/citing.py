@@ -209,7 +209,8 @@ class Citing:
             return []
         return [sentence_id + 1]
 
-    def as_cited(self, sentence_id: int, asks_why: bool = False) -> tuple[Sentence, list[int]]:
+    def as_cited(self, sentence_id: int, asks_why: bool = False,
+                 read_back: bool = False) -> tuple[Sentence, list[int]]:
         """The sentence as an answer cites it, and the ids of the sentences
         after it that it reads on to. It reads on where it does not stand
         alone, as one citation from its first line to the last line read:
@@ -226,7 +227,10 @@ class Citing:
         - to the next sentence when it gives the reason a "why" question
           asks for (`reason_after`);
         - back to the sentence before when it only names what that one
-          describes ("This is called a virtual manifest."; `described_before`);
+          describes ("This is called a virtual manifest."; `described_before`),
+          or, when `read_back`, when it carries on from it ("By far the most
+          famous work is the Bayeux Tapestry. It was commissioned by Odo.";
+          `carried_on_by`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
         rest_ids = quotation_rest(self.data, sentence_id) or self.answer_after(sentence_id) or \
@@ -238,6 +242,9 @@ class Citing:
         else:
             rest_ids = []
         before_id = self.described_before(sentence_id)
+        if before_id is None and read_back and sentence_id > 0 and \
+                self.carried_on_by(sentence_id - 1) == sentence_id:
+            before_id = sentence_id - 1
         if before_id is not None:
             sentence = spanning([self.data.sentence(before_id), sentence])
         heading_id = self.layout.heading(sentence_id)

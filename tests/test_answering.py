@@ -1801,3 +1801,22 @@ def test_a_question_asked_inside_a_request_is_answered_as_the_question(assistant
     assert wrapped.citations == plain.citations
     assert wrapped.confidence == pytest.approx(plain.confidence)
     assert wrapped.to_json()["question"] == "Can you tell me who is India's Defense Minister, please?"
+
+
+def test_a_best_sentence_that_carries_on_from_the_runner_up_reads_back_to_it(tmp_path):
+    """"It was designed by Ilse Varga" answers who designed the hall only
+    with the sentence before it, which the question also matches: the
+    answer is cited from that sentence's line, as one citation. When the
+    sentence before is far less likely ("who designed it"), the answer
+    keeps to its own line."""
+    text = ("The harbour museum opened its new glass hall in 2021.\n"
+            "It was designed by Ilse Varga, an architect from Tarnby, and holds the old "
+            "ferry bells.\n\nTickets cost 8 euros. The museum closes on Mondays.\n")
+    assistant = _assistant_of_one_file(tmp_path, "museum.txt", text)
+    result = assistant.ask("Who designed the museum hall?")
+    [citation] = result.citations
+    assert (citation.line_start, citation.line_end) == (1, 2)
+    assert citation.text.startswith("The harbour museum opened its new glass hall in 2021. "
+                                    "It was designed by Ilse Varga")
+    [alone] = assistant.ask("who designed it").citations
+    assert (alone.line_start, alone.line_end) == (2, 2)

@@ -70,17 +70,20 @@ REQUEST = re.compile(
     r"|i(?:\s+(?:want|wish|need|would\s+like)|['’]d\s+like)\s+to\s+know"
     r"|i\s+(?:wonder|was\s+wondering)|do\s+you\s+know)\b[,:]?\s+"
     rf"(?=(?:{'|'.join(QUESTION_WORDS)})\b)", re.IGNORECASE)
-TRAILING_PLEASE = re.compile(r"[,\s]+please(?=[?.!]*$)", re.IGNORECASE)
+# ... and courtesy at its end ("..., please?", "... Thanks!").
+TRAILING_COURTESY = re.compile(r"([?.!]?)[,\s]+(?:please|thanks(?: a lot)?|thank you|thx)[?.!]*$",
+                               re.IGNORECASE)
 
 
 def plain_question(question: str) -> str:
-    """The question without a request around it (REQUEST) or a "please"
-    at its end: "Can you tell me who is India's Defense Minister, please?"
-    asks "who is India's Defense Minister?". A question with no wh-word
-    after the request ("Can you tell me about Idlib?") is left whole."""
+    """The question without a request around it (REQUEST) or courtesy at
+    its end: "Can you tell me who is India's Defense Minister, please?"
+    asks "Who is India's Defense Minister?", and "Who paid? Thanks!" "Who
+    paid?". A question with no wh-word after the request ("Can you tell me
+    about Idlib?") is left whole."""
     match = REQUEST.match(question)
     plain = question[match.end():] if match else question
-    plain = TRAILING_PLEASE.sub("", plain)
+    plain = TRAILING_COURTESY.sub(lambda match: match.group(1) or "?", plain)
     if not plain.strip(" ?.!"):
         return question
     return plain[:1].upper() + plain[1:] if match else plain

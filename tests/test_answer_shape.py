@@ -117,6 +117,8 @@ def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expe
     ("I’d like to know where the air show was held?", "Where the air show was held?"),
     ("Do you know who wrote it, please?", "Who wrote it?"),
     ("Please explain how the deal works", "How the deal works"),
+    ("Where was the S-400 delivered? Thanks!", "Where was the S-400 delivered?"),
+    ("How many thanks did he give?", "How many thanks did he give?"),
     # No wh-word after the request: what is asked is the whole of it.
     ("Can you tell me about Idlib?", "Can you tell me about Idlib?"),
     ("Can you tell me?", "Can you tell me?"),

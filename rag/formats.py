@@ -38,8 +38,10 @@ SUFFIXES = PLAIN_SUFFIXES + HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 # 6: a <nav>, and a list whose every item is a link, are left out; 7: so is a
 # heading's permalink ("¶"); 8: an item's first paragraph (<li><p>) stands
 # on the item's line, after its mark; 9: a table cell's paragraphs and list
-# items (HTML and .docx) stay in the cell's row.
-EXTRACTOR_VERSION = 9
+# items (HTML and .docx) stay in the cell's row; 10: a <details> block and
+# its <summary> (an FAQ's question over its answer), a <fieldset>, <legend>,
+# <dialog>, <menu> and <hgroup> are blocks of their own.
+EXTRACTOR_VERSION = 10
 # The whole text of a link to a place in the page that a site puts after
 # each heading (Sphinx's "¶"): a symbol, not words of the heading.
 PERMALINK_TEXTS = {"¶", "§", "#", "🔗"}
@@ -90,7 +92,8 @@ class _VisibleText(HTMLParser):
     BLOCKS = {"address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
               "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
               "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
-              "ul", "caption", "title", "body"}
+              "ul", "caption", "title", "body", "details", "summary", "fieldset", "legend",
+              "dialog", "menu", "hgroup"}
     CELLS = {"td", "th"}
 
     def __init__(self):

@@ -483,3 +483,15 @@ def test_a_code_block_keeps_its_lines_and_a_break_in_a_cell_keeps_its_row():
                                  'rag ask "When?"', "", "Ferry | Notes",
                                  "Moorhen | built 2012 refitted 2020"]
     assert formats.EXTRACTOR_VERSION >= 3  # HTML indexed before is read again
+
+
+def test_an_html_details_block_and_its_summary_are_lines_of_their_own():
+    """An FAQ written with <details><summary>: the question ran into its
+    answer ("... harbour pass?Renew it ...") and the next question onto the
+    same line. Each is now a block of its own, as a paragraph is."""
+    text = html_text("<details><summary>How do I renew my harbour pass?</summary>Renew it at "
+                     "the ticket office.</details><details><summary>Can I lend my pass?"
+                     "</summary><p>No.</p></details>")
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert lines == ["How do I renew my harbour pass?", "Renew it at the ticket office.",
+                     "Can I lend my pass?", "No."]

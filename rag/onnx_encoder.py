@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .embedding import Embedder, ModelNotAvailable
+from .embedding import Embedder, ModelNotAvailable, spell_out_ligatures
 from .onnx_export import META_FILE
 from .store import file_sha256
 from .token_match import TOKEN_VECTOR_LIMIT, TokenVectors
@@ -42,6 +42,7 @@ class OnnxEmbedder(Embedder):
                 tokenizer = Tokenizer.from_file(str(tokenizer_file))
             except Exception as error:  # the tokenizers library raises plain Exception
                 raise ValueError(f"{tokenizer_file}: {error}") from None
+            spell_out_ligatures(tokenizer)
             options = onnxruntime.SessionOptions()
             options.log_severity_level = 3
             self.per_text = meta["runtime"] == "onnx-int8"

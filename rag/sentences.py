@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from .formats import CELL_SEPARATOR
 from .furniture import CODE_FENCE, among_rows, dominant_script, is_furniture, line_key
+from .keyword import zipf
 from .lines import LineTable
 from .types import Sentence
 
@@ -73,8 +74,9 @@ MAX_SENTENCE_CHARS = 1000
 # listed title is furniture when its number stands apart as an item's mark;
 # 20: a Markdown title's number ("## 2.") stays with its title; 21: a
 # numbered line that ends with a full stop is no listed title; 22: a
-# quotation's ">" marks are no part of its sentences.
-SPLITTER_VERSION = 22
+# quotation's ">" marks are no part of its sentences; 23: in extracted
+# text, a word broken over two lines by a hyphen is one word again.
+SPLITTER_VERSION = 23
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -123,11 +125,13 @@ class Piece:
 class Flow:
     """The reflowed text of a document and the map back to the original."""
 
-    def __init__(self, text: str, table: LineTable, running: frozenset[str] = frozenset()):
+    def __init__(self, text: str, table: LineTable, running: frozenset[str] = frozenset(),
+                 extracted: bool = False):
         self.parts: list[str] = []
         self.pieces: list[Piece] = []
         self.length = 0
         self.running = running  # `line_key`s of a paged document's running headers
+        self.extracted = extracted  # text taken out of a PDF, HTML or Word file
         self._build(text, table)
         self.text = "".join(self.parts)
         self._piece_starts = [piece.flow_start for piece in self.pieces]
@@ -175,15 +179,44 @@ class Flow:
                 apart = apart or depths[position] != depths[position - 1]
                 joiner = "\n" if (blank and blank_is_break) or position in fields or apart \
                     else _joiner(previous, content, width)
+                if joiner == "" and self.extracted and _hyphenated(previous, content):
+                    self._drop_last_char()
                 self._append(joiner, None)
             self._append(content, offset)
             previous = content
+
+    def _drop_last_char(self) -> None:
+        """Take the flow's last character back (a line's end hyphen)."""
+        self.parts[-1] = self.parts[-1][:-1]
+        last = self.pieces[-1]
+        self.pieces[-1] = Piece(last.flow_start, last.origin, last.length - 1)
+        self.length -= 1
 
     def origin_of(self, flow_offset: int) -> int:
         """Original offset of the flow character at `flow_offset`."""
         index = bisect_right(self._piece_starts, flow_offset) - 1
         piece = self.pieces[index]
         return piece.origin + min(flow_offset - piece.flow_start, piece.length - 1)
+
+
+# A word broken over two lines by typesetting ("govern-" / "ment" of a PDF's
+# justified text) is one word again when, without the hyphen, it is a word
+# English uses at least this often (wordfreq's Zipf scale: "government"
+# 5.6, "email" 4.9); a compound broken at its own hyphen ("fifth-" /
+# "generation", "well-" / "known") keeps it, as does a number ("S-" / "400").
+HYPHENATED_WORD_ZIPF = 3.0
+LINE_END_WORD = re.compile(r"([^\W\d_]+)-$")
+LINE_START_WORD = re.compile(r"[a-z]+")
+
+
+def _hyphenated(previous: str, following: str) -> bool:
+    """Whether the hyphen that ends `previous` breaks one word over two
+    lines (see HYPHENATED_WORD_ZIPF)."""
+    end, start = LINE_END_WORD.search(previous), LINE_START_WORD.match(following)
+    if end is None or start is None or (start.end() < len(following)
+                                        and following[start.end()] == "-"):
+        return False
+    return zipf((end.group(1) + start.group()).lower()) >= HYPHENATED_WORD_ZIPF
 
 
 def _quotation_margins(raw_lines: list[str]) -> list[int]:
@@ -432,7 +465,7 @@ def split_sentences(text: str, file: str, page: int | None = None,
     exact line ranges. `running`: the running headers and footers of the
     document the page is of (`running_lines`), page furniture."""
     table = LineTable(text)
-    flow = Flow(text, table, running)
+    flow = Flow(text, table, running, extracted)
     script = dominant_script(text)
     lines = [" ".join(line.text_of(text).split()) for line in table.lines()]
     line_counts = Counter(line_key(line) for line in lines)

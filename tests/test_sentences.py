@@ -511,3 +511,19 @@ def test_quotation_marks_are_no_part_of_the_quoted_sentences():
         assert unmargined(sentence_text) in unmargined(table.span_text(*lines))
     assert any(sentence.text.startswith(">") and "Scroll right" in sentence.text
                for sentence in sentences)
+
+
+def test_a_word_broken_over_two_lines_of_extracted_text_is_one_word_again():
+    """A PDF's justified text breaks words with a hyphen ("govern-" /
+    "ment"), which the model and the keyword search read as two pieces.
+    In extracted text such a word is joined again when English uses it
+    whole; a compound broken at its own hyphen ("fifth-" / "generation"),
+    a model number ("S-" / "400") and a file's own text keep the hyphen."""
+    text = ("The new govern-\nment raised the budget for the fifth-\ngeneration fighter "
+            "and the S-\n400 deal.\n")
+    [extracted] = split_sentences(text, "report.pdf", page=1, extracted=True)
+    assert extracted.text == ("The new government raised the budget for the "
+                              "fifth-generation fighter and the S-400 deal.")
+    assert (extracted.line_start, extracted.line_end) == (1, 4)
+    [plain] = split_sentences(text, "report.txt")
+    assert "govern-ment" in plain.text

@@ -477,7 +477,7 @@ class ExtractiveAnswerer:
         # And the best that carries on from a runner-up right before it
         # ("... is the Bayeux Tapestry. It was commissioned by Odo.") is
         # cited from that sentence's first line, as one citation.
-        read_back = False
+        read_back_to = None
         if len(ranked) > 1:
             runner_up = ranked[1]
             carried = runner_up.probability >= CARRIED_ON_SHARE * best.probability
@@ -486,10 +486,10 @@ class ExtractiveAnswerer:
                     carried
                     and self.citing.carried_on_by(best.sentence_id) == runner_up.sentence_id):
                 chosen.append(runner_up)
-            read_back = carried and \
-                self.citing.carried_on_by(runner_up.sentence_id) == best.sentence_id
-        return Decision(self._read_on(chosen, question_class(question) == "why", read_back), [],
-                        confidence, relevance)
+            if carried and self.citing.carried_on_by(runner_up.sentence_id) == best.sentence_id:
+                read_back_to = runner_up.sentence_id
+        return Decision(self._read_on(chosen, question_class(question) == "why", read_back_to),
+                        [], confidence, relevance)
 
     def _asked_block(self, question: str, ranked: list[Candidate]) -> Candidate | None:
         """A whole list, as one citation, when the question asks what the
@@ -561,18 +561,18 @@ class ExtractiveAnswerer:
                                            [candidate.sentence_id for candidate in ranked])
 
     def _read_on(self, chosen: list[Candidate], asks_why: bool = False,
-                 read_back: bool = False) -> list[Candidate]:
+                 read_back_to: int | None = None) -> list[Candidate]:
         """The chosen sentences as an answer cites them (`Citing.as_cited`,
         with the reason after them for a "why" question, and the best read
-        back to the sentence it carries on from when `read_back`); a
+        back to `read_back_to`, the sentence it carries on from); a
         runner-up that the best reads on to, or back to (its heading), is
         shown once, inside it."""
         result, shown = [], set()
         for position, candidate in enumerate(chosen):
             if candidate.sentence_id in shown:
                 continue
-            sentence, rest_ids = self.citing.as_cited(candidate.sentence_id, asks_why,
-                                                      read_back and position == 0)
+            sentence, rest_ids = self.citing.as_cited(
+                candidate.sentence_id, asks_why, read_back_to if position == 0 else None)
             own = candidate.sentence
             if any(_within(own, earlier.sentence) for earlier in result):
                 continue

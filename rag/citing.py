@@ -173,8 +173,7 @@ class Citing:
         if sentence_id == 0 or not NAMES_WHAT_CAME_BEFORE.match(sentence.text):
             return None
         before = self.data.sentence(sentence_id - 1)
-        if before is None or before.file != sentence.file or before.page != sentence.page \
-                or before.is_furniture or before.line_end + 1 < sentence.line_start \
+        if before is None or not _in_one_paragraph(before, sentence) or before.is_furniture \
                 or self.layout.is_title(sentence_id - 1):
             return None
         return sentence_id - 1
@@ -186,10 +185,8 @@ class Citing:
         ferry."), else None."""
         sentence = self.data.sentence(sentence_id)
         following = self.data.sentence(sentence_id + 1)
-        if following is None or following.file != sentence.file or following.is_furniture \
-                or following.page != sentence.page \
-                or following.line_start > sentence.line_end + 1 \
-                or not CARRIES_ON.match(following.text):
+        if following is None or not _in_one_paragraph(sentence, following) \
+                or following.is_furniture or not CARRIES_ON.match(following.text):
             return None
         return sentence_id + 1
 
@@ -201,16 +198,15 @@ class Citing:
         dependency checking."): the answer to a "why" question; else []."""
         sentence = self.data.sentence(sentence_id)
         following = self.data.sentence(sentence_id + 1)
-        if following is None or following.file != sentence.file or following.is_furniture \
-                or following.page != sentence.page \
-                or following.line_start > sentence.line_end + 1 \
+        if following is None or not _in_one_paragraph(sentence, following) \
+                or following.is_furniture \
                 or REASON.search(sentence.text) or not POINTS_BACK.match(following.text) \
                 or not REASON.search(following.text):
             return []
         return [sentence_id + 1]
 
     def as_cited(self, sentence_id: int, asks_why: bool = False,
-                 read_back: bool = False) -> tuple[Sentence, list[int]]:
+                 read_back_to: int | None = None) -> tuple[Sentence, list[int]]:
         """The sentence as an answer cites it, and the ids of the sentences
         after it that it reads on to. It reads on where it does not stand
         alone, as one citation from its first line to the last line read:
@@ -228,9 +224,9 @@ class Citing:
           asks for (`reason_after`);
         - back to the sentence before when it only names what that one
           describes ("This is called a virtual manifest."; `described_before`),
-          or, when `read_back`, when it carries on from it ("By far the most
-          famous work is the Bayeux Tapestry. It was commissioned by Odo.";
-          `carried_on_by`);
+          or to `read_back_to`, the sentence before that the caller found it
+          carries on from ("By far the most famous work is the Bayeux
+          Tapestry. It was commissioned by Odo."; `carried_on_by`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
         rest_ids = quotation_rest(self.data, sentence_id) or self.answer_after(sentence_id) or \
@@ -242,9 +238,8 @@ class Citing:
         else:
             rest_ids = []
         before_id = self.described_before(sentence_id)
-        if before_id is None and read_back and sentence_id > 0 and \
-                self.carried_on_by(sentence_id - 1) == sentence_id:
-            before_id = sentence_id - 1
+        if before_id is None:
+            before_id = read_back_to
         if before_id is not None:
             sentence = spanning([self.data.sentence(before_id), sentence])
         heading_id = self.layout.heading(sentence_id)
@@ -272,6 +267,13 @@ def _item_kind(text: str) -> str | None:
     if LIST_ITEM.match(text):
         return "marked"
     return "headed" if len(text.split()) <= ITEM_HEADING_WORDS else None
+
+
+def _in_one_paragraph(earlier: Sentence, later: Sentence) -> bool:
+    """Whether `later` follows `earlier` in its paragraph: the same file and
+    page, with no blank line between them."""
+    return later.file == earlier.file and later.page == earlier.page and \
+        later.line_start <= earlier.line_end + 1
 
 
 def _is_reply(sentence: Sentence) -> bool:

@@ -151,6 +151,7 @@ class Flow:
         for line, raw, quote in zip(table.lines(), raw_lines, quoted):
             stripped = raw.strip()
             offset = line.start + (len(raw) - len(raw.lstrip()))
+            depth = stripped[:quote].count(">")
             if quote:
                 inner = stripped[quote:].lstrip()
                 offset += len(stripped) - len(inner)
@@ -160,7 +161,7 @@ class Flow:
                 stripped, offset = stripped[margin.end():], offset + margin.end()
             if stripped:
                 lines.append((stripped, offset, blank_before))
-                depths.append(raw.strip()[:quote].count(">"))
+                depths.append(depth)
                 blank_before = False
             else:
                 blank_before = True

@@ -169,12 +169,9 @@ class Citing:
         with a [workspace] section but without a [package] section. This is
         called a virtual manifest."): the name alone does not say what the
         thing is. It must stand right before it, in the same paragraph."""
-        sentence = self.data.sentence(sentence_id)
-        if sentence_id == 0 or not NAMES_WHAT_CAME_BEFORE.match(sentence.text):
-            return None
-        before = self.data.sentence(sentence_id - 1)
-        if before is None or not _in_one_paragraph(before, sentence) or before.is_furniture \
-                or self.layout.is_title(sentence_id - 1):
+        if not NAMES_WHAT_CAME_BEFORE.match(self.data.sentence(sentence_id).text) or \
+                self._beside_in_paragraph(sentence_id, -1) is None or \
+                self.layout.is_title(sentence_id - 1):
             return None
         return sentence_id - 1
 
@@ -183,10 +180,8 @@ class Citing:
         in its paragraph and opens by pointing back to it (`CARRIES_ON`:
         "It should arrive in May." after "We are buying a second electric
         ferry."), else None."""
-        sentence = self.data.sentence(sentence_id)
-        following = self.data.sentence(sentence_id + 1)
-        if following is None or not _in_one_paragraph(sentence, following) \
-                or following.is_furniture or not CARRIES_ON.match(following.text):
+        following = self._beside_in_paragraph(sentence_id, 1)
+        if following is None or not CARRIES_ON.match(following.text):
             return None
         return sentence_id + 1
 
@@ -196,14 +191,24 @@ class Citing:
         it and gives one ("Maintainers should not override the interpreter
         using /usr/bin/env. This is not advisable as it bypasses Debian's
         dependency checking."): the answer to a "why" question; else []."""
-        sentence = self.data.sentence(sentence_id)
-        following = self.data.sentence(sentence_id + 1)
-        if following is None or not _in_one_paragraph(sentence, following) \
-                or following.is_furniture \
-                or REASON.search(sentence.text) or not POINTS_BACK.match(following.text) \
-                or not REASON.search(following.text):
+        following = self._beside_in_paragraph(sentence_id, 1)
+        if following is None or REASON.search(self.data.sentence(sentence_id).text) \
+                or not POINTS_BACK.match(following.text) or not REASON.search(following.text):
             return []
         return [sentence_id + 1]
+
+    def _beside_in_paragraph(self, sentence_id: int, step: int) -> Sentence | None:
+        """The sentence right before (`step` -1) or after (1) this one, when
+        it is in the same paragraph and no furniture; else None. The three
+        readers of a sentence next door (`described_before`,
+        `carried_on_by`, `reason_after`) each read it so."""
+        other_id = sentence_id + step
+        other = self.data.sentence(other_id) if other_id >= 0 else None
+        if other is None or other.is_furniture:
+            return None
+        sentence = self.data.sentence(sentence_id)
+        earlier, later = (other, sentence) if step < 0 else (sentence, other)
+        return other if _in_one_paragraph(earlier, later) else None
 
     def as_cited(self, sentence_id: int, asks_why: bool = False,
                  read_back_to: int | None = None) -> tuple[Sentence, list[int]]:

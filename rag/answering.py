@@ -38,6 +38,7 @@ from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_nu
 from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
 from .layout import Layout, spanning, unmarked
 from .pool import SentencePool, reranker_reads, scope_tokens
+from .question_checks import contradicts
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
@@ -455,8 +456,13 @@ class ExtractiveAnswerer:
         elsewhere, asked_about = self._elsewhere(question, ranked)
         if elsewhere:  # the document asked about comes first among related lines
             ranked = sorted(ranked, key=lambda candidate: candidate.sentence.file not in asked_about)
+        # A best sentence that rules the answer out ("Which ferry was not
+        # repaired?" of "... repaired the Moorhen ferry") is no answer, however
+        # confident the model is; read last, so only for a sentence that
+        # would be the answer.
         if confidence < self.threshold or relevance < self.related_threshold \
-                or self.names_another_thing(question, ranked[0]) or elsewhere:
+                or self.names_another_thing(question, ranked[0]) or elsewhere \
+                or contradicts(question, ranked[0].sentence.text) is not None:
             # Related lines when the documents are about the question, or
             # when the best sentence would answer it but for that doubt: of
             # a short question ("How many commuters were affected?") against

@@ -66,23 +66,26 @@ DENIES_WITH = {"unable": "to", "yet": "to", "instead": "of", "rather": "than",
 DENIES_NEXT = frozenset("avoid avoids avoided".split())
 
 
-def _denied(text: str) -> set[str]:
+def denied_words(text: str, negations: frozenset[str] = NEGATIONS,
+                 two_word: bool = True) -> set[str]:
     """What each negation of `text` bears on: the stem of the next word
-    that is not a filler ("did not confirm" -> confirm)."""
+    that is not a filler ("did not confirm" -> confirm). `negations` are
+    the words read as denials; `two_word`, whether "failed to", "avoided"
+    and their kind are read as well."""
     words = folded_words(text)
     denied = set()
     for index, word in enumerate(words):
-        partner = DENIES_WITH.get(word)
+        partner = DENIES_WITH.get(word) if two_word else None
         if partner is not None and words[index + 1:index + 2] == [partner]:
             after = index + 2
-        elif word in NEGATIONS or word in DENIES_NEXT:
+        elif word in negations or (two_word and word in DENIES_NEXT):
             after = index + 1
         else:
             continue
         following = [other for other in words[after:after + 3] if other not in FILLER]
         if following:
             denied.add(_stem(following[0]))
-        elif word in NEGATIONS:  # "failed to" with nothing after it states no denial
+        elif word in negations:  # "failed to" with nothing after it states no denial
             denied.add(DENIES_WHAT_CAME_BEFORE)
     return denied
 
@@ -195,9 +198,9 @@ def same_polarity(claim: str, source_text: str) -> bool:
     holds a "not" too. A source sentence may deny other things as well;
     only its denials of words the claim holds count."""
     claim_words = set(folded_words(claim)) | set(tokenize(claim))
-    source_denies = {word for word in _denied(source_text)
+    source_denies = {word for word in denied_words(source_text)
                      if word in claim_words or word == DENIES_WHAT_CAME_BEFORE}
-    return _denied(claim) == source_denies and not _flips_a_word(claim, source_text)
+    return denied_words(claim) == source_denies and not _flips_a_word(claim, source_text)
 
 
 # Verbs that name a speaker when they follow a name ("Frolov said")...

@@ -22,7 +22,9 @@ no more faithful paraphrases (see `rag eval claims` for held-out figures).
 from __future__ import annotations
 
 import hashlib
+import sys
 import warnings
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -70,13 +72,33 @@ def _parser():
     return parser
 
 
+@contextmanager
+def _torch_hidden():
+    """spaCy's layer library (thinc) imports torch when it can, for layers
+    this pipeline does not have. The answer path runs the embedding model
+    in ONNX Runtime without torch, which takes a second and hundreds of MB
+    to import; so spaCy is first imported with torch hidden (an import of
+    it fails), unless something has imported torch already. Torch can be
+    imported as usual afterwards."""
+    if "torch" in sys.modules:
+        yield
+        return
+    sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        if sys.modules.get("torch", 0) is None:
+            del sys.modules["torch"]
+
+
 @lru_cache(maxsize=1)
 def _load_parser():
     """(the parser, None), or (None, why there is none). A failure is kept
     too, so a changed model is hashed once, not again for every claim."""
     try:
-        import spacy
-        import spacy.util
+        with _torch_hidden():
+            import spacy
+            import spacy.util
 
         package = spacy.util.get_package_path(PIPELINE)
     except Exception as error:  # not installed, or a broken install
@@ -394,14 +416,16 @@ def changes_a_superlative(claim: str, source_text: str) -> bool:
 OPPOSABLE_POS = ("ADJ", "ADV", "VERB", "NOUN")
 
 
-def _words_and_lemmas(text: str) -> tuple[dict[str, str], set[str], set[str]]:
+def _words_and_lemmas(text: str, parts_of_speech: tuple[str, ...] = OPPOSABLE_POS
+                      ) -> tuple[dict[str, str], set[str], set[str]]:
     """(each lemma, "highest" -> "high", and word of the adjectives,
-    adverbs, verbs and nouns of `text`, with the word as written; the stems
-    of all its words; the lemmas and words of its adjectives)."""
+    adverbs, verbs and nouns of `text` (or of `parts_of_speech`), with the
+    word as written; the stems of all its words; the lemmas and words of
+    its adjectives)."""
     opposable, stems, adjectives = {}, set(), set()
     for token in _parsed(text):
         stems.update(tokenize(token.text))
-        if token.pos_ in OPPOSABLE_POS and token.lower_ not in QUANTIFIERS:
+        if token.pos_ in parts_of_speech and token.lower_ not in QUANTIFIERS:
             opposable.setdefault(token.lemma_.lower(), token.text)
             opposable.setdefault(token.lower_, token.text)
             if token.pos_ == "ADJ":
@@ -414,24 +438,35 @@ def _said(word: str, words: set[str], stems: set[str]) -> bool:
     return word in words or any(stem in stems for stem in tokenize(word))
 
 
-def opposes_a_word(claim: str, source_text: str) -> str | None:
+def opposes_a_word(claim: str, source_text: str,
+                   denied_in_source: frozenset[str] = frozenset(),
+                   parts_of_speech: tuple[str, ...] = OPPOSABLE_POS) -> str | None:
     """The claim's word whose opposite stands in its source in its place:
     the claim says "lowest" where the source says "highest", and the
     source does not say "lowest" (nor the claim "highest"). None when
     there is none, or no parser or WordNet (each warned about once). An
     adjective is also opposed, adjective to adjective, through WordNet's
-    clusters ("huge" to "small"; `antonyms.adjective_opposites`)."""
+    clusters ("huge" to "small"; `antonyms.adjective_opposites`).
+    An opposite whose stem is in `denied_in_source` (the stems the source
+    denies, `claim_checks.denied_words`) says what the word says: "not
+    equal" is "unequal". Only words of `parts_of_speech` are read, on both
+    sides: the noun "loan" opposes no verb "borrowed"."""
     try:
-        in_claim, claim_stems, claim_adjectives = _words_and_lemmas(claim)
-        in_source, source_stems, source_adjectives = _words_and_lemmas(source_text)
+        in_claim, claim_stems, claim_adjectives = _words_and_lemmas(claim, parts_of_speech)
+        in_source, source_stems, source_adjectives = _words_and_lemmas(source_text,
+                                                                        parts_of_speech)
+
+        def stands_opposed(opposite: str, opposites: set[str] | dict[str, str]) -> bool:
+            return opposite in opposites and not _said(opposite, in_claim, claim_stems) \
+                and not any(stem in denied_in_source for stem in tokenize(opposite))
+
         for word, written in in_claim.items():
             if _said(word, in_source, source_stems):
                 continue
-            if any(opposite in in_source and not _said(opposite, in_claim, claim_stems)
-                   for opposite in antonyms(word)):
+            if any(stands_opposed(opposite, in_source) for opposite in antonyms(word)):
                 return written
             if word in claim_adjectives and any(
-                    opposite in source_adjectives and not _said(opposite, in_claim, claim_stems)
+                    stands_opposed(opposite, source_adjectives)
                     for opposite in adjective_opposites(word)):
                 return written
     except ParserUnavailable as error:

@@ -57,7 +57,7 @@ def contradicts(question: str, sentence: str) -> str | None:
         return None
     said_denied = denied_words(sentence)
     # A name after the denial is the subject of an inverted question ("Why
-    # didn't Yonten Gyatso go?"), not what it denies.
+    # didn't Mara Olsen sign?"), not what it denies.
     common = set(tokenize(" ".join(word for word in question.split() if word[:1].islower())))
     asked_denied = denied_words(question, PLAIN_NEGATIONS, two_word=False) & common
     stated = asked_denied & set(tokenize(sentence))

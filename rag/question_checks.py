@@ -4,9 +4,10 @@ words it shares.
 A question may be put to the very sentence that rules its answer out:
 "Which ferry was not repaired this winter?" of "The harbour board repaired
 the Moorhen ferry this winter."; "Who wanted an inexperienced pilot?" of
-"The airline sought a more experienced pilot." Most of SQuAD 2.0's
+"The airline sought a more experienced pilot." Many of SQuAD 2.0's
 unanswerable questions were written so, and a user asks so when the
 documents say the other thing.
+
 The sentence shares nearly every word of such a question, so each signal of
 the answer model that reads overlap or closeness ranks it first and is
 confident. What tells it is how the two are put: the question denies what
@@ -36,9 +37,9 @@ ASKS_WHETHER = re.compile(r"(?:is|are|was|were|am|do|does|did|can|could|will|wou
 PLAIN_NEGATIONS = frozenset("""not no never cannot cant dont doesnt didnt isnt arent wasnt
 werent wont wouldnt couldnt shouldnt hasnt havent hadnt""".split())
 # Words whose opposite a question may ask about: things and their qualities
-# ("a smaller release", "the real clinic", "her brother"). Verbs are left
-# out: a question may put a sentence's act from the other side ("Who did
-# she lose to?" of "... won by Beck"; "purchased" of "sold").
+# ("the smaller share", "the real name", "her brother"). Verbs are left out:
+# a question may put a sentence's act from the other side ("Who did the band
+# lose to?" of "... was won by the Harbour Quartet"; "bought" of "sold").
 OPPOSED_PARTS = ("ADJ", "ADV", "NOUN")
 
 

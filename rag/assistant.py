@@ -156,13 +156,15 @@ class Assistant:
     def warm_up(self) -> None:
         """Load everything the first question would (encoder, index, keyword
         tables, the answer model's word data) by answering one throwaway
-        question, so a server's first real user does not wait for it. With
-        an LLM server set, the claim checker's parser too (about a second)."""
+        question, so a server's first real user does not wait for it; and
+        the parser that the question check (for the few questions that may
+        ask the opposite of a line) and the claim checker read (about a
+        second). The parser then also loads here, before the server takes
+        requests, not in a request's thread (`syntax._torch_hidden`)."""
         self.ask("What is this collection about?", mode="extractive")
-        if self.settings.llm_url:
-            from .syntax import swaps_roles
+        from .syntax import swaps_roles
 
-            swaps_roles("Readers read.", "Readers read.")
+        swaps_roles("Readers read.", "Readers read.")
         self.warmed_up = True
 
     # -- asking ----------------------------------------------------------

@@ -79,7 +79,9 @@ def _torch_hidden():
     in ONNX Runtime without torch, which takes a second and hundreds of MB
     to import; so spaCy is first imported with torch hidden (an import of
     it fails), unless something has imported torch already. Torch can be
-    imported as usual afterwards."""
+    imported as usual afterwards; while hidden, an import of it in another
+    thread would fail, so a server loads the parser before it takes
+    requests (`Assistant.warm_up`)."""
     if "torch" in sys.modules:
         yield
         return

@@ -158,6 +158,28 @@ print(json.dumps({"code": code, "heavy": heavy}))
 """
 
 
+WARM_UP_CHECK = """
+import json, sys
+from pathlib import Path
+from rag import syntax
+from rag.assistant import Assistant
+from rag.settings import Settings
+Assistant(Settings.from_env().with_(index_dir=Path(sys.argv[1]))).warm_up()
+print(json.dumps({"parser": syntax._load_parser()[0] is not None,
+                  "torch": "torch" in sys.modules}))
+"""
+
+
+def test_a_server_warms_up_the_parser_without_importing_torch(sample_index):
+    """The chat server loads the parser the question check reads before it
+    takes requests, and spaCy, which imports torch when it can, does not."""
+    result = subprocess.run([sys.executable, "-c", WARM_UP_CHECK, str(sample_index)],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == {"parser": True,
+                                                                  "torch": False}
+
+
 def test_answering_never_imports_torch(sample_index):
     result = subprocess.run([sys.executable, "-c", LEAN_CHECK, str(sample_index)],
                             capture_output=True, text=True, timeout=300)

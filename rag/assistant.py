@@ -160,11 +160,15 @@ class Assistant:
         the parser that the question check (for the few questions that may
         ask the opposite of a line) and the claim checker read (about a
         second). The parser then also loads here, before the server takes
-        requests, not in a request's thread (`syntax._torch_hidden`)."""
+        requests, not in a request's thread (`syntax._torch_hidden`); and
+        WordNet's tables, which the name, number and opposite checks read
+        (a second or more), as the throwaway question may not reach them."""
         self.ask("What is this collection about?", mode="extractive")
+        from .antonyms import other_names
         from .syntax import swaps_roles
 
         swaps_roles("Readers read.", "Readers read.")
+        other_names("tv")
         self.warmed_up = True
 
     # -- asking ----------------------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from .answer_shape import question_class
 from .antonyms import WordNetUnavailable, adjective_opposites, antonyms
 from .claim_checks import denied_words
 from .claim_terms import folded_words
@@ -49,7 +50,8 @@ def contradicts(question: str, sentence: str) -> str | None:
     - the question denies a word the sentence says, and the sentence denies
       nothing ("Who did not sign?" of "The mayor signed the agreement."); a
       sentence that denies something may deny it in other words ("refused
-      to give" for "refused"), so it is left to the answer model;
+      to give" for "refused"), so it is left to the answer model, as is a
+      question that asks why;
     - the question uses the opposite of the sentence's word (`opposes_a_word`:
       "smaller" where the sentence says "larger"), unless the sentence
       denies that word ("unequal" asks what "not equal" says).
@@ -57,12 +59,15 @@ def contradicts(question: str, sentence: str) -> str | None:
     if ASKS_WHETHER.match(question.strip()):
         return None
     said_denied = denied_words(sentence)
+    # "Why did they not sell?" asks the reason for what did not happen, which
+    # a line may give naming the selling ("... withdrew its offer to sell").
+    asks_why = question_class(question) == "why"
     # A name after the denial is the subject of an inverted question ("Why
     # didn't Mara Olsen sign?"), not what it denies.
     common = set(tokenize(" ".join(word for word in question.split() if word[:1].islower())))
     asked_denied = denied_words(question, PLAIN_NEGATIONS, two_word=False) & common
     stated = asked_denied & set(tokenize(sentence))
-    if stated and not said_denied:
+    if stated and not said_denied and not asks_why:
         return f"the question denies '{sorted(stated)[0]}', which the line states"
     if not _may_oppose(question, sentence):
         return None

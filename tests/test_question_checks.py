@@ -17,6 +17,10 @@ from .conftest import make_assistant
     # The same question asked plainly is answered by it.
     ("Which ferry was repaired this winter?",
      "The harbour board repaired the Moorhen ferry this winter.", False),
+    # "Why ... not" asks the reason for what did not happen, which a line may
+    # give naming it.
+    ("Why did the council not sell the old pier?",
+     "The council withdrew its offer to sell the old pier after the storm.", False),
     # A sentence that denies something may say the same in other words.
     ("Who refused to sign the harbour agreement?",
      "The port director did not sign the harbour agreement.", False),

@@ -154,15 +154,13 @@ class Assistant:
         return self.snapshot().answerer
 
     def warm_up(self) -> None:
-        """Load everything the first question would (encoder, index, keyword
-        tables, the answer model's word data) by answering one throwaway
-        question, so a server's first real user does not wait for it; and
-        the parser that the question check (for the few questions that may
-        ask the opposite of a line) and the claim checker read (about a
-        second). The parser then also loads here, before the server takes
-        requests, not in a request's thread (`syntax._torch_hidden`); and
-        WordNet's tables, which the name, number and opposite checks read
-        (a second or more), as the throwaway question may not reach them."""
+        """Load everything a first question may need, so a server's first
+        real user does not wait for it: the encoder, index, keyword tables
+        and the answer model's word data, by answering one throwaway
+        question; then what that question may not reach: WordNet's tables
+        (the name, number and opposite checks; a second or more) and the
+        parser (the opposite check and the claim checker; about a second),
+        loaded before requests are taken, as `syntax._torch_hidden` asks."""
         self.ask("What is this collection about?", mode="extractive")
         from .antonyms import other_names
         from .syntax import swaps_roles

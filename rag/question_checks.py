@@ -23,7 +23,7 @@ import re
 
 from .answer_shape import question_class
 from .antonyms import WordNetUnavailable, adjective_opposites, antonyms
-from .claim_checks import denied_words
+from .claim_checks import NEGATIONS, denied_words
 from .claim_terms import folded_words
 from .keyword import tokenize
 from .syntax import opposes_a_word
@@ -32,11 +32,12 @@ from .syntax import opposes_a_word
 # limited?", "Can't I sell it?"): a sentence that says no answers it.
 ASKS_WHETHER = re.compile(r"(?:is|are|was|were|am|do|does|did|can|could|will|would|shall|"
                           r"should|may|might|must|has|have|had)(?:n't|n’t)?\b", re.IGNORECASE)
-# The plain denials a question turns on ("What was not used?"). Verbs that
-# name an act of denying ("Who refused ...?", "... rejected ...") ask about
-# that act, and "with and without" asks of both: neither is read here.
-PLAIN_NEGATIONS = frozenset("""not no never cannot cant dont doesnt didnt isnt arent wasnt
-werent wont wouldnt couldnt shouldnt hasnt havent hadnt""".split())
+# The plain denials a question turns on ("What was not used?"): the claim
+# checker's, but for verbs that name an act of denying ("Who refused ...?"
+# asks about that act), "without" ("with and without" asks of both), and
+# words that stand for what is denied ("nothing", "nobody", "neither").
+PLAIN_NEGATIONS = NEGATIONS - frozenset("""deny denies denied refuse refuses refused reject
+rejects rejected without none nothing nobody neither nor""".split())
 # Words whose opposite a question may ask about: things and their qualities
 # ("the smaller share", "the real name", "her brother"). Verbs are left out:
 # a question may put a sentence's act from the other side ("Who did the band

@@ -2,7 +2,8 @@
 reads on to.
 
 An answer does not always end where its sentence does: a quotation's
-speaker is named where it closes, a question is answered by the sentence
+speaker is named where it closes (or, when it closes on "he said", in the
+sentence before), a question is answered by the sentence
 after it, a colon announces what follows, a section's title opens its
 section, and an item of a definition list says what it is about only in the
 heading above it (`Layout.heading`). `Citing.as_cited` gives the sentence as
@@ -15,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from .claim_checks import SAYING
+from .claim_terms import QUOTED
 from .claims import quotation_rest
 from .formats import CELL_SEPARATOR
 from .layout import ITEM_HEADING_WORDS, Layout, is_item_mark, spanning, unmarked
@@ -39,6 +42,12 @@ NAMES_WHAT_CAME_BEFORE = re.compile(
     r"usually\s+|sometimes\s+)?(?:called|known\s+as|termed|named|referred\s+to\s+as)\b"
     r"(?!\s+(?:when|whenever|to|instead|by|with|on|from|before|after|if|once|for|in|at|"
     r"during|upon|only|each|every|automatically|again|twice|repeatedly)\b)")
+# A quotation's speaker named only by a pronoun, outside the quotation
+# ("..., he said.", "Hurriyet reported him saying."): who it is stands before.
+SPEAKER_POINTS_BACK = re.compile(
+    rf"\b(?:he|she|they)\s+(?:\w+ly\s+)?(?:{SAYING}|wrote|insisted|stressed|warned|claimed)\b|"
+    rf"\b(?:{SAYING}|wrote)\s+(?:he|she|they)\b|\b(?:him|her|them)\s+(?:as\s+)?saying\b",
+    re.IGNORECASE)
 # A reply of one word that ends a sentence.
 REPLY = re.compile(r"[^\W\d_]{2,}[.!]")
 # Lines read past a sentence that ends with a colon for what it announces.
@@ -175,6 +184,23 @@ class Citing:
             return None
         return sentence_id - 1
 
+    def speaker_before(self, sentence_id: int, text: str) -> int | None:
+        """The id of the sentence before, when `text` (the sentence with
+        the rest of a quotation it opens) quotes someone it names only
+        by a pronoun ("“We have paid $900 million so far,” he said."): a
+        quote whose speaker the reader cannot see answers half of "who said
+        it". The sentence before in the same file, past blank lines, no
+        title or furniture: news puts a quote's paragraph right after the
+        one that names its speaker."""
+        if not QUOTED.search(text) or not SPEAKER_POINTS_BACK.search(QUOTED.sub(" ", text)):
+            return None
+        sentence = self.data.sentence(sentence_id)
+        before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
+        if before is None or before.file != sentence.file or before.page != sentence.page \
+                or before.is_furniture or self.layout.is_title(sentence_id - 1):
+            return None
+        return sentence_id - 1
+
     def carried_on_by(self, sentence_id: int) -> int | None:
         """The id of the next sentence when it stands right after this one
         in its paragraph and opens by pointing back to it (`CARRIES_ON`:
@@ -231,10 +257,12 @@ class Citing:
           describes ("This is called a virtual manifest."; `described_before`),
           or to `read_back_to`, the sentence before that the caller found it
           carries on from ("By far the most famous work is the Bayeux
-          Tapestry. It was commissioned by Odo."; `carried_on_by`);
+          Tapestry. It was commissioned by Odo."; `carried_on_by`), or to
+          the sentence that names a quote's "he" (`speaker_before`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
-        rest_ids = quotation_rest(self.data, sentence_id) or self.answer_after(sentence_id) or \
+        quoted_ids = quotation_rest(self.data, sentence_id)
+        rest_ids = quoted_ids or self.answer_after(sentence_id) or \
             self.announced(sentence_id) or self.section_opening(sentence_id) or \
             (self.reason_after(sentence_id) if asks_why else [])
         rest = [self.data.sentence(index) for index in rest_ids]
@@ -245,6 +273,10 @@ class Citing:
         before_id = self.described_before(sentence_id)
         if before_id is None:
             before_id = read_back_to
+        if before_id is None:
+            quotation = " ".join(self.data.sentence(index).text
+                                 for index in [sentence_id, *quoted_ids])
+            before_id = self.speaker_before(sentence_id, quotation)
         if before_id is not None:
             sentence = spanning([self.data.sentence(before_id), sentence])
         heading_id = self.layout.heading(sentence_id)

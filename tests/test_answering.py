@@ -288,9 +288,10 @@ def test_a_number_in_the_file_name_counts_as_the_files_title(tmp_path):
     # The quotation opens on line 90 and closes two sentences on, line 94.
     ("What had the US told Turkey about its PATRIOT offer?",
      "a US State Department official told CNN on August 22", (90, 94)),
-    # Opens and closes on one line, in two sentences.
+    # Opens and closes on one line, in two sentences; "him" is named on the
+    # line before, which the citation reads back to (`Citing.speaker_before`).
     ("Who said the US has been pressuring all its allies?", "Hurriyet reported him saying",
-     (14, 14)),
+     (13, 14)),
 ])
 def test_an_answer_that_opens_a_quotation_reads_on_to_its_speaker(assistant, sample_corpus,
                                                                   question, speaker, lines):
@@ -301,9 +302,39 @@ def test_an_answer_that_opens_a_quotation_reads_on_to_its_speaker(assistant, sam
     assert not result.abstained and speaker in result.text
     [citation] = result.citations
     assert (citation.line_start, citation.line_end) == lines
-    assert result.text.startswith("“") and result.text.count("“") == result.text.count("”")
+    assert result.text.count("“") == result.text.count("”")
     on_disk = _on_disk(sample_corpus, citation)
     assert re.sub(r"\s+", "", citation.text) in re.sub(r"\s+", "", on_disk)
+
+
+# A quotation whose speaker only "she" names, a paragraph after the line
+# that names her; and one whose speaker its own line names.
+HARBOUR_NEWS = """Harbour board backs second ferry
+
+The harbour board voted on Tuesday to buy a second electric ferry, said
+board chair Imogen Halloway, who has pushed for the purchase since 2021.
+
+“The crossing is full every morning and the old diesel boat cannot last
+another winter,” she said.
+
+“We will not raise fares to pay for it,” treasurer Desmond Achebe told
+the meeting.
+"""
+
+
+@pytest.mark.parametrize("question, lines, speaker", [
+    ("Who said the old diesel boat cannot last another winter?", (3, 7), "Imogen Halloway"),
+    ("Who said fares will not rise to pay for the ferry?", (9, 10), "Desmond Achebe"),
+])
+def test_a_quotation_its_speaker_names_by_a_pronoun_reads_back_to_the_name(
+        tmp_path, question, lines, speaker):
+    """A quote whose speaker is "she" is cited from the line before that
+    names her, across the blank line between paragraphs; a quote that names
+    its speaker is cited alone."""
+    result = _ask_of_one_file(tmp_path, "harbour-news.txt", HARBOUR_NEWS, question)
+    shown = (result.citations or result.related)[0]
+    assert (shown.line_start, shown.line_end) == lines
+    assert speaker in shown.text
 
 
 FAQ = """Harbor Library: frequently asked questions

@@ -42,6 +42,12 @@ NAMES_WHAT_CAME_BEFORE = re.compile(
     r"usually\s+|sometimes\s+)?(?:called|known\s+as|termed|named|referred\s+to\s+as)\b"
     r"(?!\s+(?:when|whenever|to|instead|by|with|on|from|before|after|if|once|for|in|at|"
     r"during|upon|only|each|every|automatically|again|twice|repeatedly)\b)")
+# A sentence's opening that turns against the one before it ("However,
+# you may distribute this Package in aggregate ..." after "You may not
+# charge a fee for this Package itself."): alone, it says the half that
+# the sentence before qualifies.
+TURNS_AGAINST = re.compile(r"(?:However|But|Yet(?!\s+another)|Nevertheless|Nonetheless|Even so|Still,|"
+                           r"On the other hand|In contrast|By contrast|Conversely)\b")
 # A quotation's speaker named only by a pronoun, outside the quotation
 # ("..., he said.", "Hurriyet reported him saying."): who it is stands before.
 SPEAKER_POINTS_BACK = re.compile(
@@ -184,6 +190,17 @@ class Citing:
             return None
         return sentence_id - 1
 
+    def contrasted_before(self, sentence_id: int) -> int | None:
+        """The id of the sentence before, when the sentence opens by
+        turning against it (`TURNS_AGAINST`) right after it in the same
+        paragraph: "However, you may distribute ..." answers "Can I sell
+        it?" only with the "You may not charge a fee ..." it qualifies."""
+        if not TURNS_AGAINST.match(self.data.sentence(sentence_id).text) or \
+                self._beside_in_paragraph(sentence_id, -1) is None or \
+                self.layout.is_title(sentence_id - 1):
+            return None
+        return sentence_id - 1
+
     def speaker_before(self, sentence_id: int, text: str) -> int | None:
         """The id of the sentence before, when `text` (the sentence with
         the rest of a quotation it opens) quotes someone it names only
@@ -258,7 +275,9 @@ class Citing:
           or to `read_back_to`, the sentence before that the caller found it
           carries on from ("By far the most famous work is the Bayeux
           Tapestry. It was commissioned by Odo."; `carried_on_by`), or to
-          the sentence that names a quote's "he" (`speaker_before`);
+          the sentence that names a quote's "he" (`speaker_before`), or to
+          the one a sentence opening "However, ..." qualifies
+          (`contrasted_before`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
         quoted_ids = quotation_rest(self.data, sentence_id)
@@ -273,6 +292,8 @@ class Citing:
         before_id = self.described_before(sentence_id)
         if before_id is None:
             before_id = read_back_to
+        if before_id is None:
+            before_id = self.contrasted_before(sentence_id)
         if before_id is None:
             quotation = " ".join(self.data.sentence(index).text
                                  for index in [sentence_id, *quoted_ids])

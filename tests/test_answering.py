@@ -337,6 +337,30 @@ def test_a_quotation_its_speaker_names_by_a_pronoun_reads_back_to_the_name(
     assert speaker in shown.text
 
 
+# Rules of a lending scheme, wrapped at odd places: the sentence that
+# answers "may I sell" opens with "However", and qualifies the one before.
+TOOL_LIBRARY_RULES = """Westbrook Tool Library: member rules
+
+1. Tools are lent for seven days. You may not rent out or sell a
+borrowed tool to anyone. However, you may
+use a borrowed tool for paid work, such as a
+repair you do for a neighbour.
+
+2. A tool returned late costs one credit a day.
+"""
+
+
+def test_a_sentence_that_opens_with_however_is_cited_with_the_one_it_qualifies(tmp_path):
+    """"However, you may use a borrowed tool for paid work" alone says
+    yes to "Can I earn money with a borrowed tool?"; the rule it qualifies,
+    the sentence before on line 3, is cited with it."""
+    result = _ask_of_one_file(tmp_path, "rules.txt", TOOL_LIBRARY_RULES,
+                              "Can I earn money with a borrowed tool?")
+    shown = (result.citations or result.related)[0]
+    assert (shown.line_start, shown.line_end) == (3, 6)
+    assert shown.text.startswith("You may not rent out or sell")
+
+
 FAQ = """Harbor Library: frequently asked questions
 
 How long can I keep a borrowed book?

@@ -54,6 +54,9 @@ SPEAKER_POINTS_BACK = re.compile(
     rf"\b(?:he|she|they)\s+(?:\w+ly\s+)?(?:{SAYING}|wrote|insisted|stressed|warned|claimed)\b|"
     rf"\b(?:{SAYING}|wrote)\s+(?:he|she|they)\b|\b(?:him|her|them)\s+(?:as\s+)?saying\b",
     re.IGNORECASE)
+# A question reported, not asked: "asked (someone) whether / if / what ...".
+REPORTS_A_QUESTION = re.compile(r"\b(?:asked|wondered|inquired|enquired)\b(?:\s+[\w’'-]+){0,3}?"
+                                r"\s+(?:whether|if|who|what|when|where|why|how|which)\b")
 # A reply of one word that ends a sentence.
 REPLY = re.compile(r"[^\W\d_]{2,}[.!]")
 # Lines read past a sentence that ends with a colon for what it announces.
@@ -96,6 +99,13 @@ class Citing:
         on with the sentence after it, or alone when a question follows."""
         sentence = self.data.sentence(sentence_id)
         if not _asks(sentence.text):
+            # A question told, not asked ("Erdogan asked Putin whether
+            # Turkey could buy the Su-57."), is answered by the sentence
+            # right after it in its paragraph ("“Yes, you can,” Putin replied.").
+            if REPORTS_A_QUESTION.search(sentence.text) and \
+                    self._beside_in_paragraph(sentence_id, 1) is not None and \
+                    not _asks(self.data.sentence(sentence_id + 1).text):
+                return [sentence_id + 1]
             return []
         reply_ids = []
         following_id = sentence_id + 1

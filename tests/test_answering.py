@@ -361,6 +361,27 @@ def test_a_sentence_that_opens_with_however_is_cited_with_the_one_it_qualifies(t
     assert shown.text.startswith("You may not rent out or sell")
 
 
+# A question told, not asked, and its reply, wrapped mid-sentence.
+BRIDGE_NEWS = """Old bridge stays shut
+
+At Tuesday's council meeting the mayor asked the county engineer whether the
+Mill Lane bridge could reopen by June. “Not before August,” the
+engineer replied.
+
+Buses will keep using the ring road until then.
+"""
+
+
+def test_a_question_told_reads_on_to_the_reply_after_it(tmp_path):
+    """"... asked the county engineer whether the bridge could reopen by
+    June." is cited with the reply that follows it in its paragraph."""
+    result = _ask_of_one_file(tmp_path, "bridge.txt", BRIDGE_NEWS,
+                              "What did the engineer say when asked if the bridge could reopen by June?")
+    shown = (result.citations or result.related)[0]
+    assert (shown.line_start, shown.line_end) == (3, 5)
+    assert "Not before August" in shown.text
+
+
 FAQ = """Harbor Library: frequently asked questions
 
 How long can I keep a borrowed book?

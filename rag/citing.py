@@ -3,10 +3,11 @@ reads on to.
 
 An answer does not always end where its sentence does: a quotation's
 speaker is named where it closes (or, when it closes on "he said", in the
-sentence before), a question is answered by the sentence
-after it, a colon announces what follows, a section's title opens its
-section, and an item of a definition list says what it is about only in the
-heading above it (`Layout.heading`). `Citing.as_cited` gives the sentence as
+sentence before), a question, asked or told ("X asked whether ..."), is
+answered by the sentence after it, a colon announces what follows, a
+sentence that opens "However, ..." qualifies the one before, a section's
+title opens its section, and an item of a definition list says what it is
+about only in the heading above it (`Layout.heading`). `Citing.as_cited` gives the sentence as
 an answer cites it, one citation over all those lines; the answerer
 (`answering.py`) cites each sentence it chooses so.
 """
@@ -46,8 +47,8 @@ NAMES_WHAT_CAME_BEFORE = re.compile(
 # you may distribute this Package in aggregate ..." after "You may not
 # charge a fee for this Package itself."): alone, it says the half that
 # the sentence before qualifies.
-TURNS_AGAINST = re.compile(r"(?:However|But|Yet(?!\s+another)|Nevertheless|Nonetheless|Even so|Still,|"
-                           r"On the other hand|In contrast|By contrast|Conversely)\b")
+TURNS_AGAINST = re.compile(r"(?:However|But|Yet(?!\s+another)|Nevertheless|Nonetheless|Even so|"
+                           r"Still,|On the other hand|In contrast|By contrast|Conversely)\b")
 # A quotation's speaker named only by a pronoun, outside the quotation
 # ("..., he said.", "Hurriyet reported him saying."): who it is stands before.
 SPEAKER_POINTS_BACK = re.compile(

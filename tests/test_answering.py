@@ -375,8 +375,8 @@ Buses will keep using the ring road until then.
 def test_a_question_told_reads_on_to_the_reply_after_it(tmp_path):
     """"... asked the county engineer whether the bridge could reopen by
     June." is cited with the reply that follows it in its paragraph."""
-    result = _ask_of_one_file(tmp_path, "bridge.txt", BRIDGE_NEWS,
-                              "What did the engineer say when asked if the bridge could reopen by June?")
+    question = "What did the engineer say when asked if the bridge could reopen by June?"
+    result = _ask_of_one_file(tmp_path, "bridge.txt", BRIDGE_NEWS, question)
     shown = (result.citations or result.related)[0]
     assert (shown.line_start, shown.line_end) == (3, 5)
     assert "Not before August" in shown.text

@@ -153,7 +153,8 @@ def _evaluate_claims(args, dev: bool = False) -> int:
         return 1
     print(report(metrics, results, name,
                  "IN-SAMPLE: written on the SQuAD train articles; the checker's changes are "
-                 "chosen on it" if dev else "held out: nothing is fitted on them"))
+                 "chosen on it" if dev else "held out: nothing is fitted on them",
+                 held_out=not dev))
     out = Path(args.out) if args.out and args.dataset == [name] \
         else OUT_DIR / name / "report.json"
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,8 @@ import json
 import pytest
 
 from evals import squad
-from evals.claims import CLAIMS_DATASET, DEV_CLAIMS_DATASET, _corpus_of
+from evals.claims import CLAIMS_DATASET, DEV_CLAIMS_DATASET, ClaimResult, _corpus_of, \
+    claim_metrics, report
 
 
 def _records(path):
@@ -42,3 +43,18 @@ def test_dev_claims_cite_lines_of_the_training_articles_that_hold_their_quote(tm
                 encoding="utf-8").splitlines()
             cited = " ".join(" ".join(lines[spec["line_start"] - 1:spec["line_end"]]).split())
             assert " ".join(spec["quote"].split()) in cited, record["id"]
+
+
+def test_the_report_of_a_held_out_set_counts_its_misjudged_claims_without_their_words():
+    """A CI log shows the held-out report: its misjudged claims are counted,
+    not quoted, so nobody designs on them by accident; an in-sample set's
+    are quoted, to be read."""
+    results = [ClaimResult({"id": "c1", "claim": "The ferry sank in May.", "label": "faithful",
+                            "kind": "paraphrase"}, supported=False),
+               ClaimResult({"id": "c2", "claim": "The ferry floated.", "label": "corrupted",
+                            "kind": "negation"}, supported=False)]
+    metrics = claim_metrics(results)
+    held_out = report(metrics, results)
+    assert "misjudged: 1, held out" in held_out and "The ferry sank" not in held_out
+    in_sample = report(metrics, results, "claims-dev", "in-sample", held_out=False)
+    assert "The ferry sank in May." in in_sample and "The ferry floated." not in in_sample

@@ -208,6 +208,9 @@ SAYING = "said|says|told|noted|added|explained|stated|announced"
 # ...and, with these, mark an attribution between two names.
 SPEECH = re.compile(rf"\b({SAYING}|say|tells|reported|reports|according|called|calling)\b")
 PASSIVE = re.compile(r"\b\w+(?:ed|en)\s+by\b")
+# Words between two names that end on a relative pronoun: the second may be
+# the subject of a clause about the first ("the radio that Rams designed").
+OBJECT_RELATIVE = re.compile(r"\b(?:that|which|whom)\s*$")
 
 
 def _first_positions(folded: str, names: list[str]) -> dict[str, int]:
@@ -240,12 +243,15 @@ def _speakers(folded: str, positions: dict[str, int]) -> set[str]:
 
 
 def keeps_roles(claim: str, source_text: str,
-                same_part: Callable[[str], bool] | None = None) -> bool:
+                same_part: Callable[[str], bool] | None = None,
+                relative_subjects: Callable[[str], frozenset[str]] | None = None) -> bool:
     """Who did what to whom. For two names that stand in the claim and in
     the cited lines (first mentions), with no "said" or the like between
     them (attributions move freely), the one acting must stay the one
     acting: the same order, unless one side is passive ("Erdogan, alerted
-    by Moscow"), which turns it around.
+    by Moscow"), which turns it around, as a relative clause whose subject
+    is the second name does ("the radio that Dieter Rams designed":
+    `relative_subjects(text)`, the parser's reading, names them).
 
     A sentence put in another order turns the names around too ("During
     the long Lisbon strike, Contoso lent money to Northwind" for "Contoso
@@ -272,12 +278,18 @@ def keeps_roles(claim: str, source_text: str,
              and _content_between(claim_folded[in_claim[first] + len(first):in_claim[second]],
                                   name_words)]
 
-    def orientation(folded: str, first: int, second: int) -> bool | None:
-        low, high = sorted((first, second))
+    def orientation(text: str, folded: str, at: dict[str, int], first: str,
+                    second: str) -> bool | None:
+        low, high = sorted((at[first], at[second]))
         between = folded[low:high]
         if SPEECH.search(between):
             return None
-        return (first < second) != bool(PASSIVE.search(between))
+        turned = bool(PASSIVE.search(between))
+        later = first if at[first] > at[second] else second
+        if relative_subjects is not None and OBJECT_RELATIVE.search(between) and \
+                later in relative_subjects(text):
+            turned = not turned
+        return (at[first] < at[second]) != turned
 
     def words_between(folded: str, at: dict[str, int], first: str, second: str) -> set[str]:
         (low_name, low), (_, high) = sorted(((first, at[first]), (second, at[second])),
@@ -290,8 +302,8 @@ def keeps_roles(claim: str, source_text: str,
     # that word, "China", plays none either, so there the word itself must.
     last_word = {word: run[-1] for run in name_runs(claim) for word in run}
     for first, second in pairs:
-        claim_way = orientation(claim_folded, in_claim[first], in_claim[second])
-        source_way = orientation(source_folded, in_source[first], in_source[second])
+        claim_way = orientation(claim, claim_folded, in_claim, first, second)
+        source_way = orientation(source_text, source_folded, in_source, first, second)
         if claim_way is None or source_way is None or claim_way == source_way:
             continue
         moved = not words_between(claim_folded, in_claim, first, second) <= \

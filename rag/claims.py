@@ -56,8 +56,8 @@ from .claim_terms import holds_terms, keeps_every_name, keeps_names_whole, \
     names_what_it_points_to, points_back
 from .keyword import tokenize
 from .sentences import split_sentences
-from .syntax import changes_a_superlative, common_opening, opposes_a_word, plays_same_part, \
-    subject_it_points_to, subject_pronoun_opens, swaps_roles
+from .syntax import changes_a_superlative, common_opening, object_relative_subjects, \
+    opposes_a_word, plays_same_part, subject_it_points_to, subject_pronoun_opens, swaps_roles
 from .table_claims import header_row, keeps_columns
 from .token_match import coverage
 from .types import Citation
@@ -303,7 +303,8 @@ class ClaimChecker:
         if opposed is not None:
             return 0.0, f"it says '{opposed}' where the cited lines say the opposite"
         same_part = partial(plays_same_part, claim=claim, source_text=cited)
-        if not keeps_roles(claim, cited, same_part) or swaps_roles(claim, cited):
+        if not keeps_roles(claim, cited, same_part, object_relative_subjects) or \
+                swaps_roles(claim, cited):
             return 0.0, "it swaps who did what"
         for clause in unsupported_clauses(claim, window):
             if not self._says_in_other_words(clause, window):

@@ -233,6 +233,29 @@ def plays_same_part(name: str, claim: str, source_text: str) -> bool:
         return False
 
 
+def object_relative_subjects(text: str) -> frozenset[str]:
+    """The words (folded) of each name that is the subject of a relative
+    clause whose relative pronoun is its object: "Dieter" and "Rams" of "the
+    radio that Dieter Rams designed", "Chopin" of "Viardot, whom Chopin had
+    advised". Such a name acts on the one the clause hangs on, which stands
+    before it. "that" opening a clause after a verb ("Rossabi writes that
+    Khubilai ...") is no relative pronoun. Empty without the parser."""
+    try:
+        parsed = _parsed(text)
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return frozenset()
+    names = set()
+    for clause in parsed:
+        if clause.dep_ != "relcl" or not any(
+                child.tag_ in RELATIVE_TAGS and child.dep_ == "dobj" for child in clause.children):
+            continue
+        for subject in clause.children:
+            if subject.dep_ == "nsubj":
+                names.update(fold(word.text) for word in subject.subtree if _is_name(word))
+    return frozenset(names)
+
+
 def _swappable_roles(text: str) -> dict[str, frozenset[Role]]:
     """`name_roles` and `described_things` together: a name moved to
     describe another thing ("the Memphis studio ... its Harlow sound" for

@@ -9,7 +9,8 @@ from rag.claim_checks import clauses, keeps_comparison, keeps_direction, keeps_r
     same_polarity, share_in_other_words, unsupported_clause
 from rag.claim_terms import holds_terms, keeps_names_whole, key_terms
 from rag.claims import SUBJECT_WORDS, ClaimChecker, document_subject
-from rag.syntax import common_opening, plays_same_part, subject_it_points_to
+from rag.syntax import common_opening, object_relative_subjects, plays_same_part, \
+    subject_it_points_to
 from rag.table_claims import keeps_columns
 from rag.types import Citation
 
@@ -118,6 +119,29 @@ LOAN = "Contoso lent money to Northwind during the long Lisbon strike."
 def test_a_sentence_in_another_order_keeps_its_roles(claim, kept):
     same_part = partial(plays_same_part, claim=claim, source_text=LOAN)
     assert keeps_roles(claim, LOAN, same_part) is kept
+
+
+LAMP = "Kettle Works sells a lamp designed by Ada Moss."
+
+
+@pytest.mark.parametrize("claim, kept", [
+    # "the lamp that Ada Moss designed": Ada Moss, the relative clause's
+    # subject, is the one designing, as "designed by Ada Moss" says.
+    ("Kettle Works sells the lamp that Ada Moss designed.", True),
+    # The same clause with the names swapped is still a swap.
+    ("Ada Moss sells the lamp that Kettle Works designed.", False),
+])
+def test_a_relative_clause_whose_subject_is_the_second_name_turns_the_order(claim, kept):
+    same_part = partial(plays_same_part, claim=claim, source_text=LAMP)
+    assert keeps_roles(claim, LAMP, same_part, object_relative_subjects) is kept
+
+
+def test_that_after_a_verb_opens_no_relative_clause():
+    """"writes that Ada Moss ..." reports what she did: no name there is a
+    relative clause's subject."""
+    assert object_relative_subjects("Kettle Works writes that Ada Moss designed the lamp.") \
+        == frozenset()
+    assert object_relative_subjects("the lamp that Ada Moss designed") == {"ada", "moss"}
 
 
 def test_words_of_a_name_between_two_names_are_no_verb_between_them():

@@ -132,9 +132,10 @@ def claim_metrics(results: list[ClaimResult]) -> dict:
 def report(metrics: dict, results: list[ClaimResult], name: str = "claims",
            kind: str = "held out: nothing is fitted on them", held_out: bool = True) -> str:
     """The metrics as markdown, with the misjudged claims written out for an
-    in-sample set; of a held-out set only their number and kinds, so that a
-    reader of a CI log does not design on held-out claims by accident (their
-    texts are in the report file, for whoever decides to read them)."""
+    in-sample set; of a held-out set only their number (the table gives
+    them by kind), so that a reader of a CI log does not design on held-out
+    claims by accident (their texts are in the report file, for whoever
+    decides to read them)."""
     later = metrics["written_after_the_rules"]
     lines = [f"## {name}: {metrics['claims']} claims ({kind})",
              "", "| metric | value | target |", "| --- | ---: | ---: |",

@@ -195,18 +195,19 @@ class Citing:
         with a [workspace] section but without a [package] section. This is
         called a virtual manifest."): the name alone does not say what the
         thing is. It must stand right before it, in the same paragraph."""
-        if not NAMES_WHAT_CAME_BEFORE.match(self.data.sentence(sentence_id).text) or \
-                self._beside_in_paragraph(sentence_id, -1) is None or \
-                self.layout.is_title(sentence_id - 1):
-            return None
-        return sentence_id - 1
+        return self._opened_back_to(sentence_id, NAMES_WHAT_CAME_BEFORE)
 
     def contrasted_before(self, sentence_id: int) -> int | None:
         """The id of the sentence before, when the sentence opens by
         turning against it (`TURNS_AGAINST`) right after it in the same
         paragraph: "However, you may distribute ..." answers "Can I sell
         it?" only with the "You may not charge a fee ..." it qualifies."""
-        if not TURNS_AGAINST.match(self.data.sentence(sentence_id).text) or \
+        return self._opened_back_to(sentence_id, TURNS_AGAINST)
+
+    def _opened_back_to(self, sentence_id: int, opening: re.Pattern) -> int | None:
+        """The id of the sentence right before this one in its paragraph,
+        no title, when this one opens with `opening`; else None."""
+        if not opening.match(self.data.sentence(sentence_id).text) or \
                 self._beside_in_paragraph(sentence_id, -1) is None or \
                 self.layout.is_title(sentence_id - 1):
             return None
@@ -253,9 +254,10 @@ class Citing:
 
     def _beside_in_paragraph(self, sentence_id: int, step: int) -> Sentence | None:
         """The sentence right before (`step` -1) or after (1) this one, when
-        it is in the same paragraph and no furniture; else None. The three
-        readers of a sentence next door (`described_before`,
-        `carried_on_by`, `reason_after`) each read it so."""
+        it is in the same paragraph and no furniture; else None. The readers
+        of a sentence next door in its paragraph (`_opened_back_to`,
+        `carried_on_by`, `reason_after`, and a told question's reply in
+        `answer_after`) each read it so."""
         other_id = sentence_id + step
         other = self.data.sentence(other_id) if other_id >= 0 else None
         if other is None or other.is_furniture:

@@ -19,7 +19,7 @@ from dataclasses import replace
 
 from .claim_checks import SAYING
 from .claim_terms import QUOTED
-from .claims import quotation_rest
+from .claims import QUOTE_SPAN, quotation_rest
 from .formats import CELL_SEPARATOR
 from .layout import ITEM_HEADING_WORDS, Layout, is_item_mark, spanning, unmarked
 from .sentences import LIST_ITEM
@@ -230,6 +230,24 @@ class Citing:
             return None
         return sentence_id - 1
 
+    def quotation_opened_at(self, sentence_id: int) -> int | None:
+        """The id of the sentence that opens the quotation this one closes,
+        when it opens at most QUOTE_SPAN sentences before, on the same page
+        ("“Turkey ... also needs F-35 fighter jets ..." before "We have paid
+        $900 million so far ...,” he said."); else None. The reverse of
+        `claims.quotation_rest`, which reads an opening sentence on to the
+        close: a quotation is cited whole, whichever of its sentences
+        answers."""
+        sentence = self.data.sentence(sentence_id)
+        for opening_id in range(sentence_id - 1, max(sentence_id - QUOTE_SPAN, 0) - 1, -1):
+            opening = self.data.sentence(opening_id)
+            if opening is None or opening.file != sentence.file or opening.page != sentence.page:
+                return None
+            rest = quotation_rest(self.data, opening_id)
+            if rest:
+                return opening_id if rest[-1] == sentence_id else None
+        return None
+
     def carried_on_by(self, sentence_id: int) -> int | None:
         """The id of the next sentence when it stands right after this one
         in its paragraph and opens by pointing back to it (`CARRIES_ON`:
@@ -274,6 +292,9 @@ class Citing:
         - to the end of a quotation it opens, where the speaker is named
           ("... Our offer has expired,” a US State Department official told
           CNN."): a quote without its speaker answers half the question;
+          and back to where a quotation it closes opens
+          (`quotation_opened_at`): a quotation is cited whole, and the
+          readings back below start from its first sentence;
         - past a question it asks, to the next sentence, which answers it
           (an FAQ's "Where is the serial number? It is printed under the
           battery cover."): a question is no answer;
@@ -293,6 +314,14 @@ class Citing:
           (`contrasted_before`);
         - back to the heading of an item of a definition list (`heading`)."""
         sentence = self.data.sentence(sentence_id)
+        # The first sentence of the quotation this one is part of: itself,
+        # or the one that opens the quotation it closes.
+        first_id = self.quotation_opened_at(sentence_id)
+        if first_id is not None:
+            sentence = spanning([self.data.sentence(index)
+                                 for index in range(first_id, sentence_id + 1)])
+        else:
+            first_id = sentence_id
         quoted_ids = quotation_rest(self.data, sentence_id)
         rest_ids = quoted_ids or self.answer_after(sentence_id) or \
             self.announced(sentence_id) or self.section_opening(sentence_id) or \
@@ -302,15 +331,16 @@ class Citing:
             sentence = spanning([sentence] + rest)
         else:
             rest_ids = []
-        before_id = self.described_before(sentence_id)
-        if before_id is None:
+        before_id = self.described_before(first_id)
+        if before_id is None and read_back_to is not None and read_back_to < first_id:
             before_id = read_back_to
         if before_id is None:
-            before_id = self.contrasted_before(sentence_id)
+            before_id = self.contrasted_before(first_id)
         if before_id is None:
             quotation = " ".join(self.data.sentence(index).text
-                                 for index in [sentence_id, *quoted_ids])
-            before_id = self.speaker_before(sentence_id, quotation)
+                                 for index in range(first_id, sentence_id + 1)) + " " + \
+                " ".join(self.data.sentence(index).text for index in quoted_ids)
+            before_id = self.speaker_before(first_id, quotation)
         if before_id is not None:
             sentence = spanning([self.data.sentence(before_id), sentence])
         heading_id = self.layout.heading(sentence_id)

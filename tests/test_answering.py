@@ -20,8 +20,10 @@ from rag.lines import LineTable
 ANSWERABLE = [
     ("Where was the second batch of S-400 air defence systems delivered?", "Murted",
      "001_b4f6f2b0e5c1da68.txt", 122, 124),
+    # The answer closes a quotation that names its speaker as "he": cited
+    # from the sentence before, which names him.
     ("How much has Turkey paid so far for the F-35?", "$900 million",
-     "003_7a2e542821ed9fae.txt", 12, 12),
+     "003_7a2e542821ed9fae.txt", 11, 12),
     ("Who heads the Russian aircraft maker MiG?", "Ilya Tarasenko",
      "002_b19f080dd75360e9.txt", 33, 33),
     ("Which Russian ambassador to Turkey was assassinated?", "Andrei Karlov",
@@ -234,12 +236,12 @@ def test_a_line_about_another_model_number_is_related_reading_not_an_answer(
     result = assistant.ask(question)
     assert not result.citations and result.abstained
     paid = [(citation.file, citation.line_start) for citation in result.related]
-    assert ("003_7a2e542821ed9fae.txt", 12) in paid
+    assert ("003_7a2e542821ed9fae.txt", 11) in paid
     monkeypatch.setattr(answering.ExtractiveAnswerer, "names_another_thing",
                         lambda self, question, best: False)
     unchecked = assistant.ask(question)
     assert [(citation.file, citation.line_start) for citation in unchecked.citations] == [
-        ("003_7a2e542821ed9fae.txt", 12)]
+        ("003_7a2e542821ed9fae.txt", 11)]
 
 
 def test_a_line_about_another_year_is_withheld_unless_the_year_asked_stands_nearby(tmp_path):
@@ -335,6 +337,39 @@ def test_a_quotation_its_speaker_names_by_a_pronoun_reads_back_to_the_name(
     shown = (result.citations or result.related)[0]
     assert (shown.line_start, shown.line_end) == lines
     assert speaker in shown.text
+
+
+# A quotation of two sentences, wrapped mid-sentence; the second, which
+# answers, closes it with "he said", a paragraph after the speaker's name.
+FARES_NEWS = """Ferry fares frozen for a year
+
+The harbour board will not raise ferry fares this year, said treasurer
+Desmond Achebe.
+
+“Nobody wants to pay more for a crossing in
+winter. We set aside 2.4 million pounds for the second
+ferry in 2022,” he said.
+"""
+
+
+@pytest.mark.parametrize("text, lines", [
+    (FARES_NEWS, (3, 8)),
+    # A quotation that names its speaker where it closes is cited from its
+    # opening alone.
+    (FARES_NEWS.replace("he said", "Achebe said"), (6, 8)),
+])
+def test_a_sentence_that_closes_a_quotation_is_cited_with_the_whole_quotation(
+        tmp_path, text, lines):
+    """The sentence that answers closes a quotation opened a line before:
+    it is cited from the quotation's first line, and, as the quotation
+    names its speaker only as "he", from the sentence before that names
+    him (`Citing.quotation_opened_at`)."""
+    result = _ask_of_one_file(tmp_path, "fares-news.txt", text,
+                              "How much did the board set aside for the second ferry?")
+    shown = (result.citations or result.related)[0]
+    assert (shown.line_start, shown.line_end) == lines
+    assert shown.text.rstrip().endswith("said.")
+    assert "Desmond Achebe" in shown.text or "Achebe said" in shown.text
 
 
 # Rules of a lending scheme, wrapped at odd places: the sentence that

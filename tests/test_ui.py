@@ -102,7 +102,7 @@ def test_json_endpoint_speaks_the_cli_contract(server):
     assert status == 200
     assert "$900 million" in body["answer"] and len(body["retrieved"]) == 3
     assert (body["citations"][0]["file"], body["citations"][0]["line_start"]) == \
-        ("003_7a2e542821ed9fae.txt", 12)
+        ("003_7a2e542821ed9fae.txt", 11)
     assert {"question", "answer", "abstained", "citations", "retrieved"} <= set(body)
     status, body = post_json(f"{url}/api/ask", {"question": " \x00 ", "mode": "extractive"})
     assert status == 400 and body["error"] == "the question is empty"
@@ -119,7 +119,7 @@ def test_gradio_client_gets_answer_and_citations(server):
     result = client.predict("How much has Turkey paid so far for the F-35?", 5, "extractive",
                             api_name="/ask")
     assert "$900 million" in result["answer"] and not result["abstained"]
-    assert result["citations"][0]["line_start"] == 12
+    assert result["citations"][0]["line_start"] == 11
     off_topic = client.predict("What is the capital of France?", 5, "extractive", api_name="/ask")
     assert off_topic["abstained"] and off_topic["citations"] == []
     # The same bounds and messages as POST /api/ask.
@@ -206,7 +206,7 @@ def test_browser_scrolls_the_cited_lines_into_view(server):
                       viewport=(1000, 700)) as page:
         page.locator("#chat .cite-chip").first.wait_for(timeout=60000)
         page.wait_for_function("document.querySelector('#source-view .source-view')"
-                               "?.dataset.start === '12'")
+                               "?.dataset.start === '11'")
         page.wait_for_timeout(300)
         box, first_cited, first_shown = page.evaluate("""() => {
             const rect = (element) => {

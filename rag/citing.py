@@ -239,6 +239,8 @@ class Citing:
         close: a quotation is cited whole, whichever of its sentences
         answers."""
         sentence = self.data.sentence(sentence_id)
+        if "”" not in sentence.text and '"' not in sentence.text:
+            return None  # closes no quotation: most sentences, read without a look back
         for opening_id in range(sentence_id - 1, max(sentence_id - QUOTE_SPAN, 0) - 1, -1):
             opening = self.data.sentence(opening_id)
             if opening is None or opening.file != sentence.file or opening.page != sentence.page:

@@ -372,6 +372,32 @@ def test_a_sentence_that_closes_a_quotation_is_cited_with_the_whole_quotation(
     assert "Desmond Achebe" in shown.text or "Achebe said" in shown.text
 
 
+# Quotations of two and of five sentences, and a sentence with a quotation
+# of its own.
+QUOTATIONS = """Ferry notes
+
+“The crossing is full. We need a second boat,” said Imogen Halloway.
+
+“One. Two. Three. Four. The last sentence of a long quote,” she said.
+
+The board called it “a fair price” on Monday.
+"""
+
+
+def test_a_quotation_is_found_from_its_closing_sentence_within_three_sentences(tmp_path):
+    """`Citing.quotation_opened_at` finds the opening of a quotation its
+    sentence closes, at most three sentences back; a sentence that quotes
+    within itself, or a quotation opened further back, is not read back."""
+    assistant = _assistant_of_one_file(tmp_path, "notes.txt", QUOTATIONS)
+    ids = _sentence_ids(assistant)
+    citing = assistant.answerer.citing
+    closing = ids["We need a second boat,” said Imogen Halloway."]
+    assert citing.quotation_opened_at(closing) == ids["“The crossing is full."]
+    assert citing.quotation_opened_at(ids["The last sentence of a long quote,” she said."]) is None
+    assert citing.quotation_opened_at(ids["The board called it “a fair price” on Monday."]) is None
+    assert citing.quotation_opened_at(ids["Ferry notes"]) is None
+
+
 # Rules of a lending scheme, wrapped at odd places: the sentence that
 # answers "may I sell" opens with "However", and qualifies the one before.
 TOOL_LIBRARY_RULES = """Westbrook Tool Library: member rules

@@ -2,7 +2,8 @@
 
 Both are coarse and hold for any collection: a question's class comes from
 its wh-word ("who", "how many", "what year"), and a sentence's shapes are
-surface facts (it holds a number the question does not, a year, a month, a
+surface facts (it holds a number the question does not, not counting the
+"(1)", "(2)" that number a list's items inside it, a year, a month, a
 currency or percent sign, a capitalized name the question does not, or it
 says what a thing the question names is, or what the very thing it asks
 about is). No
@@ -42,6 +43,8 @@ MONTHS = ("january", "february", "march", "april", "may", "june", "july", "augus
 YEAR = re.compile(r"^(1[0-9]{3}|20[0-9]{2})s?$")
 MONEY_OR_PERCENT = re.compile(r"[$€£¥%]|\bper ?cent\b|\bpercent\b", re.IGNORECASE)
 WORD = re.compile(r"[^\s\"'“”‘’()\[\]]+")
+# A list's item number inside a sentence: "(1)", "(2)".
+ENUMERATOR = re.compile(r"\((\d)\)")
 # A sentence that says what something is: it opens with a short subject, an
 # aside in brackets allowed ("Spectre (2015) is the twenty-fourth ...",
 # "“Contributor” means ..."), then "is a", "are the", "means" or the like.
@@ -119,7 +122,7 @@ def sentence_shapes(text: str, question_words: frozenset[str],
     `term` what the sentence describes, standing over it
     (`Layout.described_term`), if anything."""
     shapes = dict.fromkeys(SHAPES, False)
-    words = WORD.findall(text)
+    words = WORD.findall(_without_enumerators(text))
     for position, word in enumerate(words):
         tokens = raw_tokens(word)
         if not tokens or tokens[0] in question_words:
@@ -142,6 +145,16 @@ def sentence_shapes(text: str, question_words: frozenset[str],
     shapes["defines_asked"] = is_the_thing_asked(match.group("subject"), asked) \
         if shapes["defines"] else term is not None and is_the_thing_asked(term, asked)
     return shapes
+
+
+def _without_enumerators(text: str) -> str:
+    """`text` without the marks that number the items of a list inside it
+    ("A suitable mechanism is one that (1) uses ... and (2) will operate
+    ..."): they count nothing, so they are no number a "how many" question
+    asks for. Read so only where the marks run from (1) to (2) at least: a
+    lone "(3)" may be an amount or an age."""
+    marks = ENUMERATOR.findall(text)
+    return ENUMERATOR.sub(" ", text) if {"1", "2"} <= set(marks) else text
 
 
 def defined_subject(text: str) -> re.Match | None:

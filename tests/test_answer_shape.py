@@ -46,6 +46,17 @@ def test_shapes_count_only_what_the_question_does_not_say():
     assert dated["year"] and dated["month"] and dated["number"]
 
 
+def test_the_marks_numbering_a_list_inside_a_sentence_count_nothing():
+    """"(1) ... (2)" number the items of a list: no amount for "how many";
+    a lone number in brackets may be one (an age, a count)."""
+    words = set(raw_tokens("How many computers may I install the program on?"))
+    listed = sentence_shapes("A suitable mechanism is one that (1) uses a copy already on the "
+                             "computer, and (2) works with a later version.", words)
+    assert not listed["number"]
+    aged = sentence_shapes("The driver, Tom Berg (54), was unhurt.", words)
+    assert aged["number"]
+
+
 def test_pair_features_mark_one_class_only():
     shapes = sentence_shapes("Maria Lopez won in 1990.", set())
     values = dict(zip(PAIR_FEATURES, pair_features("who", shapes)))

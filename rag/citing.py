@@ -340,8 +340,7 @@ class Citing:
             before_id = self.contrasted_before(first_id)
         if before_id is None:
             quotation = " ".join(self.data.sentence(index).text
-                                 for index in range(first_id, sentence_id + 1)) + " " + \
-                " ".join(self.data.sentence(index).text for index in quoted_ids)
+                                 for index in [*range(first_id, sentence_id + 1), *quoted_ids])
             before_id = self.speaker_before(first_id, quotation)
         if before_id is not None:
             sentence = spanning([self.data.sentence(before_id), sentence])

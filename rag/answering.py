@@ -43,7 +43,7 @@ from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
 from .token_match import TokenVectors, coverage
-from .types import Citation, Claim, Sentence
+from .types import Citation, Claim, Sentence, on_one_page
 
 NOT_FOUND = "Not found in the indexed documents."
 RELATED_INTRO = "I could not find a direct answer; these lines look related:"
@@ -590,7 +590,7 @@ class ExtractiveAnswerer:
 def _within(sentence: Sentence, cited: Sentence) -> bool:
     """Whether a citation already shows `sentence`: its lines and its words
     (another sentence of the same line is not shown by it)."""
-    return sentence.file == cited.file and sentence.page == cited.page and \
+    return on_one_page(sentence, cited) and \
         cited.line_start <= sentence.line_start and sentence.line_end <= cited.line_end \
         and sentence.text in cited.text
 

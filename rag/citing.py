@@ -23,7 +23,7 @@ from .claims import QUOTE_SPAN, quotation_rest
 from .formats import CELL_SEPARATOR
 from .layout import ITEM_HEADING_WORDS, Layout, is_item_mark, spanning, unmarked
 from .sentences import LIST_ITEM
-from .types import Sentence
+from .types import Sentence, on_one_page
 
 # Words that give a reason, and a sentence's opening that points back to
 # the one before ("This is not advisable as it bypasses ...").
@@ -85,8 +85,8 @@ class Citing:
         if following is not None and is_item_mark(following):
             following_id += 1
             following = self.data.sentence(following_id)
-        if following is None or following.file != title.file or following.page != title.page \
-                or following.is_furniture or following.line_start - title.line_end > 2 \
+        if not on_one_page(following, title) or following.is_furniture \
+                or following.line_start - title.line_end > 2 \
                 or self.layout.section_title(following_id):
             return []
         return [following_id]
@@ -143,7 +143,7 @@ class Citing:
         self.data.prefetch(sentence_ids=earlier_ids)
         for earlier_id in earlier_ids:
             earlier = self.data.sentence(earlier_id)
-            if earlier is None or earlier.file != sentence.file or earlier.page != sentence.page:
+            if not on_one_page(earlier, sentence):
                 return None
             if self.layout.is_title(earlier_id):
                 return earlier_id
@@ -165,8 +165,7 @@ class Citing:
         ids, previous, listing = [], sentence, None
         for following_id in range(sentence_id + 1, sentence_id + 1 + ANNOUNCED_LINES):
             following = self.data.sentence(following_id)
-            if following is None or following.file != sentence.file or \
-                    following.page != sentence.page or following.line_end > limit or \
+            if not on_one_page(following, sentence) or following.line_end > limit or \
                     following.text.rstrip().endswith(":") or self.layout.is_title(following_id):
                 break
             new_block = following.line_start > previous.line_end + 1  # after a blank line
@@ -225,8 +224,8 @@ class Citing:
             return None
         sentence = self.data.sentence(sentence_id)
         before = self.data.sentence(sentence_id - 1) if sentence_id > 0 else None
-        if before is None or before.file != sentence.file or before.page != sentence.page \
-                or before.is_furniture or self.layout.is_title(sentence_id - 1):
+        if not on_one_page(before, sentence) or before.is_furniture \
+                or self.layout.is_title(sentence_id - 1):
             return None
         return sentence_id - 1
 
@@ -243,7 +242,7 @@ class Citing:
             return None  # closes no quotation: most sentences, read without a look back
         for opening_id in range(sentence_id - 1, max(sentence_id - QUOTE_SPAN, 0) - 1, -1):
             opening = self.data.sentence(opening_id)
-            if opening is None or opening.file != sentence.file or opening.page != sentence.page:
+            if not on_one_page(opening, sentence):
                 return None
             rest = quotation_rest(self.data, opening_id)
             if rest:
@@ -374,8 +373,7 @@ def _item_kind(text: str) -> str | None:
 def _in_one_paragraph(earlier: Sentence, later: Sentence) -> bool:
     """Whether `later` follows `earlier` in its paragraph: the same file and
     page, with no blank line between them."""
-    return later.file == earlier.file and later.page == earlier.page and \
-        later.line_start <= earlier.line_end + 1
+    return on_one_page(later, earlier) and later.line_start <= earlier.line_end + 1
 
 
 def _is_reply(sentence: Sentence) -> bool:

@@ -25,7 +25,7 @@ from .sentences import BULLET_MARKS, FRONT_MATTER_CLOSE, FRONT_MATTER_FIELD, \
     FRONT_MATTER_LINES, FRONT_MATTER_OPEN, ITEM_MARK_CHARS, ITEM_MARK_ONLY, LIST_ITEM, \
     MARKDOWN_TITLE, RULE_LINE, SIGNATURE
 from .storage import IndexView
-from .types import Sentence
+from .types import Sentence, on_one_page
 
 
 # A bulleted item's mark ("* ", "- ", "• "), and the most words of a label
@@ -95,7 +95,7 @@ class Layout:
         current = sentence
         for earlier_id in range(sentence_id - 1, max(sentence_id - PARAGRAPH_READ_BACK, 0) - 1, -1):
             earlier = self.data.sentence(earlier_id)
-            if earlier is None or earlier.file != sentence.file or earlier.page != sentence.page \
+            if not on_one_page(earlier, sentence) \
                     or earlier.line_end + 1 < current.line_start or earlier.is_furniture \
                     or CELL_SEPARATOR in earlier.text:
                 return None
@@ -116,8 +116,8 @@ class Layout:
                 and above_id > 0:
             above_id -= 1
             above = self.data.sentence(above_id)
-        if above is None or sentence.is_furniture or above.file != sentence.file or \
-                above.page != sentence.page or CODE_FENCE.fullmatch(above.text):
+        if not on_one_page(above, sentence) or sentence.is_furniture or \
+                CODE_FENCE.fullmatch(above.text):
             return None
         # Furniture on a page's first line is its running header ("Shared
         # MIME-info Database" atop every page): what the page is in, not
@@ -129,7 +129,7 @@ class Layout:
         # nothing. Its number may stand before it ("2.9. The mime.cache
         # files", the "2.9." ending the sentence before in a PDF's text).
         before = self.data.sentence(above_id - 1) if above_id > 0 else None
-        if before is not None and before.file == above.file and before.page == above.page \
+        if on_one_page(before, above) \
                 and before.line_end == above.line_start and not is_item_mark(before) \
                 and not SECTION_NUMBER_END.search(before.text):
             return None
@@ -177,7 +177,7 @@ class Layout:
         first, header = sentence_id, sentence
         while first > max(0, sentence_id - TABLE_ROWS_READ_BACK):
             above = self.data.sentence(first - 1)
-            if above is None or above.file != sentence.file or above.page != sentence.page or \
+            if not on_one_page(above, sentence) or \
                     above.line_end + 1 != header.line_start or not (
                         CELL_SEPARATOR in above.text or MARKDOWN_TABLE_DELIMITER.fullmatch(above.text)):
                 break

@@ -34,6 +34,15 @@ class Sentence:
     extracted: bool = False  # lines are of text extracted from HTML or PDF
 
 
+def on_one_page(first: Sentence | None, second: Sentence | None) -> bool:
+    """Whether two sentences stand in one file and, in a PDF, on one page:
+    as far as a reading across sentences reaches (a title and what it heads,
+    a quotation and its speaker, a paragraph read back). False when either
+    is missing, past the first or last sentence of an index."""
+    return first is not None and second is not None and first.file == second.file \
+        and first.page == second.page
+
+
 @dataclass(frozen=True, slots=True)
 class Chunk:
     """A run of whole sentences of one file: the unit of retrieval."""

@@ -34,6 +34,7 @@ from pathlib import Path
 from rag.claims import ClaimChecker
 
 from .dataset import EVALS_DIR, load_dataset
+from .metrics import wilson_interval
 from .runner import prepare
 
 CLAIMS_DATASET = EVALS_DIR / "datasets" / "claims.jsonl"
@@ -129,6 +130,12 @@ def claim_metrics(results: list[ClaimResult]) -> dict:
     }
 
 
+def _interval(share: float, count: int) -> str:
+    """`metrics.wilson_interval` of a share of claims, as the table shows it."""
+    low, high = wilson_interval(share, count)
+    return f"{low:.2f}-{high:.2f}"
+
+
 def report(metrics: dict, results: list[ClaimResult], name: str = "claims",
            kind: str = "held out: nothing is fitted on them", held_out: bool = True) -> str:
     """The metrics as markdown, with the misjudged claims written out for an
@@ -138,16 +145,20 @@ def report(metrics: dict, results: list[ClaimResult], name: str = "claims",
     decides to read them)."""
     later = metrics["written_after_the_rules"]
     lines = [f"## {name}: {metrics['claims']} claims ({kind})",
-             "", "| metric | value | target |", "| --- | ---: | ---: |",
+             "", "| metric | value | 95% interval | target |", "| --- | ---: | :---: | ---: |",
              f"| faithful claims supported ({metrics['faithful']}) | "
-             f"{metrics['faithful_supported']:.3f} | ≥ {TARGETS['faithful_supported']} |",
+             f"{metrics['faithful_supported']:.3f} | "
+             f"{_interval(metrics['faithful_supported'], metrics['faithful'])} | "
+             f"≥ {TARGETS['faithful_supported']} |",
              f"| corrupted claims caught ({metrics['corrupted']}) | "
-             f"{metrics['corrupted_caught']:.3f} | ≥ {TARGETS['corrupted_caught']} |"]
+             f"{metrics['corrupted_caught']:.3f} | "
+             f"{_interval(metrics['corrupted_caught'], metrics['corrupted'])} | "
+             f"≥ {TARGETS['corrupted_caught']} |"]
     if later["claims"]:
         lines += [f"| of them written after the checker's rules: faithful supported "
-                  f"({later['faithful']}) | {later['faithful_supported']:.3f} | |",
+                  f"({later['faithful']}) | {later['faithful_supported']:.3f} | | |",
                   f"| of them written after the checker's rules: corrupted caught "
-                  f"({later['corrupted']}) | {later['corrupted_caught']:.3f} | |"]
+                  f"({later['corrupted']}) | {later['corrupted_caught']:.3f} | | |"]
     lines += ["", "| batch (when written) | faithful supported | corrupted caught |",
               "| --- | ---: | ---: |"]
     lines += [f"| {batch} | {rates['faithful_supported']:.3f} ({rates['faithful']}) | "

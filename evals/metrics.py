@@ -87,6 +87,41 @@ def retrieval_metrics(outcomes: list[Outcome], chunks: list[dict]) -> dict:
     return {name: float(value) for name, value in result.items()}
 
 
+# A share of n questions, read from one run, is itself uncertain: with 70
+# questions one question moves it by 0.014, and a refit that moves the answer
+# threshold within its flat range flips one or two. The Wilson score interval
+# (z = 1.96, about 95%) says how far the share of questions like these could
+# lie from the one measured; it stays inside [0, 1] for shares near 0 or 1.
+INTERVAL_Z = 1.96
+# Which count each share is taken over, for the shares whose intervals the
+# summary gives: the ones the targets are stated in.
+SHARE_OF = {"citation_hit@1": "answerable", "answer_accuracy": "answerable",
+            "answer_cited_accuracy": "answerable", "overall_accuracy": "questions",
+            "false_not_found_rate": "answerable", "unanswerable_accuracy": "unanswerable",
+            "bare_not_found_rate": "answerable"}
+
+
+def wilson_interval(share: float, count: int, z: float = INTERVAL_Z) -> tuple[float, float]:
+    """The Wilson score interval of a share measured on `count` questions;
+    (0, 1) when there are none."""
+    if count <= 0:
+        return 0.0, 1.0
+    centre = (share + z * z / (2 * count)) / (1 + z * z / count)
+    spread = z / (1 + z * z / count) * np.sqrt(share * (1 - share) / count
+                                                  + z * z / (4 * count * count))
+    return max(0.0, float(centre - spread)), min(1.0, float(centre + spread))
+
+
+def share_interval(metrics: dict, name: str) -> tuple[float, float] | None:
+    """The interval of one of the SHARE_OF shares in a run's metrics, or None
+    for a metric that is no plain share of questions (an index time, a mean
+    of ranks) or whose count the metrics lack."""
+    count = metrics.get(SHARE_OF.get(name, ""))
+    if count is None or name not in metrics:
+        return None
+    return wilson_interval(metrics[name], int(count))
+
+
 def _mean(values) -> float:
     values = list(values)
     return float(np.mean(values)) if values else 0.0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .metrics import RECALL_DEPTHS
+from .metrics import RECALL_DEPTHS, share_interval
 from .runner import RunResult
 
 # (metric, label, higher is better)
@@ -54,12 +54,18 @@ def write_json(result: RunResult, path: Path, threshold: float) -> None:
 
 
 def summary_table(metrics: dict, thresholds: dict | None = None) -> str:
+    """The metrics as a markdown table, with the CI floor of each that has one
+    and, for the shares of questions the targets are stated in, the 95%
+    interval of the share (`metrics.share_interval`): a difference inside it
+    may be one question's chance, not a better answerer."""
     thresholds = thresholds or {}
-    rows = ["| metric | value | threshold |", "| --- | ---: | ---: |"]
+    rows = ["| metric | value | 95% interval | threshold |", "| --- | ---: | :---: | ---: |"]
     for name, label, _ in TABLE:
         if name in metrics:
             limit = thresholds.get(name)
+            interval = share_interval(metrics, name)
             rows.append(f"| {label} | {_format(metrics[name])} | "
+                        f"{'' if interval is None else '%.2f-%.2f' % interval} | "
                         f"{'' if limit is None else _format(limit)} |")
     return "\n".join(rows)
 

@@ -9,7 +9,8 @@ from evals.fitting import fit_threshold
 from evals.cli import check_thresholds
 from evals.dataset import HELD_OUT, IN_SAMPLE, SAMPLE_DATASET, EvalItem, load_dataset, read_items
 from evals.metrics import (Outcome, answer_metrics, citation_metrics, not_found_metrics,
-                           retrieval_metrics)
+                           retrieval_metrics, wilson_interval)
+from evals.report import summary_table
 from evals import squad
 from rag.keyword import fold
 from rag.lines import LineTable
@@ -250,3 +251,24 @@ def test_a_dataset_line_that_cannot_be_read_is_named_by_file_and_line(tmp_path, 
     with pytest.raises(ValueError) as raised:
         read_items(dataset)
     assert str(raised.value).startswith(message)
+
+
+def test_a_share_of_questions_comes_with_its_95_percent_interval():
+    # Checked against the Wilson score formula by hand: 55 right of 70.
+    low, high = wilson_interval(55 / 70, 70)
+    assert (round(low, 3), round(high, 3)) == (0.676, 0.866)
+    # None of 80: the interval starts at 0 and is not empty; no questions: anything.
+    assert wilson_interval(0.0, 80) == (0.0, pytest.approx(0.0458, abs=1e-4))
+    assert wilson_interval(1.0, 16)[1] == 1.0
+    assert wilson_interval(0.5, 0) == (0.0, 1.0)
+    # The summary gives it for the shares the targets are stated in, over
+    # the right count (all questions for overall accuracy, the unanswerable
+    # ones for "not found" on them), and for no time or rank metric.
+    metrics = {"questions": 70, "answerable": 54, "unanswerable": 16,
+               "overall_accuracy": 55 / 70, "unanswerable_accuracy": 1.0,
+               "mrr@10": 0.7, "ms_per_question_p95": 40.0}
+    rows = {row.split(" | ")[0].strip("| "): row.split(" | ")[2]
+            for row in summary_table(metrics).splitlines()[2:]}
+    assert rows["Overall accuracy (SQuAD 2.0 style)"] == "0.68-0.87"
+    assert rows['"Not found" on unanswerable'] == "%.2f-1.00" % wilson_interval(1.0, 16)[0]
+    assert rows["Retrieval MRR@10"] == "" and rows["ms per question (p95)"] == ""

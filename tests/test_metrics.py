@@ -108,6 +108,29 @@ def test_threshold_fit_makes_wrong_answers_cost():
     assert 0.7 < fit_threshold(confidences, right, unanswerable, weights, wrong_cost=3.0) <= 0.9
 
 
+def test_threshold_fit_takes_the_lowest_of_tied_thresholds():
+    # Answering down to 0.6 or only down to 0.8 scores the same (a right answer
+    # gained at 0.7 against a wrong one at 0.6, with wrong answers free);
+    # answering everything scores less.
+    confidences = np.array([0.9, 0.8, 0.7, 0.6, 0.3])
+    right = np.array([True, True, True, False, False])
+    unanswerable = np.array([False, False, False, True, True])
+    weights = np.ones(5)
+    # Scores: down to 0.8: 2 + 2 refusals = 4; down to 0.7: 3 + 2 = 5;
+    # down to 0.6: 3 + 1 = 4. One best: 0.7 whatever the tie share.
+    assert 0.6 < fit_threshold(confidences, right, unanswerable, weights, wrong_cost=0.0) <= 0.7
+    # A right answer worth a little less than the refusal it costs ties them:
+    # with the unanswerable 0.75 between, answering down to 0.7 scores 3.999
+    # and only down to 0.8 scores 4 -- within 0.1% of each other, so the lower
+    # one is taken; with no tie share, the single best point.
+    weights = np.array([1.0, 1.0, 0.999, 1.0, 1.0])
+    confidences = np.array([0.9, 0.8, 0.7, 0.75, 0.3])
+    right = np.array([True, True, True, False, False])
+    assert 0.3 < fit_threshold(confidences, right, unanswerable, weights, wrong_cost=0.0) <= 0.7
+    assert 0.75 < fit_threshold(confidences, right, unanswerable, weights, wrong_cost=0.0,
+                                tied_share=0.0) <= 0.8
+
+
 def test_thresholds_check_floors_and_ceilings():
     limits = {"sample": {"min": {"overall_accuracy": 0.9}, "max": {"ms_per_question_p95": 100}}}
     assert check_thresholds("sample", {"overall_accuracy": 0.95, "ms_per_question_p95": 50}, limits) == []

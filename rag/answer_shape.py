@@ -92,8 +92,27 @@ def plain_question(question: str) -> str:
     return plain[:1].upper() + plain[1:] if match else plain
 
 
+# "Who is Mark Esper?", "Who was Frank Shuman?": a question that asks what a
+# named one is, not for a person; answered as "What is X?" is. A name is a
+# run of capitalized words (with "of", "de", "van" and the like inside it);
+# "Who is India's Defense Minister?" asks for a person by a role, and
+# "Who is the head of Rostec?" opens with "the".
+IDENTITY = re.compile(r"^\s*(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w.-]*"
+                      r"(?:\s+(?:(?:of|de|del|da|van|von|der|al|bin|ibn|le|la)\s+)?[A-Z][\w.-]*){0,4})"
+                      r"\s*\?*\s*$")
+
+
+def asked_name(question: str) -> str | None:
+    """The name an identity question asks about (IDENTITY), or None."""
+    match = IDENTITY.match(question)
+    return match.group("name") if match else None
+
+
 def question_class(question: str) -> str:
-    """The class of answer a question asks for, from its first wh-word."""
+    """The class of answer a question asks for, from its first wh-word; "Who
+    is X?" of a name X asks what X is, as "What is X?" does."""
+    if asked_name(question) is not None:
+        return "what"
     words = fold(question).split()
     for position, word in enumerate(words):
         # "What's", "who's", "where're": the wh-word without its contraction.

@@ -31,17 +31,18 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, pair_features, question_class, \
-    sentence_shapes
+from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, asked_name, pair_features, \
+    question_class, sentence_shapes
 from .citing import Citing
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
-from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
+from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
 from .layout import Layout, spanning, unmarked
 from .pool import SentencePool, reranker_reads, scope_tokens
 from .question_checks import contradicts
 from .retrieval import Ranking
 from .settings import Calibration
 from .storage import IndexView
+from .syntax import describes_name
 from .token_match import TokenVectors, coverage
 from .types import Citation, Claim, Sentence, on_one_page
 
@@ -202,6 +203,17 @@ class ExtractiveAnswerer:
                 tokenize(self.layout.read_as(sentence_id)))
         return tokens
 
+    def _described(self, sentence_id: int, text: str, named: str | None) -> str | None:
+        """The term a sentence describes, standing over it (`Layout.described_term`),
+        or the name an identity question asks about when the sentence says
+        beside it what the named one is ("US Defense Secretary Mark Esper" for
+        "Who is Mark Esper?"; `syntax.describes_name`)."""
+        term = self.layout.described_term(sentence_id)
+        if term is None and named is not None and \
+                fold(named.split()[-1]) in fold(text) and describes_name(text, named):
+            return named
+        return term
+
     def candidates(self, question: str, query_vector: np.ndarray, ranking: Ranking,
                    pool: int, asked: TokenVectors | None = None) -> list[Candidate]:
         """Every answerable sentence of the top `pool` chunks, scored; `asked`
@@ -222,6 +234,7 @@ class ExtractiveAnswerer:
         scoped = scope_tokens(question, scope)
         # Frozen: the defining-shape check looks its stems up by it, once per question.
         question_words = frozenset(raw_tokens(question))
+        identity = asked_name(question)  # "Who is Mark Esper?"
         # What is asked about, without the words that only say which file.
         asked_words = frozenset(question_set - scoped)
         ids = sorted(best_chunk_score)
@@ -271,7 +284,8 @@ class ExtractiveAnswerer:
                 # Headlines capitalize most words and rarely answer anything.
                 _capitalized_share(sentence.text),
                 *pair_features(kind, sentence_shapes(sentence.text, question_words, asked_words,
-                                                     self.layout.described_term(sentence_id))),
+                                                     self._described(sentence_id, sentence.text,
+                                                                     identity))),
             ])
         features = np.array(rows, dtype=np.float64)
         # How far each sentence is behind the best one for this question: a

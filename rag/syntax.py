@@ -499,3 +499,31 @@ def opposes_a_word(claim: str, source_text: str,
     except WordNetUnavailable as error:
         warn_antonyms_once(str(error))
     return None
+
+
+def describes_name(text: str, name: str) -> bool:
+    """Whether `text` says what the one named `name` is, beside the name:
+    an apposition ("Andrei Frolov, a military analyst, said ...", "the head
+    of the directorate, Ismail Demir"), a title before it ("US Defense
+    Secretary Mark Esper"), or a common noun it names ("Russia's Vedomosti
+    newspaper"). What "Who is Mark Esper?" asks; the parser's reading.
+    False without the parser (warned once)."""
+    words = {fold(word) for word in name.split()}
+    last = fold(name.split()[-1])
+    try:
+        parsed = _parsed(text)
+    except ParserUnavailable as error:
+        _warn_once(str(error))
+        return False
+    for token in parsed:
+        if fold(token.text) != last:
+            continue
+        if token.dep_ == "appos" or any(child.dep_ == "appos" for child in token.children):
+            return True
+        if any(child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN")
+               and fold(child.text) not in words for child in token.children):
+            return True
+        if token.dep_ == "compound" and token.head.pos_ == "NOUN" and \
+                token.head.text == token.head.text.lower():
+            return True
+    return False

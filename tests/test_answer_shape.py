@@ -3,8 +3,8 @@ answer model learns."""
 
 import pytest
 
-from rag.answer_shape import PAIR_FEATURES, pair_features, plain_question, question_class, \
-    sentence_shapes
+from rag.answer_shape import PAIR_FEATURES, asked_name, pair_features, plain_question, \
+    question_class, sentence_shapes
 from rag.keyword import question_weights, raw_tokens
 
 
@@ -32,6 +32,20 @@ from rag.keyword import question_weights, raw_tokens
 ])
 def test_question_class_comes_from_the_wh_word(question, kind):
     assert question_class(question) == kind
+
+
+@pytest.mark.parametrize("question, name", [
+    ("Who is Mark Esper?", "Mark Esper"),
+    ("Who was Frank Shuman?", "Frank Shuman"),
+    ("Who is Ludwig van Beethoven?", "Ludwig van Beethoven"),
+    # A role, not a name: these ask for a person.
+    ("Who is India's Defense Minister?", None),
+    ("Who is the head of Rostec?", None),
+    ("Who is buying the ferry?", None),
+])
+def test_a_question_asking_who_a_named_one_is_asks_what_it_is(question, name):
+    assert asked_name(question) == name
+    assert question_class(question) == ("what" if name else "who")
 
 
 def test_shapes_count_only_what_the_question_does_not_say():

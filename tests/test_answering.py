@@ -1957,3 +1957,17 @@ def test_a_best_sentence_that_carries_on_from_the_runner_up_reads_back_to_it(tmp
                                     "It was designed by Ilse Varga")
     [alone] = assistant.ask("who designed it").citations
     assert (alone.line_start, alone.line_end) == (2, 2)
+
+
+@pytest.mark.parametrize("question, file, line", [
+    # A title before the name, an apposition after it: the line that says
+    # who the one asked about is, among the lines that only name him.
+    ("Who is Mark Esper?", "002_b19f080dd75360e9.txt", 11),
+    ("Who is Mevlut Cavusoglu?", "003_7a2e542821ed9fae.txt", 13),
+])
+def test_who_a_named_one_is_is_answered_by_the_line_that_says_it(assistant, question, file,
+                                                                  line):
+    result = assistant.ask(question)
+    assert not result.abstained
+    first = result.citations[0]
+    assert (first.file, first.line_start) == (file, line)

@@ -149,3 +149,17 @@ def test_the_checker_marks_an_invented_ranking(embedder):
     assert not ranked.supported
     assert verdict(checker, ranked.text)[1] == \
         "it denies what the cited lines affirm, or ranks what they do not"
+
+
+@pytest.mark.parametrize("text, name, expected", [
+    ("Harbour master Ayse Kaya closed the quay on Monday.", "Ayse Kaya", True),
+    ("Ayse Kaya, the harbour master, closed the quay on Monday.", "Ayse Kaya", True),
+    ("The quay was closed by the harbour master, Ayse Kaya, on Monday.", "Ayse Kaya", True),
+    ("The town's Gazette newspaper printed the notice.", "Gazette", True),
+    # Named, but not said what she is.
+    ("Kaya closed the quay on Monday.", "Ayse Kaya", False),
+    ("Ayse Kaya closed the quay on Monday.", "Ayse Kaya", False),
+    ("Boeing sold forty aircraft to Qantas.", "Qantas", False),
+])
+def test_a_sentence_says_what_a_named_one_is_beside_the_name(text, name, expected):
+    assert syntax.describes_name(text, name) is expected

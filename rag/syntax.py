@@ -504,10 +504,11 @@ def opposes_a_word(claim: str, source_text: str,
 def describes_name(text: str, name: str) -> bool:
     """Whether `text` says what the one named `name` is, beside the name:
     an apposition ("Andrei Frolov, a military analyst, said ...", "the head
-    of the directorate, Ismail Demir"), a title before it ("US Defense
-    Secretary Mark Esper"), or a common noun it names ("Russia's Vedomosti
-    newspaper"). What "Who is Mark Esper?" asks; the parser's reading.
-    False without the parser (warned once)."""
+    of the directorate, Ismail Demir") or a title before it ("US Defense
+    Secretary Mark Esper"). What "Who is Mark Esper?" asks; the parser's
+    reading. A name before a common noun is not read so: "the Putin
+    government" says what the noun is, not who Putin is. False without the
+    parser (warned once)."""
     words = {fold(word) for word in name.split()}
     last = fold(name.split()[-1])
     try:
@@ -522,8 +523,5 @@ def describes_name(text: str, name: str) -> bool:
             return True
         if any(child.dep_ == "compound" and child.pos_ in ("NOUN", "PROPN")
                and fold(child.text) not in words for child in token.children):
-            return True
-        if token.dep_ == "compound" and token.head.pos_ == "NOUN" and \
-                token.head.text == token.head.text.lower():
             return True
     return False

@@ -155,7 +155,8 @@ def test_the_checker_marks_an_invented_ranking(embedder):
     ("Harbour master Ayse Kaya closed the quay on Monday.", "Ayse Kaya", True),
     ("Ayse Kaya, the harbour master, closed the quay on Monday.", "Ayse Kaya", True),
     ("The quay was closed by the harbour master, Ayse Kaya, on Monday.", "Ayse Kaya", True),
-    ("The town's Gazette newspaper printed the notice.", "Gazette", True),
+    # A name before a common noun: the noun is what it describes.
+    ("The Kaya government closed the quay.", "Ayse Kaya", False),
     # Named, but not said what she is.
     ("Kaya closed the quay on Monday.", "Ayse Kaya", False),
     ("Ayse Kaya closed the quay on Monday.", "Ayse Kaya", False),

@@ -97,8 +97,9 @@ def plain_question(question: str) -> str:
 # run of capitalized words (with "of", "de", "van" and the like inside it);
 # "Who is India's Defense Minister?" asks for a person by a role, and
 # "Who is the head of Rostec?" opens with "the".
+NAME_JOINERS = "of|de|del|da|van|von|der|al|bin|ibn|le|la"
 IDENTITY = re.compile(r"^\s*(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w.-]*"
-                      r"(?:\s+(?:(?:of|de|del|da|van|von|der|al|bin|ibn|le|la)\s+)?[A-Z][\w.-]*){0,4})"
+                      rf"(?:\s+(?:(?:{NAME_JOINERS})\s+)?[A-Z][\w.-]*){{0,4}})"
                       r"\s*\?*\s*$")
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from rag.claims import ClaimChecker
 
 from .dataset import EVALS_DIR, load_dataset
-from .metrics import wilson_interval
+from .metrics import interval_text, wilson_interval
 from .runner import prepare
 
 CLAIMS_DATASET = EVALS_DIR / "datasets" / "claims.jsonl"
@@ -130,12 +130,6 @@ def claim_metrics(results: list[ClaimResult]) -> dict:
     }
 
 
-def _interval(share: float, count: int) -> str:
-    """`metrics.wilson_interval` of a share of claims, as the table shows it."""
-    low, high = wilson_interval(share, count)
-    return f"{low:.2f}-{high:.2f}"
-
-
 def report(metrics: dict, results: list[ClaimResult], name: str = "claims",
            kind: str = "held out: nothing is fitted on them", held_out: bool = True) -> str:
     """The metrics as markdown, with the misjudged claims written out for an
@@ -144,15 +138,16 @@ def report(metrics: dict, results: list[ClaimResult], name: str = "claims",
     claims by accident (their texts are in the report file, for whoever
     decides to read them)."""
     later = metrics["written_after_the_rules"]
+    supported, caught = metrics["faithful_supported"], metrics["corrupted_caught"]
     lines = [f"## {name}: {metrics['claims']} claims ({kind})",
              "", "| metric | value | 95% interval | target |", "| --- | ---: | :---: | ---: |",
              f"| faithful claims supported ({metrics['faithful']}) | "
-             f"{metrics['faithful_supported']:.3f} | "
-             f"{_interval(metrics['faithful_supported'], metrics['faithful'])} | "
+             f"{supported:.3f} | "
+             f"{interval_text(wilson_interval(supported, metrics['faithful']))} | "
              f"≥ {TARGETS['faithful_supported']} |",
              f"| corrupted claims caught ({metrics['corrupted']}) | "
-             f"{metrics['corrupted_caught']:.3f} | "
-             f"{_interval(metrics['corrupted_caught'], metrics['corrupted'])} | "
+             f"{caught:.3f} | "
+             f"{interval_text(wilson_interval(caught, metrics['corrupted']))} | "
              f"≥ {TARGETS['corrupted_caught']} |"]
     if later["claims"]:
         lines += [f"| of them written after the checker's rules: faithful supported "

@@ -112,6 +112,11 @@ def wilson_interval(share: float, count: int, z: float = INTERVAL_Z) -> tuple[fl
     return max(0.0, float(centre - spread)), min(1.0, float(centre + spread))
 
 
+def interval_text(interval: tuple[float, float]) -> str:
+    """An interval as the report tables write it: "0.68-0.87"."""
+    return f"{interval[0]:.2f}-{interval[1]:.2f}"
+
+
 def share_interval(metrics: dict, name: str) -> tuple[float, float] | None:
     """The interval of one of the SHARE_OF shares in a run's metrics, or None
     for a metric that is no plain share of questions (an index time, a mean

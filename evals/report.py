@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .metrics import RECALL_DEPTHS, share_interval
+from .metrics import RECALL_DEPTHS, interval_text, share_interval
 from .runner import RunResult
 
 # (metric, label, higher is better)
@@ -65,7 +65,7 @@ def summary_table(metrics: dict, thresholds: dict | None = None) -> str:
             limit = thresholds.get(name)
             interval = share_interval(metrics, name)
             rows.append(f"| {label} | {_format(metrics[name])} | "
-                        f"{'' if interval is None else '%.2f-%.2f' % interval} | "
+                        f"{'' if interval is None else interval_text(interval)} | "
                         f"{'' if limit is None else _format(limit)} |")
     return "\n".join(rows)
 

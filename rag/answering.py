@@ -35,7 +35,7 @@ from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, asked_name, pair_feat
     question_class, sentence_shapes
 from .citing import Citing
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
-from .keyword import fold, question_weights as keyword_question_weights, raw_tokens, tokenize
+from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
 from .layout import Layout, spanning, unmarked
 from .pool import SentencePool, reranker_reads, scope_tokens
 from .question_checks import contradicts
@@ -209,8 +209,7 @@ class ExtractiveAnswerer:
         beside it what the named one is ("US Defense Secretary Mark Esper" for
         "Who is Mark Esper?"; `syntax.describes_name`)."""
         term = self.layout.described_term(sentence_id)
-        if term is None and named is not None and \
-                fold(named.split()[-1]) in fold(text) and describes_name(text, named):
+        if term is None and named is not None and describes_name(text, named):
             return named
         return term
 

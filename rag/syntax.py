@@ -511,6 +511,8 @@ def describes_name(text: str, name: str) -> bool:
     parser (warned once)."""
     words = {fold(word) for word in name.split()}
     last = fold(name.split()[-1])
+    if last not in fold(text):
+        return False  # most sentences do not name it: no parse
     try:
         parsed = _parsed(text)
     except ParserUnavailable as error:

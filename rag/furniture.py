@@ -33,9 +33,29 @@ RUNNING_PAGES = 3
 EDGE_LINES = 2
 
 
+# Scripts written together: Japanese mixes Chinese characters with its two
+# kana, Korean may hold Chinese characters among its Hangul. Each is one
+# script here, or every Japanese sentence would read as verse in another.
+SCRIPT_FAMILY = {"HIRAGANA": "CJK", "KATAKANA": "CJK", "KATAKANA-HIRAGANA": "CJK",
+                 "HANGUL": "CJK", "HALFWIDTH": "CJK"}
+# Scripts written without spaces between words: a run of their letters is
+# a phrase or a sentence, not one word. Two letters are counted as a word
+# (Chinese words are one to three characters, most often two).
+UNSPACED = frozenset({"CJK", "THAI", "LAO", "KHMER", "MYANMAR"})
+LETTERS_PER_UNSPACED_WORD = 2
+
+
 def _script(char: str) -> str:
     name = unicodedata.name(char, "")
-    return name.split(" ", 1)[0] if name else "UNKNOWN"
+    script = name.split(" ", 1)[0] if name else "UNKNOWN"
+    return SCRIPT_FAMILY.get(script, script)
+
+
+def _word_count(words: list[str]) -> int:
+    """How many words `words` (WORD's matches) hold, a run of letters of a
+    script written without spaces counted by its length."""
+    return sum(max(1, len(word) // LETTERS_PER_UNSPACED_WORD)
+               if _script(word[0]) in UNSPACED else 1 for word in words)
 
 
 def dominant_script(text: str) -> str:
@@ -60,7 +80,7 @@ def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = Fals
     if CODE_FENCE.fullmatch(text):
         return True
     words = WORD.findall(URL_OR_EMAIL.sub(" ", text))
-    if len(words) < 2 and not (_is_table_row(text)
+    if _word_count(words) < 2 and not (_is_table_row(text)
                                or (in_columns and any(char.isalnum() for char in text))):
         return True
     if CONTENTS_ENTRY.fullmatch(text):
@@ -69,7 +89,7 @@ def is_furniture(text: str, script: str, repeated: bool, in_columns: bool = Fals
     foreign = sum(1 for char in letters if _script(char) != script)
     if foreign > 0.2 * len(letters):
         return True
-    if URL_OR_EMAIL.search(text) and len(words) < 6:
+    if URL_OR_EMAIL.search(text) and _word_count(words) < 6:
         return True
     return repeated
 

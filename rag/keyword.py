@@ -16,10 +16,22 @@ from pathlib import Path
 
 import numpy as np
 
-TOKEN = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*")
+# A word of the Latin alphabet (accents folded away first) or digits, or a
+# run of letters of another script (Cyrillic, Greek, Arabic, Chinese ...),
+# which the first alternative alone dropped without a trace.
+TOKEN = re.compile(r"[a-z0-9]+(?:[-.'][a-z0-9]+)*|[^\W\d_\x00-\u024f\u1e00-\u1eff]+")
+# Scripts written without spaces between words (Chinese, Japanese kana,
+# Thai ...) and Korean, whose words take their endings joined on: a run of
+# their letters is read as its overlapping pairs of letters, so "长城" is
+# found in "长城是世界上最长的城墙" and "서울" in "서울은".
+PAIRED_LETTERS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1100-\u11ff"
+                            r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+                            r"\uf900-\ufaff]")
+HANGUL_LETTERS = re.compile(r"[\u1100-\u11ff]")
 # How text is cut into keyword tokens; an index records it, and one built by
-# another version is built afresh (2: command-line options are tokens).
-KEYWORD_TOKENS_VERSION = 2
+# another version is built afresh (2: command-line options are tokens; 3:
+# letters of other scripts than Latin are tokens).
+KEYWORD_TOKENS_VERSION = 3
 # A command-line option as references write it ("-a", "-R", "-lt"), a
 # dash and a letter or two standing alone: a word of its own, in its case
 # ("-r" and "-R" are different options of most tools), where the letter alone
@@ -27,7 +39,8 @@ KEYWORD_TOKENS_VERSION = 2
 OPTION_FLAG = re.compile(r"(?<![\w\-\u2010\u2011])[-\u2010\u2011]"
                          r"([A-Za-z][A-Za-z0-9]{0,2})(?![\w\-\u2010\u2011])")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": " ",
-                        "ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d"})
+                        "ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "æ": "ae",
+                        "œ": "oe", "þ": "th", "ð": "d"})
 
 
 @lru_cache(maxsize=1)
@@ -47,8 +60,11 @@ def stopwords() -> frozenset[str]:
 def fold(text: str) -> str:
     """Lower case without accents, with typographic quotes and dashes plain,
     so "Erdoğan" matches "Erdogan" and "Turkey’s" matches "Turkey's"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(QUOTES).lower())
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(QUOTES))
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    # Korean's syllables decompose into their letters, which are no marks:
+    # put back together, "서울" is still "서울".
+    return unicodedata.normalize("NFC", plain) if HANGUL_LETTERS.search(plain) else plain
 
 
 def raw_tokens(text: str) -> list[str]:
@@ -60,6 +76,9 @@ def raw_tokens(text: str) -> list[str]:
     for token in TOKEN.findall(folded):
         token = re.sub(r"'s?$", "", token)
         if not token:
+            continue
+        if len(token) > 2 and PAIRED_LETTERS.match(token):
+            tokens.extend(token[start:start + 2] for start in range(len(token) - 1))
             continue
         tokens.append(token)
         if "-" in token:

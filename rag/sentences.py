@@ -24,8 +24,11 @@ from .keyword import zipf
 from .lines import LineTable
 from .types import Sentence
 
-TERMINAL = ".!?…"
-CLOSERS = "\"'”’»)]"
+# Chinese and Japanese end a sentence with a wide stop ("。", "！", "？")
+# and write no space after it; it is a stop wherever it stands.
+WIDE_STOPS = "。！？"
+TERMINAL = ".!?…" + WIDE_STOPS
+CLOSERS = "\"'”’»)]」』）】"
 OPENERS = "\"'“‘«([¿¡"
 DASHES = "—–"
 # An item of a list, by how its line opens: a bullet, a number ("4.",
@@ -75,8 +78,10 @@ MAX_SENTENCE_CHARS = 1000
 # 20: a Markdown title's number ("## 2.") stays with its title; 21: a
 # numbered line that ends with a full stop is no listed title; 22: a
 # quotation's ">" marks are no part of its sentences; 23: in extracted
-# text, a word broken over two lines by a hyphen is one word again.
-SPLITTER_VERSION = 23
+# text, a word broken over two lines by a hyphen is one word again; 24: a
+# wide stop ("。") ends a sentence, space or not, and so does a stop before
+# a letter of a script without capitals.
+SPLITTER_VERSION = 24
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -351,7 +356,16 @@ def _joiner(previous: str, following: str, width: int) -> str:
 # tried from every stop of a run ("....." 100,000 long), the search took
 # time in the square of the run's length.
 BOUNDARY = re.compile(r"(?<![" + re.escape(TERMINAL) + r"])[" + re.escape(TERMINAL) + r"]++["
-                      + re.escape(CLOSERS) + r"]*+(\s+)")
+                      + re.escape(CLOSERS) + r"]*+(\s*)")
+
+
+def starts_afresh(char: str) -> bool:
+    """Whether a sentence or line may open with `char`: a capital, a digit,
+    an opening quote or bracket, or a letter of a script without capitals
+    (Chinese, Japanese, Korean, Arabic, Hebrew, Thai, Devanagari ...), where
+    a stop and a space are all that part two sentences."""
+    return char.isupper() or char.isdigit() or char in OPENERS or (
+        char.isalpha() and not char.islower())
 
 
 def _is_abbreviation(flow: str, period_at: int) -> bool:
@@ -391,6 +405,10 @@ def _split_points(flow: str) -> list[int]:
         if "\n" in match.group(1):
             points.append(gap_end)
             continue
+        if not match.group(1):  # no space after the stop: only a wide stop ends there
+            if any(stop in match.group() for stop in WIDE_STOPS):
+                points.append(gap_end)
+            continue
         terminal_at = match.start()
         # A title's number ("## 2. Preparing your program", as HTML's
         # numbered headings are extracted) is part of the title, which is a
@@ -403,7 +421,7 @@ def _split_points(flow: str) -> list[int]:
         if _line_opens_as(flow, terminal_at, ITEM_MARK_ONLY, ITEM_MARK_CHARS):
             points.append(gap_end)
             continue
-        if not (following.isupper() or following.isdigit() or following in OPENERS):
+        if not (starts_afresh(following) or any(stop in match.group() for stop in WIDE_STOPS)):
             continue
         if flow[terminal_at] == "." and _is_abbreviation(flow, terminal_at):
             continue

@@ -161,21 +161,22 @@ def _score_candidates(sets: list[QuestionSet], calibration: Calibration) -> list
         answerer = ExtractiveAnswerer(assistant.data(), calibration)
         for item, vector in zip(question_set.items, question_set.vectors):
             ranking = retriever.rank(item.question, vector)
-            candidates = answerer.candidates(item.question, vector, ranking, POOL_CHUNKS)
+            question = answerer.as_written(item.question, ranking, POOL_CHUNKS)  # as `ask` reads it
+            candidates = answerer.candidates(question, vector, ranking, POOL_CHUNKS)
             if not candidates:
                 continue
             group = ("off_topic" if question_set.off_topic
                      else "adversarial" if item.unanswerable
                      else "typed" if question_set.typed else "answerable")
             sentence_ids = [candidate.sentence_id for candidate in candidates]
-            scored.append(Scored(group, question_set.name, item.question,
+            scored.append(Scored(group, question_set.name, question,
                                  np.array([candidate.features for candidate in candidates]),
                                  np.array([not question_set.off_topic
                                            and _is_answer(item, candidate.sentence)
                                            for candidate in candidates]),
                                  answerer, [candidate.sentence for candidate in candidates],
                                  sentence_ids, reranker_question=answerer.reranker_question(
-                                     item.question, sentence_ids)))
+                                     question, sentence_ids)))
     return scored
 
 

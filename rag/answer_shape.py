@@ -109,6 +109,40 @@ def asked_name(question: str) -> str | None:
     return match.group("name") if match else None
 
 
+# The same question typed in one case throughout ("who is mark esper",
+# "WHO IS ERDOGAN"): whether it asks about a name, only the documents tell.
+IDENTITY_ONE_CASE = re.compile(r"^\s*who\s+(?:is|was)\s+(?P<name>[^\W\d_][\w.'-]*"
+                               r"(?:\s+[^\W\d_][\w.'-]*){0,4})\s*\?*\s*$", re.IGNORECASE)
+OPENS_SENTENCE = re.compile(r"(?:^|[.!?:;\"“‘(\[]\s*)$")
+
+
+def name_as_written(question: str, texts) -> str:
+    """An identity question typed in one case, with its name as `texts` (the
+    retrieved sentences) write it: "who is erdogan" asks "who is Erdogan"
+    when they write "Erdogan" inside a sentence, so it is read as "Who is
+    Erdogan?" is (`asked_name`). A name they never write capitalized past a
+    sentence's start ("who is responsible") is no name; the question is
+    returned as it is."""
+    match = IDENTITY_ONE_CASE.match(question)
+    if not match:
+        return question
+    name = match.group("name")
+    if not (name.islower() or name.isupper()):
+        return question
+    words = name.split()
+    pattern = re.compile(r"(?<![\w-])" + r"\s+".join(re.escape(word) for word in words)
+                         + r"(?![\w-])", re.IGNORECASE)
+    for text in texts:
+        for found in pattern.finditer(text):
+            written = found.group()
+            capitalized = all(word[:1].isupper() for word in written.split()
+                              if word.lower() not in NAME_JOINERS.split("|"))
+            if capitalized and not OPENS_SENTENCE.search(text[:found.start()]):
+                return question[:match.start("name")] + " ".join(written.split()) \
+                    + question[match.end("name"):]
+    return question
+
+
 def question_class(question: str) -> str:
     """The class of answer a question asks for, from its first wh-word; "Who
     is X?" of a name X asks what X is, as "What is X?" does."""

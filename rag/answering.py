@@ -31,8 +31,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .answer_shape import PAIR_FEATURES, QUESTION_CLASSES, asked_name, pair_features, \
-    question_class, sentence_shapes
+from .answer_shape import IDENTITY_ONE_CASE, PAIR_FEATURES, QUESTION_CLASSES, asked_name, \
+    name_as_written, pair_features, question_class, sentence_shapes
 from .citing import Citing
 from .claim_terms import missing_numbers, replaces_a_named_number, replaces_a_number
 from .keyword import question_weights as keyword_question_weights, raw_tokens, tokenize
@@ -212,6 +212,16 @@ class ExtractiveAnswerer:
         if term is None and named is not None and describes_name(text, named):
             return named
         return term
+
+    def as_written(self, question: str, ranking: Ranking, pool: int) -> str:
+        """The question, with a name it types in one case as the sentences of
+        the top `pool` chunks write it ("who is erdogan" -> "who is Erdogan";
+        `answer_shape.name_as_written`)."""
+        if not IDENTITY_ONE_CASE.match(question):
+            return question
+        sentence_ids = self.pool.retrieved(ranking, pool)
+        return name_as_written(question, (self.data.sentence(sentence_id).text
+                                          for sentence_id in sentence_ids))
 
     def candidates(self, question: str, query_vector: np.ndarray, ranking: Ranking,
                    pool: int, asked: TokenVectors | None = None) -> list[Candidate]:

@@ -16,7 +16,7 @@ from pathlib import Path
 from .answer_shape import plain_question
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
-from .encodable import encodable
+from .encodable import encodable, plain_forms
 from .indexer import IndexReport, Notify, build_index, reading_note
 from .retrieval import HybridRetriever
 from .settings import Settings
@@ -39,10 +39,11 @@ class SourceChanged(ValueError):
 
 
 def clean_question(question: str, max_chars: int, notify: Notify | None = None) -> str:
-    """Strip control characters and cut overlong questions, saying so."""
+    """Strip control characters, read fullwidth letters as ASCII and drop
+    invisible ones (`plain_forms`), and cut overlong questions, saying so."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    cleaned = " ".join(CONTROL.sub(" ", encodable(question)).split())
+    cleaned = " ".join(CONTROL.sub(" ", plain_forms(encodable(question))).split())
     if not cleaned:
         raise QuestionError("the question is empty")
     if len(cleaned) > max_chars:
@@ -202,6 +203,7 @@ class Assistant:
         snapshot = self.snapshot()
         question = self._spelled(snapshot, question)
         query_vector, ranking, asked = self._rank(snapshot, question)
+        question = snapshot.answerer.as_written(question, ranking, self.settings.answer_pool)
         return snapshot.answerer.candidates(question, query_vector, ranking,
                                             self.settings.answer_pool, asked)
 
@@ -216,6 +218,8 @@ class Assistant:
         read_as = question if question != asked else None
         question = plain_question(question)
         query_vector, ranking, asked_tokens = self._rank(snapshot, question)
+        # Retrieval reads every case alike; the answerer reads names by their capitals.
+        question = snapshot.answerer.as_written(question, ranking, self.settings.answer_pool)
         candidates = snapshot.answerer.candidates(question, query_vector, ranking,
                                                   self.settings.answer_pool, asked_tokens)
         decision = snapshot.answerer.decide(question, candidates)

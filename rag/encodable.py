@@ -14,6 +14,18 @@ from __future__ import annotations
 import re
 
 SURROGATE = re.compile("[\ud800-\udfff]")
+# Characters that shape text without being read: zero-width spaces and
+# joiners, the soft hyphen (web pages break "infor\xadmation" with it), the
+# byte-order mark, marks of writing direction. Inside a word they hide in
+# it and cut it in two for the keyword search.
+INVISIBLE = dict.fromkeys([0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF,
+                           *range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+# Fullwidth forms of ASCII ("Ｗｈｏ ｉｓ", as East Asian keyboards type Latin
+# letters) and the ideographic space: the model reads each as an unknown
+# piece ("Ｗｈｏ ｉｓ Ｅｒｄｏｇａｎ？" had confidence 0.01 where "Who is
+# Erdogan?" has 0.48).
+PLAIN_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+PLAIN_FORMS = INVISIBLE | PLAIN_WIDTH
 
 
 def encodable(text: str) -> str:
@@ -37,3 +49,9 @@ def printable(text: str) -> str:
         return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
     except UnicodeEncodeError:
         return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def plain_forms(text: str) -> str:
+    """`text` as it reads: fullwidth letters, digits and signs as ASCII, and
+    without invisible format characters (`INVISIBLE`)."""
+    return text.translate(PLAIN_FORMS)

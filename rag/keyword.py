@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .encodable import INVISIBLE
+
 # A word of the Latin alphabet (accents folded away first) or digits, or a
 # run of letters of another script (Cyrillic, Greek, Arabic, Chinese ...),
 # which the first alternative alone dropped without a trace.
@@ -30,8 +32,9 @@ PAIRED_LETTERS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u1100-\u1
 HANGUL_LETTERS = re.compile(r"[\u1100-\u11ff]")
 # How text is cut into keyword tokens; an index records it, and one built by
 # another version is built afresh (2: command-line options are tokens; 3:
-# letters of other scripts than Latin are tokens).
-KEYWORD_TOKENS_VERSION = 3
+# letters of other scripts than Latin are tokens; 4: invisible format
+# characters inside a word no longer cut it in two).
+KEYWORD_TOKENS_VERSION = 4
 # A command-line option as references write it ("-a", "-R", "-lt"), a
 # dash and a letter or two standing alone: a word of its own, in its case
 # ("-r" and "-R" are different options of most tools), where the letter alone
@@ -40,7 +43,7 @@ OPTION_FLAG = re.compile(r"(?<![\w\-\u2010\u2011])[-\u2010\u2011]"
                          r"([A-Za-z][A-Za-z0-9]{0,2})(?![\w\-\u2010\u2011])")
 QUOTES = str.maketrans({"’": "'", "‘": "'", "‐": "-", "‑": "-", "–": "-", "—": " ",
                         "ı": "i", "ø": "o", "ß": "ss", "ł": "l", "đ": "d", "æ": "ae",
-                        "œ": "oe", "þ": "th", "ð": "d"})
+                        "œ": "oe", "þ": "th", "ð": "d"}) | INVISIBLE
 
 
 @lru_cache(maxsize=1)

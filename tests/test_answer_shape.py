@@ -3,8 +3,8 @@ answer model learns."""
 
 import pytest
 
-from rag.answer_shape import PAIR_FEATURES, asked_name, pair_features, plain_question, \
-    question_class, sentence_shapes
+from rag.answer_shape import PAIR_FEATURES, asked_name, name_as_written, pair_features, \
+    plain_question, question_class, sentence_shapes
 from rag.keyword import question_weights, raw_tokens
 
 
@@ -46,6 +46,26 @@ def test_question_class_comes_from_the_wh_word(question, kind):
 def test_a_question_asking_who_a_named_one_is_asks_what_it_is(question, name):
     assert asked_name(question) == name
     assert question_class(question) == ("what" if name else "who")
+
+
+WRITTEN = ["Talks were led by US Defense Secretary Mark Esper on Monday.",
+           "Responsible for the deal was the ministry.",
+           "Officials of NATO met the Pope in Rome."]
+
+
+@pytest.mark.parametrize("question, read", [
+    ("who is mark esper", "who is Mark Esper"),
+    ("WHO IS MARK ESPER?", "WHO IS Mark Esper?"),
+    ("who is nato", "who is NATO"),
+    # Capitalized only where a sentence opens: no name.
+    ("who is responsible", "who is responsible"),
+    # Not written inside the texts, or typed with capitals already.
+    ("who is the pope", "who is the pope"),
+    ("who is angela merkel", "who is angela merkel"),
+    ("Who is mark Esper?", "Who is mark Esper?"),
+])
+def test_a_name_typed_in_one_case_is_read_as_the_texts_write_it(question, read):
+    assert name_as_written(question, WRITTEN) == read
 
 
 def test_shapes_count_only_what_the_question_does_not_say():

@@ -91,6 +91,11 @@ def test_questions_are_cleaned_or_refused(assistant):
     assert "Murted" in noisy.text
     huge = assistant.ask("Murted airbase delivery " * 5000)  # about 120 KB
     assert huge.question and len(huge.question) <= assistant.settings.max_question_chars
+    # A zero-width space or a soft hyphen inside a word, fullwidth letters.
+    hidden = assistant.ask("Where was the sec\u200bond batch of S-400 air de\u00adfence "
+                           "systems delivered？")
+    assert hidden.question == "Where was the second batch of S-400 air defence systems delivered?"
+    assert "Murted" in hidden.text
 
 
 def _on_disk(sample_corpus, citation) -> str:
@@ -1964,6 +1969,11 @@ def test_a_best_sentence_that_carries_on_from_the_runner_up_reads_back_to_it(tmp
     # who the one asked about is, among the lines that only name him.
     ("Who is Mark Esper?", "002_b19f080dd75360e9.txt", 11),
     ("Who is Mevlut Cavusoglu?", "003_7a2e542821ed9fae.txt", 13),
+    # Typed in lower case: the articles write the name with capitals.
+    ("who is mark esper", "002_b19f080dd75360e9.txt", 11),
+    ("who is cavusoglu", "003_7a2e542821ed9fae.txt", 13),
+    # In fullwidth letters, as an East Asian keyboard types them.
+    ("Ｗｈｏ ｉｓ Ｍａｒｋ Ｅｓｐｅｒ？", "002_b19f080dd75360e9.txt", 11),
 ])
 def test_who_a_named_one_is_is_answered_by_the_line_that_says_it(assistant, question, file,
                                                                   line):

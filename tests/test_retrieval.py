@@ -58,6 +58,8 @@ def test_tokenizer_keeps_names_whole_and_folds_accents():
     assert tokenize("Erdoğan’s") == tokenize("Erdogan's") == ["erdogan"]
     assert "1000" in tokenize("1,000 troops")
     assert tokenize("the and of") == []
+    # Invisible in the text, a soft hyphen or a zero-width space cut the word.
+    assert tokenize("infor\u00admation Erdo\u200bgan") == tokenize("information Erdogan")
 
 
 def test_a_command_line_option_is_a_token_in_its_case():

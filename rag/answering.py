@@ -494,7 +494,9 @@ class ExtractiveAnswerer:
             # list comes with it, a quotation with its speaker.
             shown = relevance >= self.related_threshold or (
                 confidence >= self.threshold and relevance >= DOUBTED_ANSWER_RELEVANCE)
-            related = self._read_on(_distinct(ranked)[:MAX_RELATED]) if shown else []
+            # Two more read, as one may read back over another (`_read_on`).
+            related = self._read_on(_distinct(ranked)[:MAX_RELATED + 2])[:MAX_RELATED] \
+                if shown else []
             return Decision([], related, confidence, relevance)
         best = ranked[0]
         chosen = [best]
@@ -595,7 +597,9 @@ class ExtractiveAnswerer:
         with the reason after them for a "why" question, and the best read
         back to `read_back_to`, the sentence it carries on from); a
         runner-up that the best reads on to, or back to (its heading), is
-        shown once, inside it."""
+        shown once, inside it; and one that reads back over an earlier
+        citation (a quote back to its speaker, the sentence before) takes
+        that citation's place, so no lines are shown twice."""
         result, shown = [], set()
         for position, candidate in enumerate(chosen):
             if candidate.sentence_id in shown:
@@ -606,7 +610,15 @@ class ExtractiveAnswerer:
             if any(_within(own, earlier.sentence) for earlier in result):
                 continue
             shown.update(rest_ids)
-            result.append(replace(candidate, sentence=sentence))
+            cited = replace(candidate, sentence=sentence)
+            covered = [index for index, earlier in enumerate(result)
+                       if _within(earlier.sentence, sentence)]
+            if covered:
+                result[covered[0]] = cited
+                result = [earlier for index, earlier in enumerate(result)
+                          if index not in covered[1:]]
+            else:
+                result.append(cited)
         return result
 
 

@@ -1,6 +1,7 @@
 """Extractive answers: the right sentence, cited by its own lines; "not
 found" when the documents are silent."""
 
+import itertools
 import re
 from dataclasses import replace
 from pathlib import Path
@@ -122,13 +123,20 @@ def test_on_topic_question_without_an_answer_gets_related_lines(assistant, sampl
 
 def test_related_lines_never_cite_the_same_lines_twice(assistant):
     """Two sentences on one line are one citation: related reading lists
-    each span of lines once (it once showed 003:11-11 twice)."""
+    each span of lines once (it once showed 003:11-11 twice), and a quote
+    read back to its speaker's sentence takes that sentence's place (it
+    once showed 003:13-13 and then 003:13-14)."""
     for question in ("How much did Turkey pay for the S-400?", "What is the S-400?",
-                     "What did Putin and Erdogan discuss?"):
+                     "What did Putin and Erdogan discuss?", "hurriyet cavusoglu quote"):
         answer = assistant.ask(question)
         spans = [(citation.file, citation.page, citation.line_start, citation.line_end)
                  for citation in answer.related]
         assert len(spans) == len(set(spans)), question
+        # No citation is shown again inside a later one that reads back over it.
+        for earlier, later in itertools.combinations(spans, 2):
+            assert not (earlier[:2] == later[:2] and later[2] <= earlier[2] <= earlier[3]
+                        <= later[3]), (question, earlier, later)
+        assert len(spans) == 3, question
 
 
 def test_off_topic_questions_show_no_related_lines(assistant):

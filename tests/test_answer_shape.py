@@ -59,7 +59,8 @@ WRITTEN = ["Talks were led by US Defense Secretary Mark Esper on Monday.",
     ("who is nato", "who is NATO"),
     # Capitalized only where a sentence opens: no name.
     ("who is responsible", "who is responsible"),
-    # Not written inside the texts, or typed with capitals already.
+    # Not all capitals where the texts write it ("the Pope"), never written
+    # there, or typed with capitals already.
     ("who is the pope", "who is the pope"),
     ("who is angela merkel", "who is angela merkel"),
     ("Who is mark Esper?", "Who is mark Esper?"),

@@ -56,6 +56,13 @@ ITEM_MARK_CHARS = 12  # more than the longest mark, "(viii)." (flow lines have n
 # A sentence longer than this is cut at a space: embedding models read only
 # the start of long inputs, and a one-line 10 MB file must still be indexed.
 MAX_SENTENCE_CHARS = 1000
+# A run of this many characters without a space is no text to read: an
+# image pasted into a note as a data URI ("![photo](data:image/png;base64,
+# ..."), a key or a blob. Cut into sentences, a 2 MB one made 1,500 chunks
+# of noise and took a minute to embed; it makes no sentence. (A web
+# address or a hash is far shorter.)
+BLOB_CHARS = 500
+SPACE = re.compile(r"\s")
 # Recorded in each index: an index split by another version is embedded
 # afresh by `rag index` (its sentences, and so its citations, would differ).
 # 4: a table row is a sentence of its own; 5: a wrapped list item runs on;
@@ -80,8 +87,9 @@ MAX_SENTENCE_CHARS = 1000
 # quotation's ">" marks are no part of its sentences; 23: in extracted
 # text, a word broken over two lines by a hyphen is one word again; 24: a
 # wide stop ("。") ends a sentence, space or not, and so does a stop before
-# a letter of a script without capitals.
-SPLITTER_VERSION = 24
+# a letter of a script without capitals; 25: a run of BLOB_CHARS without
+# a space makes no sentence.
+SPLITTER_VERSION = 25
 # A function's signature on a line of its own, as pydoc and API references
 # write one over what it does ("copytree(src, dst, symlinks=False, ...)" over
 # "Recursively copy a directory tree ..."): it runs into no sentence, and
@@ -452,7 +460,8 @@ def _sentence_spans(flow: str) -> list[tuple[int, int]]:
         while end > begin and flow[end - 1].isspace():
             end -= 1
         if end > begin:
-            spans.extend(_cut_long(begin, end, flow))
+            spans.extend(span for span in _cut_long(begin, end, flow)
+                         if span[1] - span[0] < BLOB_CHARS or SPACE.search(flow, *span))
     return spans
 
 

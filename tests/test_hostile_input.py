@@ -1,6 +1,7 @@
 """Input that tries to break things: each case gets one clear message, the
 index stays consistent, and the rest of the work goes on."""
 
+import base64
 import json
 import os
 import time
@@ -37,6 +38,21 @@ def test_ten_megabyte_single_line_splits_quickly_into_bounded_sentences():
     assert seconds < 120  # generous: a shared CPU; typically a few seconds
 
 
+def test_an_image_pasted_into_a_note_as_a_data_uri_makes_no_sentences():
+    """Notes apps paste images as base64 ("![photo](data:image/png;base64,
+    ..."): a run without spaces that long is no text, and was embedded as
+    thousands of sentences of noise. The prose around it keeps its lines."""
+    blob = base64.b64encode(bytes(range(256)) * 1200).decode()  # about 400 KB
+    text = (f"# Trip notes\n\nWe visited the harbour museum on Monday.\n\n"
+            f"![photo](data:image/png;base64,{blob})\n\nThe ferry left at noon.\n")
+    sentences = split_sentences(text, "notes.md")
+    assert len(sentences) <= 5  # the title, two sentences, a short tail of the blob at most
+    lines = {sentence.text: (sentence.line_start, sentence.line_end) for sentence in sentences}
+    assert lines["We visited the harbour museum on Monday."] == (3, 3)
+    assert lines["The ferry left at noon."] == (7, 7)
+    assert sum(len(sentence.text) for sentence in sentences) < 1000
+
+
 def test_long_runs_of_stops_or_of_addresses_split_in_linear_time():
     """100,000 full stops in a row, or 200 KB of "a@a@...", once took a
     minute or more each (a pattern tried from every character of a run);
@@ -52,7 +68,8 @@ def test_long_runs_of_stops_or_of_addresses_split_in_linear_time():
         started = time.perf_counter()
         sentences = split_sentences(text, "runs.txt")
         assert time.perf_counter() - started < 10  # generous: a shared CPU; now well under 1 s
-        assert max(len(sentence.text) for sentence in sentences) <= 1000
+        # (Such a run without spaces is no text: none of it makes a sentence.)
+        assert all(len(sentence.text) <= 1000 for sentence in sentences)
 
 
 def test_file_that_vanishes_before_it_is_read(tmp_path):

@@ -98,6 +98,7 @@ def plain_question(question: str) -> str:
 # "Who is India's Defense Minister?" asks for a person by a role, and
 # "Who is the head of Rostec?" opens with "the".
 NAME_JOINERS = "of|de|del|da|van|von|der|al|bin|ibn|le|la"
+NAME_JOINER_WORDS = frozenset(NAME_JOINERS.split("|"))
 IDENTITY = re.compile(r"^\s*(?i:who)\s+(?i:is|was)\s+(?P<name>[A-Z][\w.-]*"
                       rf"(?:\s+(?:(?:{NAME_JOINERS})\s+)?[A-Z][\w.-]*){{0,4}})"
                       r"\s*\?*\s*$")
@@ -136,7 +137,7 @@ def name_as_written(question: str, texts) -> str:
         for found in pattern.finditer(text):
             written = found.group()
             capitalized = all(word[:1].isupper() for word in written.split()
-                              if word.lower() not in NAME_JOINERS.split("|"))
+                              if word.lower() not in NAME_JOINER_WORDS)
             if capitalized and not OPENS_SENTENCE.search(text[:found.start()]):
                 return question[:match.start("name")] + " ".join(written.split()) \
                     + question[match.end("name"):]

@@ -413,8 +413,9 @@ def _split_points(flow: str) -> list[int]:
         if "\n" in match.group(1):
             points.append(gap_end)
             continue
+        wide = any(stop in match.group() for stop in WIDE_STOPS)
         if not match.group(1):  # no space after the stop: only a wide stop ends there
-            if any(stop in match.group() for stop in WIDE_STOPS):
+            if wide:
                 points.append(gap_end)
             continue
         terminal_at = match.start()
@@ -429,7 +430,7 @@ def _split_points(flow: str) -> list[int]:
         if _line_opens_as(flow, terminal_at, ITEM_MARK_ONLY, ITEM_MARK_CHARS):
             points.append(gap_end)
             continue
-        if not (starts_afresh(following) or any(stop in match.group() for stop in WIDE_STOPS)):
+        if not (starts_afresh(following) or wide):
             continue
         if flow[terminal_at] == "." and _is_abbreviation(flow, terminal_at):
             continue

@@ -62,14 +62,15 @@ though although when whereas if since despite upon among after before as""".spli
 
 
 # A request around a wh-question ("Can you tell me who ...", "I'd like to
-# know when ...", "Please explain how ..."): words that ask, not what is
+# know when ...", "Explain how ..."): words that ask, not what is
 # asked. Read with the question, they weigh in its meaning and its words as
 # much as what it asks (asked of the sample articles so, the answer model's
 # confidence in "who is India's Defense Minister?" fell from 0.49 to 0.13).
 REQUEST = re.compile(
     r"(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
     r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:tell|show|explain\s+to)\s+me"
-    r"|(?:please\s+)?(?:tell|show|explain\s+to)\s+me|please\s+explain"
+    r"|(?:please\s+)?(?:tell|show|explain\s+to)\s+me"
+    r"|(?:please\s+)?(?:explain|describe|summari[sz]e)"
     r"|i(?:\s+(?:want|wish|need|would\s+like)|['’]d\s+like)\s+to\s+know"
     r"|i\s+(?:wonder|was\s+wondering)|do\s+you\s+know)\b[,:]?\s+"
     rf"(?=(?:{'|'.join(QUESTION_WORDS)})\b)", re.IGNORECASE)
@@ -78,18 +79,73 @@ TRAILING_COURTESY = re.compile(r"([?.!]?)[,\s]+(?:please|thanks(?: a lot)?|thank
                                re.IGNORECASE)
 
 
+# A question asked inside a request keeps a statement's order: "who Mevlut
+# Cavusoglu is", "what the S-400 is". Its copula, last, goes back after the
+# wh-word, so it reads as the question it is ("Who is Mevlut Cavusoglu?").
+# Only a subject that opens as a subject does (a capital, an article, a
+# possessive, a pronoun) is moved over: in "what year it was" the wh-word
+# asks with the noun after it.
+EMBEDDED_COPULA = re.compile(
+    r"^(?P<wh>(?i:who|what|where|when|why|how\s+(?:"
+    + "|".join(sorted(AMOUNT_AFTER_HOW)) + r")))\s+"
+    r"(?P<subject>(?:[A-Z]|(?i:the|a|an|this|that|these|those|his|her|its|their|our|my|your"
+    r"|it|he|she|they|we|you)\b)[^?.!]*?)\s+(?P<copula>(?i:is|are|was|were))\s*[?.!]*\s*$")
+
+
+# Words people open a spoken question with ("And who is ...", "Ok so what
+# is ...", "Hey, where ..."), before its wh-word or its verb.
+OPENERS = re.compile(
+    r"^(?:(?:and|so|ok|okay|hi|hello|hey|well|also|but|then|now|um|uh|oh)\b[,!]?\s+)+"
+    rf"(?=(?:{'|'.join(QUESTION_WORDS)}|is|are|was|were|do|does|did|can|could|has|have|will"
+    r"|would|should)\b)", re.IGNORECASE)
+# "Who's", "what's", "where're": the wh-word's verb, written out, so that
+# "Who's Mark Esper?" asks what "Who is Mark Esper?" asks; typed, the
+# apostrophe is often left out ("whats"). "'s" before "been" or "got" is "has";
+# "who's" before a common noun is typed for "whose" ("Who's death ...").
+WH_CONTRACTION = re.compile(r"^(?P<wh>who|what|where|when|how|why)(?P<verb>['’]?s|['’]re)\b"
+                            r"(?P<next>\s+\w+)?", re.IGNORECASE)
+
+
+def _written_out(match: re.Match) -> str:
+    following = match["next"] or ""
+    word = following.strip()
+    if (match["wh"].lower() == "who" and word and not word[:1].isupper()
+            and word.lower() not in {"the", "a", "an", "been", "got", "this", "that"}):
+        return match.group()  # "Who's death caused ...": typed for "whose"
+    if match["verb"].lower().endswith("re"):
+        verb = "are"
+    else:
+        verb = "has" if following.strip().lower() in {"been", "got"} else "is"
+    return f"{match['wh']} {verb}{following}"
+
+
 def plain_question(question: str) -> str:
     """The question without a request around it (REQUEST) or courtesy at
     its end: "Can you tell me who is India's Defense Minister, please?"
-    asks "Who is India's Defense Minister?", and "Who paid? Thanks!" "Who
-    paid?". A question with no wh-word after the request ("Can you tell me
-    about Idlib?") is left whole."""
-    match = REQUEST.match(question)
-    plain = question[match.end():] if match else question
+    asks "Who is India's Defense Minister?", "Please tell me who Mevlut
+    Cavusoglu is." asks "Who is Mevlut Cavusoglu?" (EMBEDDED_COPULA), and
+    "Who paid? Thanks!" "Who paid?". Spoken openers go ("And who's Mark
+    Esper?" asks "Who is Mark Esper?"; OPENERS, WH_CONTRACTION). A question
+    with no wh-word after the request ("Can you tell me about Idlib?") is
+    left whole."""
+    opened = OPENERS.match(question)
+    if opened and len(question[opened.end():].split()) < 2:
+        opened = None  # "So what?" is what it says
+    spoken = question[opened.end():] if opened else question
+    match = REQUEST.match(spoken)
+    plain = spoken[match.end():] if match else spoken
+    plain = WH_CONTRACTION.sub(_written_out, plain)
     plain = TRAILING_COURTESY.sub(lambda match: match.group(1) or "?", plain)
     if not plain.strip(" ?.!"):
         return question
-    return plain[:1].upper() + plain[1:] if match else plain
+    if not match:
+        return plain[:1].upper() + plain[1:] if opened else plain
+    embedded = EMBEDDED_COPULA.match(plain)
+    if embedded:
+        plain = f"{embedded['wh']} {embedded['copula']} {embedded['subject']}"
+    # What a request asks is a question, however it ended.
+    plain = plain.rstrip(" .!?") + "?"
+    return plain[:1].upper() + plain[1:]
 
 
 # "Who is Mark Esper?", "Who was Frank Shuman?": a question that asks what a

@@ -162,7 +162,23 @@ def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expe
     ("Hi, could you please tell me how much Turkey paid?", "How much Turkey paid?"),
     ("I’d like to know where the air show was held?", "Where the air show was held?"),
     ("Do you know who wrote it, please?", "Who wrote it?"),
-    ("Please explain how the deal works", "How the deal works"),
+    ("Please explain how the deal works", "How the deal works?"),
+    ("Describe what happened in Idlib.", "What happened in Idlib?"),
+    # A copula last in the asked clause goes back after its wh-word...
+    ("Can you tell me who Mevlut Cavusoglu is?", "Who is Mevlut Cavusoglu?"),
+    ("Tell me how much the deal was", "How much was the deal?"),
+    ("Do you know where he was?", "Where was he?"),
+    # ... but not over a noun the wh-word asks with.
+    ("Do you know what year it was?", "What year it was?"),
+    # Spoken openers and a wh-word's contracted verb.
+    ("And who is Mark Esper?", "Who is Mark Esper?"),
+    ("Ok so, what's the S-400", "What is the S-400"),
+    ("whats the price", "what is the price"),
+    ("Who's been paying?", "Who has been paying?"),
+    ("What're the risks?", "What are the risks?"),
+    ("So what?", "So what?"),
+    # "Who's" before a common noun is typed for "whose".
+    ("Who's death caused the protest?", "Who's death caused the protest?"),
     ("Where was the S-400 delivered? Thanks!", "Where was the S-400 delivered?"),
     ("How many thanks did he give?", "How many thanks did he give?"),
     # No wh-word after the request: what is asked is the whole of it.

@@ -42,6 +42,8 @@ class AskRequest(BaseModel):
 
     question: str
     k: int | None = None
+    # The question asked before this one, for a follow-up ("What did he say?").
+    previous: str | None = None
     # Default: llm when a server is set; any other word is refused (422), not
     # quietly answered in another mode.
     mode: AnswerMode | None = None
@@ -102,17 +104,20 @@ class IndexingJob:
                 f"{self.message}").strip()
 
 
-def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, result: dict):
+def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, result: dict,
+                   previous: str | None = None):
     """Yield the answer text as it grows; leave the Answer (or an error) in
     `result`. Written answers stream from the LLM; extractive ones are
-    revealed a few words at a time."""
+    revealed a few words at a time. `previous` is the chat's question
+    before, as it was read: a follow-up's pronouns are read with it."""
     import queue
 
     updates: queue.Queue = queue.Queue()
 
     def work():
         try:
-            result["answer"] = assistant.ask(question, k=k, mode=mode, on_text=updates.put)
+            result["answer"] = assistant.ask(question, k=k, mode=mode, on_text=updates.put,
+                                             previous=previous)
         except QuestionError as error:
             result["error"] = str(error)
         except Exception as error:  # a damaged index, a missing model: said in the chat
@@ -134,33 +139,36 @@ def _stream_answer(assistant: Assistant, question: str, k: int, mode: str, resul
 def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
     import gradio as gr
 
-    def respond(message: str, history: list, k: float, mode: str):
+    def respond(message: str, history: list, k: float, mode: str, last_asked: str | None):
         history = list(history or [])
+        # A cleared chat starts afresh: no question before to read pronouns by.
+        previous = last_asked if history else None
         question = (message or "").strip()
         if not question:
-            yield history, gr.skip(), gr.skip(), ""
+            yield history, gr.skip(), gr.skip(), "", gr.skip()
             return
         history.append({"role": "user", "content": html.escape(question)})
         if not job.done.wait(timeout=600) or job.error:
             history.append({"role": "assistant", "content": html.escape(job.status())})
-            yield history, gr.skip(), gr.skip(), ""
+            yield history, gr.skip(), gr.skip(), "", gr.skip()
             return
         history.append({"role": "assistant", "content": "…"})
         result: dict = {}
-        for partial in _stream_answer(assistant, question, int(k), mode, result):
+        for partial in _stream_answer(assistant, question, int(k), mode, result, previous):
             # Raw words as they come; citations are checked once the text is complete.
             history[-1] = {"role": "assistant", "content": draft_html(partial)}
-            yield history, gr.skip(), gr.skip(), ""
+            yield history, gr.skip(), gr.skip(), "", gr.skip()
         if "error" in result:
             history[-1] = {"role": "assistant", "content": html.escape(result["error"])}
-            yield history, gr.skip(), gr.skip(), ""
+            yield history, gr.skip(), gr.skip(), "", gr.skip()
             return
         answer = result["answer"]
         history[-1] = {"role": "assistant", "content": answer_html(answer)}
         # A "not found" keeps whatever source the reader was looking at.
         shown = answer.citations or answer.related
         view = source_view_html(assistant, shown[0]) if shown else gr.skip()
-        yield history, sources_html(answer, snippets(answer)), view, ""
+        yield (history, sources_html(answer, snippets(answer)), view, "",
+               answer.read_as or answer.question)
 
     def snippets(answer: Answer) -> dict[int, str]:
         # From the answer itself: the index may have changed since it was given.
@@ -180,7 +188,8 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
             received.append((getattr(file, "orig_name", None) or path.name, path))
         return "\n".join(f"- {line}" for line in receive_uploads(assistant, received, uploads))
 
-    def ask_api(question: str, k: float = 5, mode: str | None = None) -> dict:
+    def ask_api(question: str, k: float = 5, mode: str | None = None,
+                previous: str | None = None) -> dict:
         """The same contract and limits as POST /api/ask."""
         if not job.done.wait(timeout=600) or job.error:
             raise gr.Error(job.status())
@@ -189,7 +198,7 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
         if mode is not None and mode not in ANSWER_MODES:
             raise gr.Error("mode must be " + " or ".join(f'"{name}"' for name in ANSWER_MODES))
         try:
-            return assistant.ask(question, k=int(k), mode=mode).to_json()
+            return assistant.ask(question, k=int(k), mode=mode, previous=previous).to_json()
         except (QuestionError, IndexError_) as error:
             raise gr.Error(str(error)) from None
 
@@ -225,10 +234,12 @@ def build_blocks(assistant: Assistant, job: IndexingJob, uploads: UploadPolicy):
         cite_target = gr.Textbox(visible="hidden", elem_id="cite-target")
         cite_open = gr.Button("open citation", visible="hidden", elem_id="cite-open")
 
-        outputs = [chatbot, sources, source_view, question]
-        question.submit(respond, [question, chatbot, k, mode], outputs, api_visibility="private")
-        ask_button.click(respond, [question, chatbot, k, mode], outputs,
-                         api_visibility="private")
+        # The last question as it was read, for the next one's pronouns.
+        last_asked = gr.State(None)
+        outputs = [chatbot, sources, source_view, question, last_asked]
+        inputs = [question, chatbot, k, mode, last_asked]
+        question.submit(respond, inputs, outputs, api_visibility="private")
+        ask_button.click(respond, inputs, outputs, api_visibility="private")
         cite_open.click(open_citation, [cite_target], [source_view],
                         js="(value) => window.__ragCite ?? value", api_visibility="private")
         if uploads.enabled:
@@ -269,7 +280,8 @@ def build_app(settings: Settings | None = None, warm_up: bool = True,
         if body.k is not None and not 1 <= body.k <= 100:
             return JSONResponse({"error": "k must be between 1 and 100"}, status_code=400)
         try:
-            return assistant.ask(body.question, k=body.k, mode=body.mode).to_json()
+            return assistant.ask(body.question, k=body.k, mode=body.mode,
+                                 previous=body.previous).to_json()
         except QuestionError as error:
             return JSONResponse({"error": str(error)}, status_code=400)
         except IndexError_ as error:  # deleted or damaged under the server: say what to run

@@ -16,6 +16,7 @@ from pathlib import Path
 from .answer_shape import plain_question
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
+from .follow_up import read_with
 from .encodable import encodable, plain_forms
 from .indexer import IndexReport, Notify, build_index, reading_note
 from .retrieval import HybridRetriever
@@ -207,16 +208,34 @@ class Assistant:
         return snapshot.answerer.candidates(question, query_vector, ranking,
                                             self.settings.answer_pool, asked)
 
+    def _previous(self, previous: str | None) -> str | None:
+        """The question before, read as a question is; None when there is
+        none to read (empty, not text)."""
+        if previous is None:
+            return None
+        try:
+            return plain_question(clean_question(previous, self.settings.max_question_chars))
+        except QuestionError:
+            return None
+
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
-            on_text=None) -> Answer:
+            on_text=None, previous: str | None = None) -> Answer:
         """Answer `question`. `mode` is "extractive" or "llm" (default: "llm"
         when an LLM server is configured); with `on_text`, a written answer
-        streams its raw text there before it is checked."""
+        streams its raw text there before it is checked. `previous` is the
+        question asked before this one in a chat (as it was read: its
+        answer's `read_as` or `question`): a pronoun that points out of this
+        question is read as what that one asked about (`follow_up.read_with`),
+        and the answer's `read_as` says so."""
         asked = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
         question = self._spelled(snapshot, asked)
         read_as = question if question != asked else None
         question = plain_question(question)
+        followed = read_with(question, self._previous(previous))
+        if followed != question:
+            self.notify(f"note: read as '{followed}', a follow-up to the question before")
+            question = read_as = followed
         query_vector, ranking, asked_tokens = self._rank(snapshot, question)
         # Retrieval reads every case alike; the answerer reads names by their capitals.
         question = snapshot.answerer.as_written(question, ranking, self.settings.answer_pool)

@@ -125,7 +125,7 @@ def command_ask(args) -> int:
         return _ask_batch(assistant, args)
     if not args.question:
         raise UserError("give a question, e.g. rag ask \"What did Turkey buy?\", or --batch FILE")
-    answer = assistant.ask(" ".join(args.question), k=args.k)
+    answer = assistant.ask(" ".join(args.question), k=args.k, previous=args.previous)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
@@ -330,6 +330,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("-k", type=int, default=None, metavar="N",
                      help="how many retrieved chunks to report and read (default 5)")
     ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("--previous", metavar="QUESTION",
+                     help="the question asked before this one: a pronoun that stands for "
+                          "nothing in QUESTION (\"What did he say?\") is read as what that "
+                          "one asked about, and the question is shown as read")
     ask.add_argument("--batch", metavar="FILE",
                      help="questions one per line (or JSON lines with id and question; "
                           "'-' for stdin); writes one JSON object per line")

@@ -52,6 +52,17 @@ def test_ask_prints_answer_then_quoted_numbered_lines(sample_index, capsys):
     assert "  124 | 400 air defence systems had been delivered to Murted Airbase" in out
 
 
+def test_ask_reads_a_follow_up_with_the_question_before_and_says_so(sample_index, capsys):
+    assert main(["ask", "Where was it delivered?", "--previous",
+                 "When was the second batch of S-400 delivered?", "--json",
+                 "--index-dir", str(sample_index)]) == 0
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert record["read_as"] == "Where was the second batch of S-400 delivered?"
+    assert record["citations"][0]["line_start"] == 122
+    assert "note: read as 'Where was the second batch of S-400 delivered?'" in captured.err
+
+
 def test_a_file_edited_after_indexing_is_not_quoted_as_cited(sample_corpus, tmp_path, capsys):
     import shutil
 

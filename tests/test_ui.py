@@ -111,6 +111,16 @@ def test_json_endpoint_speaks_the_cli_contract(server):
     assert status == 422 and body["detail"][0]["loc"] == ["body", "mode"]
 
 
+def test_json_endpoint_reads_a_follow_up_with_the_question_before(server):
+    url, _ = server
+    status, body = post_json(f"{url}/api/ask", {
+        "question": "Where was it delivered?", "mode": "extractive",
+        "previous": "When was the second batch of S-400 delivered?"})
+    assert status == 200 and not body["abstained"]
+    assert body["read_as"] == "Where was the second batch of S-400 delivered?"
+    assert body["citations"][0]["line_start"] == 122
+
+
 def test_gradio_client_gets_answer_and_citations(server):
     from gradio_client import Client
 
@@ -196,6 +206,21 @@ def test_browser_asks_clicks_a_citation_and_sees_the_cited_lines(server):
         assert "Murted Airbase" in page.locator("#source-view .line.cited").last.inner_text()
         page.screenshot(path=str(OUTPUT_DIR / "ui-chat.png"), full_page=True)
     assert (OUTPUT_DIR / "ui-chat.png").stat().st_size > 10000
+
+
+def test_browser_chat_reads_a_follow_up_with_the_question_before(server):
+    """"What did he say about the F-35?" after "Who is Mark Esper?" is asked
+    about Esper, and the chat says how it was read."""
+    url, _ = server
+    with browser_page(url, "extractive", "Who is Mark Esper?") as page:
+        page.locator("#chat .cite-chip").first.wait_for(timeout=60000)
+        page.fill("#question textarea", "What did he say about the F-35?")
+        page.click("#ask")
+        read_as = page.locator("#chat .read-as")
+        read_as.wait_for(timeout=60000)
+        assert read_as.inner_text() == "Read as: “What did Mark Esper say about the F-35?”"
+        page.wait_for_function("document.querySelectorAll('#chat .cite-chip').length >= 2")
+        assert "Esper" in page.locator("#source-view .line.cited").first.inner_text()
 
 
 def test_browser_scrolls_the_cited_lines_into_view(server):

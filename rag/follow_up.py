@@ -1,0 +1,216 @@
+"""A follow-up question read with the question before it.
+
+In a chat people ask "Who is Mark Esper?" and then "What did he say about
+Turkey?". The second names nobody: retrieval finds lines about Turkey, and
+the answerer cannot tell whose words are asked for. So a pronoun that
+points out of its own question ("he", "it", "their": nothing before it in
+the question can be what it stands for) is read as what the question
+before asked about, and the question is asked so: "What did Mark Esper say
+about Turkey?". The answer shows the question as it was read, so a wrong
+reading is seen at once and can be asked again in full.
+
+What a pronoun stands for is chosen by the parser (`syntax.parsed_with_names`):
+the parts of the question before that can be pointed at (its subject
+first, then what "is" links it to, its object, the objects of its
+prepositions), filtered by the pronoun: "he", "she" and "his" need a
+person's name, and only one (of "Where did Putin and Erdogan meet?", "he"
+could be either, so nothing is read into it); "they" needs a plural or a
+pair; "it" and "its" need a thing, one. A "who" question that asks for a
+person by what they did ("Who wrote the report?") is answered by a name
+the question does not hold, so a "he" after it is left as it is. Without
+a fitting part, or without the parser, the question is asked as typed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .syntax import ParserUnavailable, parsed_with_names
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
+PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
+THING_PRONOUNS = frozenset({"it", "its"})
+POSSESSIVE_PRONOUNS = frozenset({"his", "her", "hers", "its", "their", "theirs"})
+# The parts of a question a later pronoun may point at, most likely first:
+# subjects carry on from sentence to sentence more often than objects do.
+PART_ORDER = {"nsubj": 0, "nsubjpass": 0, "attr": 1, "dobj": 2, "dative": 3, "pobj": 3}
+WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+# What a part stops at: a clause about it ("the deal that Turkey signed")
+# is no part of its name.
+CLAUSE_RELATIONS = frozenset({"relcl", "acl", "advcl", "punct", "cc"})
+# A pronoun that holds a clause's place ("Is it true that ...", "How long
+# did it take to ...") stands for nothing.
+HELD_CLAUSES = frozenset({"ccomp", "xcomp", "csubj"})
+EXTRAPOSING = frozenset({"be", "take", "seem", "appear", "cost", "matter", "happen"})
+PERSON_ENTITIES = frozenset({"PERSON"})
+# "Who said it?": what is said is a statement, not a thing the question
+# before named.
+SAYING = frozenset({"say", "tell", "state", "claim", "announce", "report", "mention",
+                    "confirm", "deny", "explain", "suggest", "add", "note"})
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the question before that a pronoun may stand for."""
+    text: str
+    person: bool  # a person's name
+    plural: bool  # a plural noun, or two or more joined ("Putin and Erdogan")
+
+
+def _is_plural(head) -> bool:
+    # The tagger calls "F-35" and "S-300" plural; a plural ends in "s".
+    return any(child.dep_ == "conj" for child in head.children) or (
+        head.tag_ in ("NNS", "NNPS") and head.lower_.endswith("s"))
+
+
+def _part_words(head) -> list:
+    """The words of the part headed by `head`, without clauses about it."""
+    dropped = set()
+    for child in head.children:
+        if child.dep_ in CLAUSE_RELATIONS and child.dep_ != "cc":
+            dropped.update(token.i for token in child.subtree)
+    words = [token for token in head.subtree if token.i not in dropped]
+    # "and" stays between joined names; a comma or clause at the end goes.
+    while words and (words[-1].is_punct or words[-1].dep_ == "cc"):
+        words.pop()
+    return words
+
+
+# Small words inside a title ("To Kill a Mockingbird", "Lord of the Flies").
+TITLE_JOINERS = frozenset({"a", "an", "the", "of", "and", "to", "in", "on", "for", "at", "by"})
+
+
+def _capitalized(token) -> bool:
+    return token.text[:1].isupper() and token.tag_ not in WH_TAGS
+
+
+def _whole_title(previous, start: int, end: int) -> tuple[int, int]:
+    """The span [start, end) grown over the capitalized words around it: the
+    parser reads a title as words of the sentence ("To Kill a Mockingbird"
+    as a verb and its object), but it names one thing. The question's first
+    word is capitalized for being first, so it is not taken in."""
+    while start > 1:
+        word = previous[start - 1]
+        if _capitalized(word):
+            start -= 1
+        elif word.lower_ in TITLE_JOINERS and start > 2 and _capitalized(previous[start - 2]):
+            start -= 2
+        else:
+            break
+    while end < len(previous):
+        word = previous[end]
+        if _capitalized(word):
+            end += 1
+        elif word.lower_ in TITLE_JOINERS and end + 1 < len(previous) \
+                and _capitalized(previous[end + 1]):
+            end += 2
+        else:
+            break
+    return start, end
+
+
+def _parts(previous) -> list[Part]:
+    """The parts of the parsed question `previous`, most likely first."""
+    found = []
+    for token in previous:
+        if token.dep_ not in PART_ORDER or token.pos_ not in ("NOUN", "PROPN"):
+            continue
+        words = _part_words(token)
+        if not words or any(word.tag_ in WH_TAGS or word.pos_ == "PRON" for word in words):
+            continue
+        start, end = words[0].i, words[-1].i + 1
+        if _capitalized(token) and [word.i for word in words] == list(range(start, end)):
+            start, end = _whole_title(previous, start, end)
+        text = previous[start:end].text
+        if start == 0 and previous[0].pos_ == "DET":
+            text = text[:1].lower() + text[1:]  # "The deal ..." opened the question
+        # A person by the part's head: "the Patriot offer" is an offer.
+        person = token.ent_type_ in PERSON_ENTITIES
+        found.append((PART_ORDER[token.dep_], token.i, Part(text, person, _is_plural(token))))
+    return [part for _, _, part in sorted(found, key=lambda item: item[:2])]
+
+
+def _asks_for_a_person(previous) -> bool:
+    """A "who" question that asks who did something ("Who wrote it?"): its
+    answer is a name it does not hold."""
+    return any(token.lower_ in ("who", "whom") and token.dep_ in ("nsubj", "nsubjpass", "dobj")
+               for token in previous)
+
+
+def _stands_for(pronoun: str, parts: list[Part], previous) -> Part | None:
+    if pronoun in PERSON_PRONOUNS:
+        people = [part for part in parts if part.person and not part.plural]
+        if len(people) == 1:
+            return people[0]
+        if people or _asks_for_a_person(previous):
+            return None
+        # "Who is India's Defense Minister?": the one asked for by a role.
+        asks_who = any(token.lower_ == "who" and token.dep_ == "attr" for token in previous)
+        roles = [part for part in parts if not part.plural]
+        return roles[0] if asks_who and roles else None
+    if pronoun in PLURAL_PRONOUNS:
+        return next((part for part in parts if part.plural), None)
+    return next((part for part in parts if not part.person and not part.plural), None)
+
+
+def _points_out(pronoun, question) -> bool:
+    """Whether nothing before `pronoun` in its question can be what it
+    stands for: no noun or name before it, or only its own clause's
+    subject before an object pronoun ("Did Turkey buy it?"; the subject
+    would be "itself")."""
+    if pronoun.dep_ == "expl" or (pronoun.lower_ == "it" and pronoun.head.lemma_ in EXTRAPOSING
+                                  and any(child.dep_ in HELD_CLAUSES and child.i > pronoun.i
+                                          for child in pronoun.head.children)):
+        return False
+    if pronoun.lower_ == "it" and pronoun.dep_ == "dobj" and pronoun.head.lemma_ in SAYING:
+        return False
+    # The nouns a wh-word asks with ("Which TV channel did he ...") name nothing.
+    asked_with = {word.i for token in question if any(child.tag_ in WH_TAGS
+                                                      for child in token.children)
+                  and token.pos_ in ("NOUN", "PROPN") for word in token.subtree}
+    before = [token for token in question[:pronoun.i] if token.pos_ in ("NOUN", "PROPN")
+              and token.i not in asked_with]
+    if not before:
+        return True
+    if pronoun.dep_ not in ("dobj", "dative", "pobj"):
+        return False
+    verb = pronoun.head if pronoun.dep_ != "pobj" else pronoun.head.head
+    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    own_subject = {token.i for subject in subjects for token in subject.subtree}
+    return all(token.i in own_subject for token in before)
+
+
+def read_with(question: str, previous: str | None) -> str:
+    """`question` with each pronoun that points out of it written as the
+    part of `previous` it stands for; `question` itself when none does,
+    when there is no `previous`, or without the parser."""
+    if not previous or not previous.strip() or question.strip() == previous.strip():
+        return question
+    if not any(word.strip("?.,!;:").lower() in PERSON_PRONOUNS | PLURAL_PRONOUNS
+               | THING_PRONOUNS for word in question.split()):
+        return question  # most questions: no parse
+    try:
+        parsed = parsed_with_names(question)
+        before = parsed_with_names(previous)
+    except ParserUnavailable:
+        return question
+    parts = _parts(before)
+    pieces = []
+    changed = False
+    for token in parsed:
+        word = token.lower_
+        part = None
+        if word in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS and token.pos_ == "PRON" \
+                and _points_out(token, parsed):
+            part = _stands_for(word, parts, before)
+        if part is None:
+            pieces.append(token.text_with_ws)
+            continue
+        text = part.text
+        if token.tag_ == "PRP$" or word in ("hers", "theirs"):
+            text += "'" if text.endswith("s") else "'s"
+        if token.i == 0:
+            text = text[:1].upper() + text[1:]
+        pieces.append(text + token.whitespace_)
+        changed = True
+    return "".join(pieces) if changed else question

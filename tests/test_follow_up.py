@@ -1,0 +1,93 @@
+"""Follow-up questions: a pronoun that stands for nothing in its own
+question is read as what the question before asked about, by the real
+parser, and answered so from the sample articles."""
+
+import pytest
+
+from rag.follow_up import read_with
+
+
+@pytest.mark.parametrize("previous, question, read", [
+    ("Who is Mark Esper?", "What did he say about Turkey?",
+     "What did Mark Esper say about Turkey?"),
+    ("When was the second batch of S-400 delivered?", "Where was it delivered?",
+     "Where was the second batch of S-400 delivered?"),
+    # A possessive, a plural, a pair of names.
+    ("What is the S-400?", "What is its range?", "What is the S-400's range?"),
+    ("How much did Turkey pay for the S-400 systems?", "Where were they delivered?",
+     "Where were the S-400 systems delivered?"),
+    ("Where did Putin and Erdogan meet?", "What did they discuss?",
+     "What did Putin and Erdogan discuss?"),
+    # "it" is a thing, not the person the question before named.
+    ("What did Erdogan say about the F-35?", "When will it be delivered?",
+     "When will the F-35 be delivered?"),
+    # An object pronoun cannot be its own clause's subject ("Turkey").
+    ("What is the S-400?", "When did Turkey buy it?", "When did Turkey buy the S-400?"),
+    # The noun a wh-word asks with names nothing.
+    ("Who is Mevlut Cavusoglu?", "Which newspaper did he speak to?",
+     "Which newspaper did Mevlut Cavusoglu speak to?"),
+    # A title is one name, though the parser reads a verb in it.
+    ("When was To Kill a Mockingbird published?", "Who wrote it?",
+     "Who wrote To Kill a Mockingbird?"),
+    # One asked for by a role.
+    ("Who is India's Defense Minister?", "What did she say?",
+     "What did India's Defense Minister say?"),
+    ("Who is Mark Esper?", "he said what?", "Mark Esper said what?"),
+])
+def test_a_pronoun_that_points_out_of_its_question_is_read_as_the_question_before_asked(
+        previous, question, read):
+    assert read_with(question, previous) == read
+
+
+@pytest.mark.parametrize("previous, question", [
+    # Two people before: "he" could be either.
+    ("Where did Putin and Erdogan meet?", "What did he say?"),
+    # The one asked for is the answer, a name the question does not hold.
+    ("Who wrote the report?", "When was he born?"),
+    # "it" holding a clause's place, and "it" as what was said.
+    ("What is the S-400?", "Is it true that Turkey paid?"),
+    ("What is the S-400?", "How long did it take to deliver?"),
+    ("How much has Turkey paid into the F-35 program?", "Who said it?"),
+    # What the pronoun stands for is in its own question.
+    ("What did Turkey say about the deal?", "What did Turkey say about its deal?"),
+    # No pronoun; no question before.
+    ("Who is Mark Esper?", "Who is Mevlut Cavusoglu?"),
+    (None, "What did he say about Turkey?"),
+    ("", "What did he say about Turkey?"),
+])
+def test_a_question_with_nothing_to_read_into_is_asked_as_typed(previous, question):
+    assert read_with(question, previous) == question
+
+
+def test_a_follow_up_is_answered_from_the_lines_of_what_it_points_at(assistant):
+    """Alone, "Where was it delivered?" could be anything the articles
+    deliver, and is shown as related lines; after "When was the second
+    batch of S-400 delivered?" it is answered from the line that says
+    where, and the answer says how the question was read."""
+    alone = assistant.ask("Where was it delivered?")
+    assert alone.abstained and alone.read_as is None
+    followed = assistant.ask("Where was it delivered?",
+                             previous="When was the second batch of S-400 delivered?")
+    assert followed.read_as == "Where was the second batch of S-400 delivered?"
+    assert followed.to_json()["read_as"] == followed.read_as
+    assert followed.question == "Where was it delivered?"
+    assert not followed.abstained
+    first = followed.citations[0]
+    assert (first.file, first.line_start) == ("001_b4f6f2b0e5c1da68.txt", 122)
+    assert "Murted Airbase" in followed.text
+
+
+def test_a_follow_up_about_a_person_cites_that_person(assistant):
+    followed = assistant.ask("What did he say about the F-35?", previous="Who is Mark Esper?")
+    assert followed.read_as == "What did Mark Esper say about the F-35?"
+    assert not followed.abstained
+    assert all("Esper" in citation.text for citation in followed.citations)
+    alone = assistant.ask("What did he say about the F-35?")
+    assert alone.abstained
+
+
+def test_a_question_before_that_cannot_be_read_is_ignored(assistant):
+    plain = assistant.ask("Who is Mark Esper?")
+    for previous in (" \x00 ", "x" * 200_000, 42):
+        answer = assistant.ask("Who is Mark Esper?", previous=previous)
+        assert answer.citations == plain.citations and answer.read_as is None

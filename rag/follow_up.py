@@ -150,7 +150,11 @@ def _stands_for(pronoun: str, parts: list[Part], previous) -> Part | None:
         return roles[0] if asks_who and roles else None
     if pronoun in PLURAL_PRONOUNS:
         return next((part for part in parts if part.plural), None)
-    return next((part for part in parts if not part.person and not part.plural), None)
+    things = [part for part in parts if not part.plural]
+    # A thing first; a one-word name the tagger took for a person ("Spectre")
+    # when it is all the question before names.
+    return next((part for part in things if not part.person),
+                things[0] if len(parts) == 1 and things else None)
 
 
 def _points_out(pronoun, question) -> bool:
@@ -164,10 +168,11 @@ def _points_out(pronoun, question) -> bool:
         return False
     if pronoun.lower_ == "it" and pronoun.dep_ == "dobj" and pronoun.head.lemma_ in SAYING:
         return False
-    # The nouns a wh-word asks with ("Which TV channel did he ...") name nothing.
-    asked_with = {word.i for token in question if any(child.tag_ in WH_TAGS
-                                                      for child in token.children)
-                  and token.pos_ in ("NOUN", "PROPN") for word in token.subtree}
+    # The nouns a wh-word asks with ("Which TV channel did he ...", "How many
+    # people did it ...") name nothing.
+    asked_with = {word.i for token in question if token.pos_ in ("NOUN", "PROPN") and any(
+        word.tag_ in WH_TAGS and word.i < token.i for word in token.subtree)
+        for word in token.subtree if word.i <= token.i}
     before = [token for token in question[:pronoun.i] if token.pos_ in ("NOUN", "PROPN")
               and token.i not in asked_with]
     if not before:

@@ -26,6 +26,10 @@ from rag.follow_up import read_with
     # The noun a wh-word asks with names nothing.
     ("Who is Mevlut Cavusoglu?", "Which newspaper did he speak to?",
      "Which newspaper did Mevlut Cavusoglu speak to?"),
+    ("When did the Sichuan earthquake happen?", "How many people did it kill?",
+     "How many people did the Sichuan earthquake kill?"),
+    # All the question before names, though the tagger takes it for a person.
+    ("What is Spectre?", "What was its budget?", "What was Spectre's budget?"),
     # A title is one name, though the parser reads a verb in it.
     ("When was To Kill a Mockingbird published?", "Who wrote it?",
      "Who wrote To Kill a Mockingbird?"),

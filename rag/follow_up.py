@@ -7,7 +7,12 @@ points out of its own question ("he", "it", "their": nothing before it in
 the question can be what it stands for) is read as what the question
 before asked about, and the question is asked so: "What did Mark Esper say
 about Turkey?". The answer shows the question as it was read, so a wrong
-reading is seen at once and can be asked again in full.
+reading is seen at once and can be asked again in full. Two shorter
+follow-ups are read the same way: a wh-word alone ("And when?") asks the
+question before again by that word, and "What about India?" asks it of
+India, in place of the part of the same kind (a place for a place, by the
+named entities; or its only part: "What is the S-400?" + "And the
+Su-57?").
 
 What a pronoun stands for is chosen by the parser (`syntax.parsed_with_names`):
 the parts of the question before that can be pointed at (its subject
@@ -23,6 +28,7 @@ a fitting part, or without the parser, the question is asked as typed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .syntax import ParserUnavailable, parsed_with_names
@@ -55,6 +61,9 @@ class Part:
     text: str
     person: bool  # a person's name
     plural: bool  # a plural noun, or two or more joined ("Putin and Erdogan")
+    kind: str = ""  # the named entity's label of its head ("GPE", "ORG"), if any
+    start: int = 0  # its words in the question before, [start, end)
+    end: int = 0
 
 
 def _is_plural(head) -> bool:
@@ -126,7 +135,8 @@ def _parts(previous) -> list[Part]:
             text = text[:1].lower() + text[1:]  # "The deal ..." opened the question
         # A person by the part's head: "the Patriot offer" is an offer.
         person = token.ent_type_ in PERSON_ENTITIES
-        found.append((PART_ORDER[token.dep_], token.i, Part(text, person, _is_plural(token))))
+        found.append((PART_ORDER[token.dep_], token.i, Part(
+            text, person, _is_plural(token), token.ent_type_, start, end)))
     return [part for _, _, part in sorted(found, key=lambda item: item[:2])]
 
 
@@ -185,12 +195,93 @@ def _points_out(pronoun, question) -> bool:
     return all(token.i in own_subject for token in before)
 
 
+# A wh-word alone ("When?", "And why?", "How much?") asks the question
+# before again, by that word.
+BARE_WH = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\b[,\s]*)?(?P<wh>who|what|when|where|why"
+                     r"|how(?:\s+(?:many|much|long|often|far|old))?)\s*[?.!]*\s*$", re.IGNORECASE)
+# "What about India?", "And India?": the question before, asked of another.
+ANOTHER = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(?P<other>[^?]+?)\s*[?.!]*\s*$",
+                     re.IGNORECASE)
+SUBJECT_RELATIONS = frozenset({"nsubj", "nsubjpass", "csubj"})
+
+
+def _asked_again_by(wh: str, before) -> str | None:
+    """The question `before` asked by the wh-word `wh` in place of its own
+    ("Where was the S-400 delivered?" + "When?"), or put before it when it
+    asked yes or no ("Did Turkey pay?" + "Why?"). None when its own wh-word
+    is its subject or what "is" links it to ("Who paid?": "When paid?" asks
+    nothing, nor does "Why is X?" of "What is X?")."""
+    first = before[0]
+    if first.pos_ == "AUX":
+        rest = before.text
+        rest = rest[:1].lower() + rest[1:]
+    elif first.tag_ in WH_TAGS:
+        if first.dep_ in SUBJECT_RELATIONS | {"attr"}:  # "Who paid?", "What is X?"
+            return None
+        end = 1
+        if first.dep_ == "det" and first.head.pos_ == "NOUN":  # "which country", "what year"
+            if first.head.dep_ in SUBJECT_RELATIONS:
+                return None
+            end = first.head.i + 1
+        elif first.lower_ == "how" and len(before) > 1 and before[1].pos_ in ("ADV", "ADJ"):
+            end = 2
+        if end < len(before) and before[end].dep_ in SUBJECT_RELATIONS | {"attr"} \
+                and before[end].tag_ in WH_TAGS:
+            return None
+        rest = before[end:].text
+    else:
+        return None
+    return f"{wh[:1].upper()}{wh[1:].lower()} {rest}"
+
+
+def _asked_of(question: str, found: re.Match, before) -> str | None:
+    """The question `before` with the other thing `question` asks about
+    (`found`: ANOTHER's match) in place of its part of the same kind ("How
+    much did Turkey pay?" + "What about India?": a place for a place), or
+    of its only part ("What is the S-400?" + "And the Su-57?"); None when
+    no one part fits."""
+    other = found["other"]
+    if re.search(r"['’]s?$", other):
+        return None  # "And Turkey's?": whose what, the question before must say
+    start, end = found.span("other")
+    # Named entities are read in the question (a name alone is too little),
+    # by the word the rest hangs on: "the second batch" is no ordinal.
+    words = [token for token in parsed_with_names(question)
+             if token.idx >= start and token.idx + len(token) <= end]
+    roots = [token for token in words if not (start <= token.head.idx < end)
+             or token.head is token]
+    kinds = {root.ent_type_ for root in roots if root.ent_type_}
+    parts = _parts(before)
+    same = [part for part in parts if part.kind in kinds] if kinds else []
+    if not kinds and len(parts) == 1:
+        same = parts
+    if len(same) != 1:
+        return None
+    part = same[0]
+    head, tail = before[:part.start].text_with_ws, before[part.end:].text
+    if part.end < len(before) and before[part.end - 1].whitespace_:
+        tail = " " + tail
+    return (head + other + tail).strip()
+
+
 def read_with(question: str, previous: str | None) -> str:
-    """`question` with each pronoun that points out of it written as the
-    part of `previous` it stands for; `question` itself when none does,
-    when there is no `previous`, or without the parser."""
+    """`question` read with `previous`, the question before: a wh-word
+    alone asks `previous` again by that word (`BARE_WH`), "What about X?"
+    asks it of X (`ANOTHER`), and each pronoun that points out of the
+    question is written as the part of `previous` it stands for.
+    `question` itself when none of these fits, when there is no
+    `previous`, or without the parser."""
     if not previous or not previous.strip() or question.strip() == previous.strip():
         return question
+    bare, another = BARE_WH.match(question), ANOTHER.match(question)
+    if bare or another:
+        try:
+            before = parsed_with_names(previous)
+            asked = _asked_again_by(bare["wh"], before) if bare else \
+                _asked_of(question, another, before)
+        except ParserUnavailable:
+            return question
+        return asked or question
     if not any(word.strip("?.,!;:").lower() in PERSON_PRONOUNS | PLURAL_PRONOUNS
                | THING_PRONOUNS for word in question.split()):
         return question  # most questions: no parse

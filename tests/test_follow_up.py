@@ -63,6 +63,30 @@ def test_a_question_with_nothing_to_read_into_is_asked_as_typed(previous, questi
     assert read_with(question, previous) == question
 
 
+@pytest.mark.parametrize("previous, question, read", [
+    ("Where was the second batch of S-400 delivered?", "And when?",
+     "When was the second batch of S-400 delivered?"),
+    ("Did Turkey pay for the F-35?", "How much?", "How much did Turkey pay for the F-35?"),
+    ("How much did Turkey pay for the S-400?", "What about India?",
+     "How much did India pay for the S-400?"),
+    ("What did Erdogan say about the F-35?", "What about Putin?",
+     "What did Putin say about the F-35?"),
+    ("What is the S-400?", "And the Su-57?", "What is the Su-57?"),
+    # "the second batch" is no ordinal, though it holds one.
+    ("Which base did the first S-400 go to?", "And the second batch?",
+     "Which base did the second batch go to?"),
+    # Nothing to ask again by: the wh-word before is the subject, or what
+    # "is" links to; nothing of the kind asked of.
+    ("Who paid?", "When?", "When?"),
+    ("Which country bought the S-400?", "When?", "When?"),
+    ("What is the S-400?", "And why?", "And why?"),
+    ("Who is Mark Esper?", "What about India?", "What about India?"),
+    ("How much is India's S-400 deal worth?", "And Turkey's?", "And Turkey's?"),
+])
+def test_a_short_follow_up_asks_the_question_before_again(previous, question, read):
+    assert read_with(question, previous) == read
+
+
 def test_a_follow_up_is_answered_from_the_lines_of_what_it_points_at(assistant):
     """Alone, "Where was it delivered?" could be anything the articles
     deliver, and is shown as related lines; after "When was the second
@@ -88,6 +112,15 @@ def test_a_follow_up_about_a_person_cites_that_person(assistant):
     assert all("Esper" in citation.text for citation in followed.citations)
     alone = assistant.ask("What did he say about the F-35?")
     assert alone.abstained
+
+
+def test_a_short_follow_up_is_answered_as_the_question_it_stands_for(assistant):
+    answer = assistant.ask("And the second batch?",
+                           previous="Which base did the first S-400 go to?")
+    assert answer.read_as == "Which base did the second batch go to?"
+    first = answer.citations[0]
+    assert (first.file, first.line_start) == ("001_b4f6f2b0e5c1da68.txt", 122)
+    assert "Murted Airbase" in answer.text
 
 
 def test_a_question_before_that_cannot_be_read_is_ignored(assistant):

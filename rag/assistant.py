@@ -16,7 +16,7 @@ from pathlib import Path
 from .answer_shape import plain_question
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
-from .follow_up import read_with
+from .follow_up import BARE_WH, compound_parts, read_with
 from .encodable import encodable, plain_forms
 from .indexer import IndexReport, Notify, build_index, reading_note
 from .retrieval import HybridRetriever
@@ -25,7 +25,7 @@ from .spelling import corrected
 from .storage import IndexView, Store, open_store
 from .store import NoIndex, check_compatible
 from .table_claims import header_row
-from .types import Answer, Retrieved
+from .types import Answer, Citation, Claim, Retrieved
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -53,6 +53,51 @@ def clean_question(question: str, max_chars: int, notify: Notify | None = None) 
                    f"using the first {max_chars:,}")
         cleaned = cleaned[:max_chars]
     return cleaned
+
+
+def joined(question: str, answers: tuple[Answer, ...], k: int) -> Answer:
+    """One answer to a compound question from its parts' answers: their
+    texts in turn (a part not answered, or answered by lines already
+    quoted, led by its question, so the reader sees which), their
+    citations and claims (a line cited twice, once),
+    their related lines, the passages they retrieved (up to `k`), answered
+    when any part is, and as sure as its least sure part."""
+    citations: list[Citation] = []
+    claims: list[Claim] = []
+    related: list[Citation] = []
+    texts = []
+    for answer in answers:
+        asked = answer.read_as or answer.question
+        if answer.abstained:
+            texts.append(f"“{asked}”: {answer.text}")
+            related += [citation for citation in answer.related if citation not in related]
+            continue
+        if all(citation in citations for citation in answer.citations):
+            # Answered by lines already quoted: pointed to, not quoted twice.
+            labels = " ".join(f"[{citation.label()}]" for citation in answer.citations)
+            texts.append(f"“{asked}”: {labels}")
+            continue
+        texts.append(answer.text)
+        index = {}
+        for number, citation in enumerate(answer.citations):
+            if citation not in citations:
+                citations.append(citation)
+            index[number] = citations.index(citation)
+        claims += [replace(claim, citations=tuple(index[number] for number in claim.citations))
+                   for claim in answer.claims]
+    retrieved, seen = [], set()
+    for item in (item for answer in answers for item in answer.retrieved):
+        if item.chunk_id not in seen:
+            seen.add(item.chunk_id)
+            retrieved.append(item)
+    return Answer(
+        question=question, text=" ".join(texts), citations=tuple(citations),
+        abstained=all(answer.abstained for answer in answers), retrieved=tuple(retrieved[:k]),
+        confidence=min(answer.confidence for answer in answers), claims=tuple(claims),
+        related=tuple(citation for citation in related if citation not in citations),
+        read_as=" ".join(answer.read_as or answer.question
+                                                 for answer in answers),
+        parts=tuple(answers))
 
 
 @dataclass(frozen=True)
@@ -232,6 +277,13 @@ class Assistant:
         question = self._spelled(snapshot, asked)
         read_as = question if question != asked else None
         question = plain_question(question)
+        if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
+            parts = compound_parts(question)
+            if parts and (not BARE_WH.match(parts[1]) or read_with(parts[1], parts[0]) != parts[1]):
+                # Each question on its own; an LLM is given the whole, as asked.
+                first = self.ask(parts[0], k, mode, previous=previous)
+                second = self.ask(parts[1], k, mode, previous=first.read_as or first.question)
+                return joined(asked, (first, second), k or self.settings.top_k)
         followed = read_with(question, self._previous(previous))
         if followed != question:
             self.notify(f"note: read as '{followed}', a follow-up to the question before")

@@ -11,6 +11,7 @@ shown as a draft until its checked answer replaces it.
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 from urllib.parse import quote
 
 from .answering import RELATED_INTRO
@@ -38,6 +39,8 @@ CSS = """
 .unsupported { background:#fee2e2; color:#7f1d1d; border-bottom:2px dotted #dc2626; }
 .llm-note { font-size:0.85em; color:#92400e; margin-bottom:4px; }
 .read-as { font-size:0.85em; color:#6b7280; margin-bottom:4px; }
+.part + .part { margin-top:8px; }
+.part-question { font-size:0.85em; font-weight:600; color:#374151; margin-bottom:2px; }
 .draft { color:#6b7280; border:1px dashed #d1d5db; border-radius:4px; padding:6px 10px; }
 .draft-label { font-size:0.8em; font-style:italic; margin-bottom:4px; }
 .sources-panel table { width:100%; font-size:0.85em; border-collapse:collapse; }
@@ -91,7 +94,13 @@ def chip(number: int | None, citation: Citation) -> str:
 
 def answer_html(answer: Answer) -> str:
     """The answer as chat HTML, after the question as read when its typing
-    mistakes were corrected."""
+    mistakes were corrected or it was read with the question before; a
+    compound question's answer part by part, each under its question."""
+    if answer.parts:
+        return "".join(f'<div class="part"><div class="part-question">'
+                       f'{html.escape(part.read_as or part.question)}</div>'
+                       f'{answer_html(replace(part, read_as=None))}</div>'
+                       for part in answer.parts)
     note = ""
     if answer.read_as:
         note += f'<div class="read-as">Read as: “{html.escape(answer.read_as)}”</div>'

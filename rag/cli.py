@@ -101,7 +101,9 @@ def _print_answer(assistant, answer) -> None:
     """The answer, then the lines it cites (or the related lines it shows)
     as they are on disk."""
     print(answer.text)
-    shown = answer.citations or answer.related
+    # A compound question's answer may cite lines for one part and show
+    # related lines for another.
+    shown = answer.citations + answer.related
     if not shown:
         return
     from .assistant import SourceChanged

@@ -137,7 +137,13 @@ def _parts(previous) -> list[Part]:
         person = token.ent_type_ in PERSON_ENTITIES
         found.append((PART_ORDER[token.dep_], token.i, Part(
             text, person, _is_plural(token), token.ent_type_, start, end)))
-    return [part for _, _, part in sorted(found, key=lambda item: item[:2])]
+    parts, said = [], set()
+    for _, _, part in sorted(found, key=lambda item: item[:2]):
+        # A name said twice ("Who is X? What did X say?") is one part.
+        if part.text.lower() not in said:
+            said.add(part.text.lower())
+            parts.append(part)
+    return parts
 
 
 def _asks_for_a_person(previous) -> bool:
@@ -262,6 +268,38 @@ def _asked_of(question: str, found: re.Match, before) -> str | None:
     if part.end < len(before) and before[part.end - 1].whitespace_:
         tail = " " + tail
     return (head + other + tail).strip()
+
+
+QUESTION_OPENERS = ("who", "whom", "whose", "what", "when", "where", "why", "how", "which",
+                    "is", "are", "was", "were", "do", "does", "did", "can", "could", "has",
+                    "have", "had", "will", "would", "should")
+# "Who is Mark Esper and what did he say about the F-35?": two questions
+# joined by "and" before a wh-word. Each side must be a question of its own
+# (it opens with a wh-word or a verb); "... and what other county?" asks
+# one thing.
+COMPOUND = re.compile(
+    rf"^(?P<first>(?i:{'|'.join(QUESTION_OPENERS)})\b.*?\S.*?)[,;]?\s+and\s+"
+    rf"(?P<second>(?i:{'|'.join(QUESTION_OPENERS[:9])})\b[^?]*)\?*\s*$", re.IGNORECASE)
+COMPOUND_MIN_WORDS = 3
+
+
+def compound_parts(question: str) -> tuple[str, str] | None:
+    """The two questions a compound question asks, the second a follow-up
+    of the first (asked with it as the question before: "What did he say
+    ...?" after "Who is Mark Esper?"); None for a question that asks one
+    thing ("Where and when was it delivered?", "Who did X and Y?")."""
+    found = COMPOUND.match(question)
+    if not found:
+        return None
+    first, second = found["first"].strip(" ,;"), found["second"].strip()
+    if len(first.split()) < COMPOUND_MIN_WORDS:
+        return None
+    bare = BARE_WH.match(second)
+    if len(second.split()) < COMPOUND_MIN_WORDS and not bare:
+        return None
+    if len(second.split()) > 1 and second.split()[1].lower() in ("other", "else"):
+        return None  # "... and what other trait?"
+    return f"{first}?", f"{second[:1].upper()}{second[1:]}?"
 
 
 def read_with(question: str, previous: str | None) -> str:

@@ -150,8 +150,12 @@ class Answer:
     # lines, as related reading (not as an answer).
     related: tuple[Citation, ...] = ()
     # The question as answered, when its typing mistakes were corrected
-    # (`spelling.py`); None when it was answered as asked.
+    # (`spelling.py`) or it was read with the question before
+    # (`follow_up.py`); None when it was answered as asked.
     read_as: str | None = None
+    # A compound question's answers, one per question it asks ("Who is X
+    # and what did he say?"); the fields above join them.
+    parts: tuple["Answer", ...] = ()
 
     def to_json(self) -> dict:
         return {
@@ -166,4 +170,7 @@ class Answer:
             "related": [citation.to_json() for citation in self.related],
             **({"warning": self.warning} if self.warning else {}),
             **({"read_as": self.read_as} if self.read_as else {}),
+            **({"parts": [{key: value for key, value in part.to_json().items()
+                           if key != "retrieved"} for part in self.parts]}
+               if self.parts else {}),
         }

@@ -4,7 +4,7 @@ parser, and answered so from the sample articles."""
 
 import pytest
 
-from rag.follow_up import read_with
+from rag.follow_up import compound_parts, read_with
 
 
 @pytest.mark.parametrize("previous, question, read", [
@@ -37,6 +37,9 @@ from rag.follow_up import read_with
     ("Who is India's Defense Minister?", "What did she say?",
      "What did India's Defense Minister say?"),
     ("Who is Mark Esper?", "he said what?", "Mark Esper said what?"),
+    # A compound question before, as read: the one name it says twice.
+    ("Who is Mark Esper? What did Mark Esper say about the F-35?", "When did he say it?",
+     "When did Mark Esper say it?"),
 ])
 def test_a_pronoun_that_points_out_of_its_question_is_read_as_the_question_before_asked(
         previous, question, read):
@@ -128,3 +131,66 @@ def test_a_question_before_that_cannot_be_read_is_ignored(assistant):
     for previous in (" \x00 ", "x" * 200_000, 42):
         answer = assistant.ask("Who is Mark Esper?", previous=previous)
         assert answer.citations == plain.citations and answer.read_as is None
+
+
+@pytest.mark.parametrize("question, parts", [
+    ("Who is Mark Esper and what did he say about the F-35?",
+     ("Who is Mark Esper?", "What did he say about the F-35?")),
+    ("What did Turkey buy from Russia, and why?", ("What did Turkey buy from Russia?", "Why?")),
+    # One question: "and" inside what it asks, or before "what other".
+    ("Where and when was the second batch of S-400 delivered?", None),
+    ("What did Turkey and Russia agree on?", None),
+    ("Who bought the S-400 and the F-35?", None),
+    ("Southern California is famous for tourism and what other district?", None),
+    ("Which countries bought the S-400 and what other systems?", None),
+])
+def test_a_compound_question_is_read_as_the_questions_it_asks(question, parts):
+    assert compound_parts(question) == parts
+
+
+def test_a_compound_question_is_answered_part_by_part(assistant):
+    """Asked whole, the question's two halves pull apart and only related
+    lines come back; asked in turn, the second as a follow-up of the first,
+    each is answered from Esper's lines."""
+    import ui
+
+    answer = assistant.ask("Who is Mark Esper and what did he say about the F-35?")
+    first, second = answer.parts
+    assert first.question == "Who is Mark Esper?"
+    assert second.read_as == "What did Mark Esper say about the F-35?"
+    assert answer.read_as == "Who is Mark Esper? What did Mark Esper say about the F-35?"
+    assert not answer.abstained and not first.abstained and not second.abstained
+    assert answer.citations[0] == first.citations[0]
+    assert set(answer.citations) == set(first.citations) | set(second.citations)
+    assert len(answer.citations) == len(set(answer.citations))
+    assert all("Esper" in citation.text for citation in answer.citations)
+    assert answer.confidence == min(first.confidence, second.confidence)
+    record = answer.to_json()
+    assert [part["question"] for part in record["parts"]] == [
+        "Who is Mark Esper?", "What did he say about the F-35?"]
+    page = ui.answer_html(answer)
+    assert page.count('class="part-question"') == 2
+    assert "What did Mark Esper say about the F-35?" in page
+
+
+def test_a_part_not_answered_is_said_so_under_its_question(assistant):
+    answer = assistant.ask("Who is Mevlut Cavusoglu and which TV channel did he speak to?")
+    first, second = answer.parts
+    assert not first.abstained and second.abstained
+    assert not answer.abstained and answer.citations == first.citations
+    assert answer.text.startswith(first.text)
+    assert "“Which TV channel did Mevlut Cavusoglu speak to?”: " in answer.text
+    assert all(citation not in answer.citations for citation in answer.related)
+    nothing = assistant.ask("Who is Dmitry Peskov and what did he say?")
+    assert nothing.abstained and len(nothing.parts) == 2 and not nothing.citations
+
+
+def test_a_part_answered_by_lines_already_quoted_points_to_them(assistant):
+    answer = assistant.ask("How much did India pay for the S-400 and when did it confirm "
+                           "the deal?")
+    first, second = answer.parts
+    assert second.read_as == "When did India confirm the deal?"
+    assert not second.abstained and set(second.citations) <= set(first.citations)
+    label = second.citations[0].label()
+    assert answer.text == f"{first.text} “When did India confirm the deal?”: [{label}]"
+    assert answer.claims == first.claims

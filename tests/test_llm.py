@@ -527,3 +527,14 @@ def test_a_they_the_claim_names_may_be_named_in_the_sentence_before(embedder, cl
     checker = ClaimChecker([Citation("news.txt", 12, 12, line)], embedder, [[before]])
     [checked] = checker.check(f"{claim} [1]")
     assert checked.supported is supported
+
+
+def test_a_compound_question_goes_to_the_llm_whole(fake_llm, corpus_index):
+    """The extractive answerer asks a compound question part by part; a
+    model writes one answer from the sources of the whole."""
+    question = "Who is Mark Esper and what did he say about the F-35?"
+    answer, _ = ask(fake_llm, corpus_index, ok(lambda messages: "I cannot say."),
+                    question=question)
+    assert answer.parts == ()
+    [request] = fake_llm.requests
+    assert question in request["body"]["messages"][-1]["content"]

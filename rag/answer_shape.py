@@ -119,6 +119,23 @@ def _written_out(match: re.Match) -> str:
     return f"{match['wh']} {verb}{following}"
 
 
+# A request for what the documents say about something ("Tell me about
+# Idlib", "What do the articles say about the Patriot offer?", "Anything on
+# Mark Esper?"): what is asked is that thing, and the request's words only
+# pull away from it (asked of the sample articles, "Tell me about Mark
+# Esper." was related lines at confidence 0.23, "Mark Esper?" answered at
+# 0.63 from the line that says who he is).
+ABOUT_REQUEST = re.compile(
+    r"^(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
+    r"(?:(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?tell\s+me"
+    r"|i(?:\s+(?:want|wish|need|would\s+like)|['’]d\s+like)\s+to\s+(?:know|learn|read)"
+    r"|what\s+(?:do|does|did)\s+(?:the|these|this|those|my|our|your)\s+(?:articles?|documents?"
+    r"|texts?|files?|sources?|notes?|papers?|docs)\s+say"
+    r"|(?:is\s+there\s+)?anything|(?:any\s+)?(?:information|info|details|facts|news))"
+    r"\s+(?:(?:something|anything|more|everything|all)\s+)?(?:about|on|regarding|concerning)"
+    r"\s+(?P<topic>.*\w.*?)[\s?.!]*$", re.IGNORECASE)
+
+
 def plain_question(question: str) -> str:
     """The question without a request around it (REQUEST) or courtesy at
     its end: "Can you tell me who is India's Defense Minister, please?"
@@ -126,12 +143,15 @@ def plain_question(question: str) -> str:
     Cavusoglu is." asks "Who is Mevlut Cavusoglu?" (EMBEDDED_COPULA), and
     "Who paid? Thanks!" "Who paid?". Spoken openers go ("And who's Mark
     Esper?" asks "Who is Mark Esper?"; OPENERS, WH_CONTRACTION). A question
-    with no wh-word after the request ("Can you tell me about Idlib?") is
-    left whole."""
+    with no wh-word after the request asks about what it names ("Can you
+    tell me about Idlib?" asks "Idlib?"; ABOUT_REQUEST)."""
     opened = OPENERS.match(question)
     if opened and len(question[opened.end():].split()) < 2:
         opened = None  # "So what?" is what it says
     spoken = question[opened.end():] if opened else question
+    about = ABOUT_REQUEST.match(TRAILING_COURTESY.sub(lambda match: match.group(1), spoken))
+    if about:
+        return about["topic"].strip(" ,;:") + "?"
     match = REQUEST.match(spoken)
     plain = spoken[match.end():] if match else spoken
     plain = WH_CONTRACTION.sub(_written_out, plain)

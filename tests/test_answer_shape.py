@@ -181,9 +181,14 @@ def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expe
     ("Who's death caused the protest?", "Who's death caused the protest?"),
     ("Where was the S-400 delivered? Thanks!", "Where was the S-400 delivered?"),
     ("How many thanks did he give?", "How many thanks did he give?"),
-    # No wh-word after the request: what is asked is the whole of it.
-    ("Can you tell me about Idlib?", "Can you tell me about Idlib?"),
+    # A request about something asks about that thing.
+    ("Can you tell me about Idlib?", "Idlib?"),
+    ("Tell me more about Mark Esper, please.", "Mark Esper?"),
+    ("What do the articles say about the Patriot offer?", "the Patriot offer?"),
+    ("Anything on the F-35 deal?", "the F-35 deal?"),
+    # No wh-word and nothing asked about: what is asked is the whole of it.
     ("Can you tell me?", "Can you tell me?"),
+    ("Tell me about", "Tell me about"),
     ("Who can tell me the price?", "Who can tell me the price?"),
 ])
 def test_a_request_around_a_question_is_not_part_of_what_it_asks(typed, asked):

@@ -1986,6 +1986,8 @@ def test_a_best_sentence_that_carries_on_from_the_runner_up_reads_back_to_it(tmp
     ("Can you tell me who Mevlut Cavusoglu is?", "003_7a2e542821ed9fae.txt", 13),
     ("Please tell me who Mark Esper is.", "002_b19f080dd75360e9.txt", 11),
     ("And who's Mark Esper?", "002_b19f080dd75360e9.txt", 11),
+    # Asked as a request about him.
+    ("Tell me about Mark Esper.", "002_b19f080dd75360e9.txt", 11),
 ])
 def test_who_a_named_one_is_is_answered_by_the_line_that_says_it(assistant, question, file,
                                                                   line):

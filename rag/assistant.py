@@ -19,6 +19,7 @@ from .embedding import Embedder, load_embedder
 from .follow_up import BARE_WH, compound_parts, read_with
 from .encodable import encodable, plain_forms
 from .indexer import IndexReport, Notify, build_index, reading_note
+from .overview import asks_for_an_overview, overview
 from .retrieval import HybridRetriever
 from .settings import Settings
 from .spelling import corrected
@@ -277,6 +278,11 @@ class Assistant:
         question = self._spelled(snapshot, asked)
         read_as = question if question != asked else None
         question = plain_question(question)
+        if asks_for_an_overview(question):
+            text, citations, claims = overview(snapshot.data)
+            return Answer(question=asked, text=text, citations=tuple(citations),
+                          abstained=not citations, retrieved=(), confidence=float(bool(citations)),
+                          claims=tuple(claims), read_as=read_as)
         if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
             parts = compound_parts(question)
             if parts and (not BARE_WH.match(parts[1]) or read_with(parts[1], parts[0]) != parts[1]):

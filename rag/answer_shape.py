@@ -136,6 +136,18 @@ ABOUT_REQUEST = re.compile(
     r"\s+(?P<topic>.*\w.*?)[\s?.!]*$", re.IGNORECASE)
 
 
+# A request for a thing by its name ("Give me the death toll of the
+# earthquake", "Name the director of Spectre", "I need the population of
+# New York City"): what is asked is the thing, as when it is typed alone.
+THING_REQUEST = re.compile(
+    r"^(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
+    r"(?:(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:give|show|find|get)\s+me"
+    r"|(?:please\s+)?(?:name|list|identify)"
+    r"|i\s+(?:need|want|am\s+looking\s+for)|i['’]m\s+looking\s+for)"
+    rf"\s+(?!(?:{'|'.join(QUESTION_WORDS)}|about|if|whether|that|to|you|me|it|a\s+question)\b)"
+    r"(?P<thing>.*\w.*?)[\s?.!]*$", re.IGNORECASE)
+
+
 def plain_question(question: str) -> str:
     """The question without a request around it (REQUEST) or courtesy at
     its end: "Can you tell me who is India's Defense Minister, please?"
@@ -144,7 +156,8 @@ def plain_question(question: str) -> str:
     "Who paid? Thanks!" "Who paid?". Spoken openers go ("And who's Mark
     Esper?" asks "Who is Mark Esper?"; OPENERS, WH_CONTRACTION). A question
     with no wh-word after the request asks about what it names ("Can you
-    tell me about Idlib?" asks "Idlib?"; ABOUT_REQUEST)."""
+    tell me about Idlib?" asks "Idlib?"; ABOUT_REQUEST), or for it ("Give
+    me the death toll" asks "the death toll?"; THING_REQUEST)."""
     opened = OPENERS.match(question)
     if opened and len(question[opened.end():].split()) < 2:
         opened = None  # "So what?" is what it says
@@ -152,6 +165,9 @@ def plain_question(question: str) -> str:
     about = ABOUT_REQUEST.match(TRAILING_COURTESY.sub(lambda match: match.group(1), spoken))
     if about:
         return about["topic"].strip(" ,;:") + "?"
+    thing = THING_REQUEST.match(TRAILING_COURTESY.sub(lambda match: match.group(1), spoken))
+    if thing:
+        return thing["thing"].strip(" ,;:") + "?"
     match = REQUEST.match(spoken)
     plain = spoken[match.end():] if match else spoken
     plain = WH_CONTRACTION.sub(_written_out, plain)

@@ -186,6 +186,11 @@ def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expe
     ("Tell me more about Mark Esper, please.", "Mark Esper?"),
     ("What do the articles say about the Patriot offer?", "the Patriot offer?"),
     ("Anything on the F-35 deal?", "the F-35 deal?"),
+    # A request for a thing by its name asks for the thing.
+    ("Name the director of Spectre.", "the director of Spectre?"),
+    ("Could you give me the price of the deal, please?", "the price of the deal?"),
+    ("I'm looking for the date of the visit", "the date of the visit?"),
+    ("I want to buy an S-400", "I want to buy an S-400"),
     # No wh-word and nothing asked about: what is asked is the whole of it.
     ("Can you tell me?", "Can you tell me?"),
     ("Tell me about", "Tell me about"),

@@ -96,8 +96,7 @@ def joined(question: str, answers: tuple[Answer, ...], k: int) -> Answer:
         abstained=all(answer.abstained for answer in answers), retrieved=tuple(retrieved[:k]),
         confidence=min(answer.confidence for answer in answers), claims=tuple(claims),
         related=tuple(citation for citation in related if citation not in citations),
-        read_as=" ".join(answer.read_as or answer.question
-                                                 for answer in answers),
+        read_as=" ".join(answer.read_as or answer.question for answer in answers),
         parts=tuple(answers))
 
 
@@ -272,7 +271,9 @@ class Assistant:
         question asked before this one in a chat (as it was read: its
         answer's `read_as` or `question`): a pronoun that points out of this
         question is read as what that one asked about (`follow_up.read_with`),
-        and the answer's `read_as` says so."""
+        and the answer's `read_as` says so. A compound question is answered
+        part by part (`joined`), except by an LLM; a question about the
+        documents themselves, with their opening lines (`overview.py`)."""
         asked = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
         question = self._spelled(snapshot, asked)

@@ -36,7 +36,6 @@ from .syntax import ParserUnavailable, parsed_with_names
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 THING_PRONOUNS = frozenset({"it", "its"})
-POSSESSIVE_PRONOUNS = frozenset({"his", "her", "hers", "its", "their", "theirs"})
 # The parts of a question a later pronoun may point at, most likely first:
 # subjects carry on from sentence to sentence more often than objects do.
 PART_ORDER = {"nsubj": 0, "nsubjpass": 0, "attr": 1, "dobj": 2, "dative": 3, "pobj": 3}
@@ -206,8 +205,8 @@ def _points_out(pronoun, question) -> bool:
 BARE_WH = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\b[,\s]*)?(?P<wh>who|what|when|where|why"
                      r"|how(?:\s+(?:many|much|long|often|far|old))?)\s*[?.!]*\s*$", re.IGNORECASE)
 # "What about India?", "And India?": the question before, asked of another.
-ANOTHER = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(?P<other>[^?]+?)\s*[?.!]*\s*$",
-                     re.IGNORECASE)
+ANOTHER = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(?P<other>[^?]+?)"
+                     r"\s*[?.!]*\s*$", re.IGNORECASE)
 SUBJECT_RELATIONS = frozenset({"nsubj", "nsubjpass", "csubj"})
 
 
@@ -255,7 +254,9 @@ def _asked_of(question: str, found: re.Match, before) -> str | None:
     words = [token for token in parsed_with_names(question)
              if token.idx >= start and token.idx + len(token) <= end]
     roots = [token for token in words if not (start <= token.head.idx < end)
-             or token.head is token]
+             or token.head.i == token.i]
+    if not any(root.pos_ in ("NOUN", "PROPN", "NUM") for root in roots):
+        return None  # "And then?", "What about it?": nothing named to ask of
     kinds = {root.ent_type_ for root in roots if root.ent_type_}
     parts = _parts(before)
     same = [part for part in parts if part.kind in kinds] if kinds else []

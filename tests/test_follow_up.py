@@ -85,6 +85,7 @@ def test_a_question_with_nothing_to_read_into_is_asked_as_typed(previous, questi
     ("What is the S-400?", "And why?", "And why?"),
     ("Who is Mark Esper?", "What about India?", "What about India?"),
     ("How much is India's S-400 deal worth?", "And Turkey's?", "And Turkey's?"),
+    ("What is the S-400?", "And then?", "And then?"),
 ])
 def test_a_short_follow_up_asks_the_question_before_again(previous, question, read):
     assert read_with(question, previous) == read

@@ -22,6 +22,7 @@ EPILOG = """examples:
   rag ask "What did Turkey buy from Russia?"
   rag ask "Who is Mark Esper?" --json
   rag ask --batch questions.txt > answers.jsonl
+  rag chat                          questions one after another; follow-ups read with the last
   rag search "Su-30SM" -k 3
   rag index ~/docs --store docs.db --ray   Milvus Lite, embedded by a local Ray
   rag eval evals/datasets/sample_articles.jsonl
@@ -132,6 +133,47 @@ def command_ask(args) -> int:
         print(json.dumps(answer.to_json(), ensure_ascii=False))
     else:
         _print_answer(assistant, answer)
+    return 0
+
+
+CHAT_ENDS = ("exit", "quit", ":q")
+
+
+def command_chat(args) -> int:
+    """Questions one after another from the terminal (or stdin), each
+    answered as `rag ask` answers it and read with the one before: "What
+    did he say?" after "Who is Mark Esper?" asks about Esper."""
+    from .assistant import QuestionError
+
+    assistant = _assistant(args)
+    assistant.ensure_index(progress_factory=_progress_factory("embedding"))
+    interactive = sys.stdin.isatty()
+    if interactive:
+        _stderr("Ask about the indexed documents; a follow-up may say \"he\", \"it\" or "
+                "\"and when?\". An empty line, 'exit' or Ctrl-D ends.")
+    previous = None
+    while True:
+        try:
+            line = input("? ") if interactive else sys.stdin.readline()
+        except EOFError:
+            break
+        if not interactive and not line:
+            break
+        question = line.strip()
+        if not question:
+            if interactive:
+                break
+            continue
+        if question.lower() in CHAT_ENDS:
+            break
+        try:
+            answer = assistant.ask(question, k=args.k, previous=previous)
+        except QuestionError as error:
+            _stderr(f"rag: {error}")
+            continue
+        _print_answer(assistant, answer)
+        print(flush=True)
+        previous = answer.read_as or answer.question
     return 0
 
 
@@ -351,6 +393,21 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--drop-unsupported", action="store_true",
                      help="remove claims their cited lines do not support (default: mark them)")
     ask.set_defaults(handler=command_ask)
+
+    chat = commands.add_parser("chat", parents=[common],
+                               help="ask one question after another in the terminal",
+                               description="Ask questions one after another (from the terminal, "
+                               "or one per line on stdin); each is answered as rag ask answers "
+                               "it, and read with the one before, so a follow-up may say "
+                               "\"he\", \"it\" or \"and when?\" (the question as read is said "
+                               "on stderr). An empty line, 'exit' or Ctrl-D ends.")
+    chat.add_argument("-k", type=int, default=None, metavar="N",
+                      help="how many retrieved chunks to read (default 5)")
+    chat.add_argument("--llm", metavar="URL", help="as for rag ask")
+    chat.add_argument("--llm-model", metavar="NAME", help="as for rag ask")
+    chat.add_argument("--llm-timeout", type=float, metavar="SECONDS", help="as for rag ask")
+    chat.add_argument("--drop-unsupported", action="store_true", help="as for rag ask")
+    chat.set_defaults(handler=command_chat)
 
     search = commands.add_parser("search", parents=[common], help="show the top chunks",
                                  description="Show the chunks hybrid retrieval ranks highest.")

@@ -63,6 +63,20 @@ def test_ask_reads_a_follow_up_with_the_question_before_and_says_so(sample_index
     assert "note: read as 'Where was the second batch of S-400 delivered?'" in captured.err
 
 
+def test_chat_reads_each_question_with_the_one_before(sample_index, monkeypatch, capsys):
+    import io
+
+    monkeypatch.setattr("sys.stdin", io.StringIO(
+        "When was the second batch of S-400 delivered?\n\nWhere was it delivered?\n"
+        "\x00\nexit\nWho is Mark Esper?\n"))
+    assert main(["chat", "--index-dir", str(sample_index)]) == 0
+    captured = capsys.readouterr()
+    assert "note: read as 'Where was the second batch of S-400 delivered?'" in captured.err
+    assert captured.out.count("[1] 001_b4f6f2b0e5c1da68.txt:122-124") == 1
+    assert "rag: the question is empty" in captured.err  # said, and the chat goes on
+    assert "Esper" not in captured.out  # asked after 'exit'
+
+
 def test_a_file_edited_after_indexing_is_not_quoted_as_cited(sample_corpus, tmp_path, capsys):
     import shutil
 

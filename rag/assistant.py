@@ -264,7 +264,7 @@ class Assistant:
             return None
 
     def ask(self, question: str, k: int | None = None, mode: str | None = None,
-            on_text=None, previous: str | None = None) -> Answer:
+            on_text=None, previous: str | None = None, *, split: bool = True) -> Answer:
         """Answer `question`. `mode` is "extractive" or "llm" (default: "llm"
         when an LLM server is configured); with `on_text`, a written answer
         streams its raw text there before it is checked. `previous` is the
@@ -272,7 +272,9 @@ class Assistant:
         answer's `read_as` or `question`): a pronoun that points out of this
         question is read as what that one asked about (`follow_up.read_with`),
         and the answer's `read_as` says so. A compound question is answered
-        part by part (`joined`), except by an LLM; a question about the
+        part by part (`joined`), except by an LLM, and its parts are not
+        split again (`split`: a 2,000-character question of "... and what
+        ..." is two questions, not hundreds); a question about the
         documents themselves, with their opening lines (`overview.py`)."""
         asked = clean_question(question, self.settings.max_question_chars, self.notify)
         snapshot = self.snapshot()
@@ -284,12 +286,13 @@ class Assistant:
             return Answer(question=asked, text=text, citations=tuple(citations),
                           abstained=not citations, retrieved=(), confidence=float(bool(citations)),
                           claims=tuple(claims), read_as=read_as)
-        if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
+        if split and (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
             parts = compound_parts(question)
             if parts and (not BARE_WH.match(parts[1]) or read_with(parts[1], parts[0]) != parts[1]):
                 # Each question on its own; an LLM is given the whole, as asked.
-                first = self.ask(parts[0], k, mode, previous=previous)
-                second = self.ask(parts[1], k, mode, previous=first.read_as or first.question)
+                first = self.ask(parts[0], k, mode, previous=previous, split=False)
+                second = self.ask(parts[1], k, mode, previous=first.read_as or first.question,
+                                  split=False)
                 return joined(asked, (first, second), k or self.settings.top_k)
         followed = read_with(question, self._previous(previous))
         if followed != question:

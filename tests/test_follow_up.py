@@ -195,3 +195,13 @@ def test_a_part_answered_by_lines_already_quoted_points_to_them(assistant):
     label = second.citations[0].label()
     assert answer.text == f"{first.text} “When did India confirm the deal?”: [{label}]"
     assert answer.claims == first.claims
+
+
+def test_a_long_chain_of_questions_is_split_once(assistant):
+    """A hostile question of many "... and what ..." is two questions, the
+    second asked whole, not hundreds answered one by one."""
+    question = "What did Turkey buy" + " and what did Russia sell" * 60 + "?"
+    answer = assistant.ask(question)
+    assert len(answer.parts) == 2
+    assert answer.parts[0].question == "What did Turkey buy?"
+    assert answer.parts[1].parts == ()

@@ -148,6 +148,13 @@ THING_REQUEST = re.compile(
     r"(?P<thing>.*\w.*?)[\s?.!]*$", re.IGNORECASE)
 
 
+# A label before a question pasted from a list or a form ("1. Where ...",
+# "2) Who ...", "Q: When ...", "Question 3: ..."): no part of what is asked
+# (read as a number the question names, "1." sent the answer to related lines).
+LABEL = re.compile(r"^\s*(?:\(?\d{1,3}[.)]|(?:q|question|query)\s*\d{0,3}\s*[:.)\-])\s+(?=\S)",
+                   re.IGNORECASE)
+
+
 def plain_question(question: str) -> str:
     """The question without a request around it (REQUEST) or courtesy at
     its end: "Can you tell me who is India's Defense Minister, please?"
@@ -158,6 +165,9 @@ def plain_question(question: str) -> str:
     with no wh-word after the request asks about what it names ("Can you
     tell me about Idlib?" asks "Idlib?"; ABOUT_REQUEST), or for it ("Give
     me the death toll" asks "the death toll?"; THING_REQUEST)."""
+    labelled = LABEL.match(question)
+    if labelled and len(question[labelled.end():].split()) >= 2:
+        question = question[labelled.end():]
     opened = OPENERS.match(question)
     if opened and len(question[opened.end():].split()) < 2:
         opened = None  # "So what?" is what it says

@@ -186,6 +186,11 @@ def test_a_sentence_under_the_term_asked_about_describes_it(term, question, expe
     ("Tell me more about Mark Esper, please.", "Mark Esper?"),
     ("What do the articles say about the Patriot offer?", "the Patriot offer?"),
     ("Anything on the F-35 deal?", "the F-35 deal?"),
+    # A label pasted with the question from a list or a form.
+    ("1. Where was it delivered?", "Where was it delivered?"),
+    ("Q: When was it?", "When was it?"),
+    ("Question 3: who paid?", "who paid?"),
+    ("1996. Who won?", "1996. Who won?"),
     # A request for a thing by its name asks for the thing.
     ("Name the director of Spectre.", "the director of Spectre?"),
     ("Could you give me the price of the deal, please?", "the price of the deal?"),

@@ -1953,6 +1953,15 @@ def test_a_question_asked_inside_a_request_is_answered_as_the_question(assistant
     assert wrapped.to_json()["question"] == "Can you tell me who is India's Defense Minister, please?"
 
 
+def test_a_question_pasted_with_its_list_number_is_answered_as_the_question(assistant):
+    """The "1." of a pasted list was read as a number the question names,
+    which no line about the delivery holds: related lines, not the answer."""
+    plain = assistant.ask("Where was the second batch of S-400 delivered?")
+    numbered = assistant.ask("1. Where was the second batch of S-400 delivered?")
+    assert not numbered.abstained and numbered.citations == plain.citations
+    assert numbered.confidence == pytest.approx(plain.confidence)
+
+
 def test_a_best_sentence_that_carries_on_from_the_runner_up_reads_back_to_it(tmp_path):
     """"It was designed by Ilse Varga" answers who designed the hall only
     with the sentence before it, which the question also matches: the

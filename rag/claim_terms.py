@@ -152,16 +152,33 @@ def holds_terms(claim: str, number_text: str, name_text: str, subject: str = "",
         and _name_in(name, around) for name in missing)
 
 
+ORDINAL = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\b", re.IGNORECASE)
+ORDINAL_WORDS = dict(enumerate(
+    "first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1))
+
+
+def _model_form(folded_text: str) -> str:
+    """A name written with digits as people also type it: without the
+    hyphen ("s400" for "s-400") and without a plural's "s" ("s-400s",
+    "f-35s" are that model, many times)."""
+    return re.sub(r"(?<=\d)s\b", "", re.sub(r"(?<=[a-z])-(?=\d)", "", folded_text))
+
+
 def missing_numbers(text: str, source_text: str) -> list[str]:
     """The numbers of `text` (digits, as `key_terms` finds them, and names
-    written with digits: "S-400", "Su-57") that `source_text` does not hold."""
+    written with digits: "S-400", "Su-57") that `source_text` does not hold,
+    in any of the ways it may be written: "S-400s" and "S400" are "S-400",
+    "2nd" is "second"."""
     if not any(char.isdigit() for char in text):
         return []  # most questions and claims name no number: the source need not be read
     numbers, names = key_terms(text, source_text)
     folded, digits = fold(source_text), plain_digits(source_text)
-    return sorted(number for number in numbers if not _number_in(number, digits)) + sorted(
+    ordinals = {match.group(1) for match in ORDINAL.finditer(text)}
+    models = _model_form(folded)
+    return sorted(number for number in numbers if not _number_in(number, digits) and not (
+        number in ordinals and _word_in(ORDINAL_WORDS.get(int(number), "-"), folded))) + sorted(
         name for name in names if any(char.isdigit() for char in name)
-        and not _name_in(name, folded))
+        and not _name_in(name, folded) and not _word_in(_model_form(name), models))
 
 
 def _has_digit_and_letter(name: str) -> bool:

@@ -187,6 +187,22 @@ def test_numbers_the_question_names_are_looked_for_around_the_best_sentence(assi
                                     murted) == []
     asked = "Where was the second batch of S-300 systems delivered in 2017?"
     assert answerer.numbers_missing(asked, murted) == ["2017", "300", "s-300"]
+    # As people also type them: a plural, no hyphen, an ordinal in digits.
+    for typed in ("Where was the second batch of S-400s delivered?",
+                  "Where was the 2nd batch of S400s delivered?"):
+        assert answerer.numbers_missing(typed, murted) == []
+    assert answerer.numbers_missing("Where was the 3rd batch of S-500s delivered?",
+                                    murted) == ["3", "500", "s-500s"]
+
+
+def test_a_model_number_typed_in_the_plural_is_the_model(assistant):
+    """"F-35s" was a model number no line holds, and the line that says how
+    much Turkey paid into the F-35 program was only related reading."""
+    plural = assistant.ask("How much has Turkey paid for F-35s?")
+    assert not plural.abstained
+    first = plural.citations[0]
+    assert (first.file, first.line_start) == ("003_7a2e542821ed9fae.txt", 11)
+    assert "$900 million" in plural.text
 
 
 @pytest.mark.parametrize("question, sentence, replaced, named", [

@@ -114,8 +114,7 @@ def test_a_follow_up_about_a_person_cites_that_person(assistant):
     assert followed.read_as == "What did Mark Esper say about the F-35?"
     assert not followed.abstained
     assert all("Esper" in citation.text for citation in followed.citations)
-    alone = assistant.ask("What did he say about the F-35?")
-    assert alone.abstained
+    assert assistant.ask("What did he say about the F-35?").read_as is None
 
 
 def test_a_short_follow_up_is_answered_as_the_question_it_stands_for(assistant):

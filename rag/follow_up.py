@@ -276,7 +276,7 @@ QUESTION_OPENERS = ("who", "whom", "whose", "what", "when", "where", "why", "how
                     "have", "had", "will", "would", "should")
 # "Who is Mark Esper and what did he say about the F-35?": two questions
 # joined by "and" before a wh-word. Each side must be a question of its own
-# (it opens with a wh-word or a verb); "... and what other county?" asks
+# (it opens with a wh-word or a verb); "... and what other boats?" asks
 # one thing.
 COMPOUND = re.compile(
     rf"^(?P<first>(?i:{'|'.join(QUESTION_OPENERS)})\b.*?\S.*?)[,;]?\s+and\s+"
@@ -299,7 +299,7 @@ def compound_parts(question: str) -> tuple[str, str] | None:
     if len(second.split()) < COMPOUND_MIN_WORDS and not bare:
         return None
     if len(second.split()) > 1 and second.split()[1].lower() in ("other", "else"):
-        return None  # "... and what other trait?"
+        return None  # "... and what other boats?"
     return f"{first}?", f"{second[:1].upper()}{second[1:]}?"
 
 

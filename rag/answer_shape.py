@@ -61,13 +61,17 @@ CLAUSE_WORDS = frozenset("""he she it they we you i this these those that while 
 though although when whereas if since despite upon among after before as""".split())
 
 
+# Courtesy a request may open with ("Hi, ...", "Ok so ..."), before what it asks.
+COURTESY_OPENING = r"(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
+
+
 # A request around a wh-question ("Can you tell me who ...", "I'd like to
 # know when ...", "Explain how ..."): words that ask, not what is
 # asked. Read with the question, they weigh in its meaning and its words as
 # much as what it asks (asked of the sample articles so, the answer model's
 # confidence in "who is India's Defense Minister?" fell from 0.49 to 0.13).
 REQUEST = re.compile(
-    r"(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
+    COURTESY_OPENING +
     r"(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:tell|show|explain\s+to)\s+me"
     r"|(?:please\s+)?(?:tell|show|explain\s+to)\s+me"
     r"|(?:please\s+)?(?:explain|describe|summari[sz]e)"
@@ -115,7 +119,7 @@ def _written_out(match: re.Match) -> str:
     if match["verb"].lower().endswith("re"):
         verb = "are"
     else:
-        verb = "has" if following.strip().lower() in {"been", "got"} else "is"
+        verb = "has" if word.lower() in {"been", "got"} else "is"
     return f"{match['wh']} {verb}{following}"
 
 
@@ -126,7 +130,7 @@ def _written_out(match: re.Match) -> str:
 # Esper." was related lines at confidence 0.23, "Mark Esper?" answered at
 # 0.63 from the line that says who he is).
 ABOUT_REQUEST = re.compile(
-    r"^(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
+    "^" + COURTESY_OPENING +
     r"(?:(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?tell\s+me"
     r"|i(?:\s+(?:want|wish|need|would\s+like)|['’]d\s+like)\s+to\s+(?:know|learn|read)"
     r"|what\s+(?:do|does|did)\s+(?:the|these|this|those|my|our|your)\s+(?:articles?|documents?"
@@ -140,7 +144,7 @@ ABOUT_REQUEST = re.compile(
 # earthquake", "Name the director of Spectre", "I need the population of
 # New York City"): what is asked is the thing, as when it is typed alone.
 THING_REQUEST = re.compile(
-    r"^(?:(?:please|so|ok|okay|hi|hello|hey)\b[,!]?\s+)*"
+    "^" + COURTESY_OPENING +
     r"(?:(?:(?:can|could|would|will)\s+(?:you|u)\s+)?(?:please\s+)?(?:give|show|find|get)\s+me"
     r"|(?:please\s+)?(?:name|list|identify)"
     r"|i\s+(?:need|want|am\s+looking\s+for)|i['’]m\s+looking\s+for)"
@@ -172,10 +176,11 @@ def plain_question(question: str) -> str:
     if opened and len(question[opened.end():].split()) < 2:
         opened = None  # "So what?" is what it says
     spoken = question[opened.end():] if opened else question
-    about = ABOUT_REQUEST.match(TRAILING_COURTESY.sub(lambda match: match.group(1), spoken))
+    uncourteous = TRAILING_COURTESY.sub(lambda match: match.group(1), spoken)
+    about = ABOUT_REQUEST.match(uncourteous)
     if about:
         return about["topic"].strip(" ,;:") + "?"
-    thing = THING_REQUEST.match(TRAILING_COURTESY.sub(lambda match: match.group(1), spoken))
+    thing = THING_REQUEST.match(uncourteous)
     if thing:
         return thing["thing"].strip(" ,;:") + "?"
     match = REQUEST.match(spoken)

@@ -16,7 +16,7 @@ from pathlib import Path
 from .answer_shape import plain_question
 from .answering import NOT_FOUND, Candidate, ExtractiveAnswerer, citation_of, compose
 from .embedding import Embedder, load_embedder
-from .follow_up import BARE_WH, compound_parts, read_with
+from .follow_up import compound_parts, read_with
 from .encodable import encodable, plain_forms
 from .indexer import IndexReport, Notify, build_index, reading_note
 from .overview import asks_for_an_overview, overview
@@ -286,9 +286,10 @@ class Assistant:
             return Answer(question=asked, text=text, citations=tuple(citations),
                           abstained=not citations, retrieved=(), confidence=float(bool(citations)),
                           claims=tuple(claims), read_as=read_as)
-        if split and (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
+        written = (mode or ("llm" if self.settings.llm_url else "extractive")) == "llm"
+        if split and not written:
             parts = compound_parts(question)
-            if parts and (not BARE_WH.match(parts[1]) or read_with(parts[1], parts[0]) != parts[1]):
+            if parts:
                 # Each question on its own; an LLM is given the whole, as asked.
                 first = self.ask(parts[0], k, mode, previous=previous, split=False)
                 second = self.ask(parts[1], k, mode, previous=first.read_as or first.question,
@@ -310,7 +311,7 @@ class Assistant:
             abstained=not decision.chosen,
             retrieved=tuple(snapshot.retriever.retrieved(ranking, k or self.settings.top_k)),
             confidence=decision.confidence, claims=tuple(claims), related=tuple(related))
-        if (mode or ("llm" if self.settings.llm_url else "extractive")) != "llm":
+        if not written:
             return extractive
         return self._written(extractive, candidates, on_text, snapshot)
 

@@ -288,7 +288,9 @@ def compound_parts(question: str) -> tuple[str, str] | None:
     """The two questions a compound question asks, the second a follow-up
     of the first (asked with it as the question before: "What did he say
     ...?" after "Who is Mark Esper?"); None for a question that asks one
-    thing ("Where and when was it delivered?", "Who did X and Y?")."""
+    thing ("Where and when was it delivered?", "Who did X and Y?"), or
+    whose second is a wh-word alone that the first cannot be asked again
+    by ("Who is X and what?")."""
     found = COMPOUND.match(question)
     if not found:
         return None
@@ -300,7 +302,10 @@ def compound_parts(question: str) -> tuple[str, str] | None:
         return None
     if len(second.split()) > 1 and second.split()[1].lower() in ("other", "else"):
         return None  # "... and what other boats?"
-    return f"{first}?", f"{second[:1].upper()}{second[1:]}?"
+    parts = f"{first}?", f"{second[:1].upper()}{second[1:]}?"
+    if bare and read_with(parts[1], parts[0]) == parts[1]:
+        return None
+    return parts
 
 
 def read_with(question: str, previous: str | None) -> str:

@@ -143,6 +143,8 @@ def test_a_question_before_that_cannot_be_read_is_ignored(assistant):
     ("Who bought the S-400 and the F-35?", None),
     ("The harbour is known for its ferries and what other boats?", None),
     ("Which countries bought the S-400 and what other systems?", None),
+    # A wh-word alone that the first question cannot be asked again by.
+    ("Who is Mark Esper and what?", None),
 ])
 def test_a_compound_question_is_read_as_the_questions_it_asks(question, parts):
     assert compound_parts(question) == parts

@@ -31,11 +31,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .syntax import ParserUnavailable, parsed_with_names
+from .syntax import SUBJECT_RELATIONS as NOUN_SUBJECTS, ParserUnavailable, parsed_with_names
 
 PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "his", "hers"})
 PLURAL_PRONOUNS = frozenset({"they", "them", "their", "theirs"})
 THING_PRONOUNS = frozenset({"it", "its"})
+POINTING_PRONOUNS = PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS
 # The parts of a question a later pronoun may point at, most likely first:
 # subjects carry on from sentence to sentence more often than objects do.
 PART_ORDER = {"nsubj": 0, "nsubjpass": 0, "attr": 1, "dobj": 2, "dative": 3, "pobj": 3}
@@ -195,7 +196,7 @@ def _points_out(pronoun, question) -> bool:
     if pronoun.dep_ not in ("dobj", "dative", "pobj"):
         return False
     verb = pronoun.head if pronoun.dep_ != "pobj" else pronoun.head.head
-    subjects = [child for child in verb.children if child.dep_ in ("nsubj", "nsubjpass")]
+    subjects = [child for child in verb.children if child.dep_ in NOUN_SUBJECTS]
     own_subject = {token.i for subject in subjects for token in subject.subtree}
     return all(token.i in own_subject for token in before)
 
@@ -207,7 +208,7 @@ BARE_WH = re.compile(r"^\s*(?:(?:and|but|so|ok|okay)\b[,\s]*)?(?P<wh>who|what|wh
 # "What about India?", "And India?": the question before, asked of another.
 ANOTHER = re.compile(r"^\s*(?:(?:and\s+)?(?:what|how)\s+about|and)\s+(?P<other>[^?]+?)"
                      r"\s*[?.!]*\s*$", re.IGNORECASE)
-SUBJECT_RELATIONS = frozenset({"nsubj", "nsubjpass", "csubj"})
+SUBJECT_RELATIONS = frozenset(NOUN_SUBJECTS) | {"csubj"}  # a wh-word may be either
 
 
 def _asked_again_by(wh: str, before) -> str | None:
@@ -326,8 +327,7 @@ def read_with(question: str, previous: str | None) -> str:
         except ParserUnavailable:
             return question
         return asked or question
-    if not any(word.strip("?.,!;:").lower() in PERSON_PRONOUNS | PLURAL_PRONOUNS
-               | THING_PRONOUNS for word in question.split()):
+    if not any(word.strip("?.,!;:").lower() in POINTING_PRONOUNS for word in question.split()):
         return question  # most questions: no parse
     try:
         parsed = parsed_with_names(question)
@@ -340,7 +340,7 @@ def read_with(question: str, previous: str | None) -> str:
     for token in parsed:
         word = token.lower_
         part = None
-        if word in PERSON_PRONOUNS | PLURAL_PRONOUNS | THING_PRONOUNS and token.pos_ == "PRON" \
+        if word in POINTING_PRONOUNS and token.pos_ == "PRON" \
                 and _points_out(token, parsed):
             part = _stands_for(word, parts, before)
         if part is None:

@@ -195,13 +195,22 @@ def document_subject(data, sentence_id: int) -> str:
             first = middle
         else:
             outside = middle
-    for index in range(first, first + CONTEXT_BEFORE + 1):
+    opening = opening_sentence(data, first, CONTEXT_BEFORE + 1)
+    return opening.text if opening and len(opening.text.split()) <= SUBJECT_WORDS else ""
+
+
+def opening_sentence(data, first: int, reads: int):
+    """The first sentence of a file that is no page furniture, read from its
+    first sentence (id `first`) on, at most `reads` of them: the line a
+    document opens with, most often its title. None if there is none."""
+    file = data.sentence(first).file
+    for index in range(first, first + reads):
         sentence = data.sentence(index)
         if sentence is None or sentence.file != file:
             break
         if not sentence.is_furniture:
-            return sentence.text if len(sentence.text.split()) <= SUBJECT_WORDS else ""
-    return ""
+            return sentence
+    return None
 
 
 class ClaimChecker:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .claims import opening_sentence
 from .storage import IndexView
 from .types import Citation, Claim
 
@@ -38,14 +39,6 @@ def asks_for_an_overview(question: str) -> bool:
     return OVERVIEW_QUESTION.match(question) is not None
 
 
-def _opening(data: IndexView, first: int, end: int) -> Citation | None:
-    for sentence_id in range(first, min(end, first + OPENING_SENTENCES)):
-        sentence = data.sentence(sentence_id)
-        if sentence is not None and not sentence.is_furniture:
-            return Citation.of(sentence)
-    return None
-
-
 def overview(data: IndexView) -> tuple[str, list[Citation], list[Claim]]:
     """The answer to a question about the documents: its text, the opening
     line of each of the first OVERVIEW_FILES files, cited, and its claims
@@ -54,9 +47,9 @@ def overview(data: IndexView) -> tuple[str, list[Citation], list[Claim]]:
     citations = []
     for name in sorted(files)[:OVERVIEW_FILES]:
         first, end = files[name]["sentences"]
-        citation = _opening(data, first, end)
-        if citation is not None:
-            citations.append(citation)
+        opening = opening_sentence(data, first, OPENING_SENTENCES) if end > first else None
+        if opening is not None:
+            citations.append(Citation.of(opening))
     count = f"{len(files)} file{'s' if len(files) != 1 else ''}"
     lead = (f"The index holds {count}; they open with:" if len(files) <= OVERVIEW_FILES else
             f"The index holds {count}; the first {OVERVIEW_FILES} by name open with:")
